@@ -1,0 +1,92 @@
+"""The ``tickgen`` command: ``main(argv) -> int``; one module per subcommand.
+
+Each command module has ``register(subparsers)``, which adds its parser and sets
+``run`` (a function ``(argparse.Namespace) -> int``).  This module is the one
+place that turns a :class:`~tickgen.errors.TickgenError` into a message on
+stderr and exit status 1, and Ctrl-C into 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .._version import __version__
+from ..errors import TickgenError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+EXIT_INTERRUPTED = 130
+
+# name of the subcommand -> module under tickgen.cli
+COMMANDS = {
+    "render": "render",
+    "validate": "validate",
+    "templates": "templates",
+    "schema": "schema",
+    "fmt": "fmt",
+    "lint": "lint",
+    "graph": "graph",
+    "plan": "plan",
+    "apply": "apply",
+    "import": "import_",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors exit 1 like every other error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tickgen",
+        description=(
+            "Kapacitor alerts as code: render parameter files into canonical TICKscripts, "
+            "check them offline, and plan and apply them to Kapacitor servers."
+        ),
+        epilog="Run 'tickgen COMMAND --help' for the options and an example of each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"tickgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module_name in COMMANDS.items():
+        try:
+            module = importlib.import_module(f"{__name__}.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{module_name}":
+                raise
+            continue  # a command still being built
+        module.register(sub)
+        _ = name
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if getattr(args, "run", None) is None:
+            parser.print_help(sys.stderr)
+            return EXIT_ERROR
+        code: int = args.run(args)
+        return code
+    except TickgenError as exc:
+        print(f"tickgen: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("tickgen: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (tickgen render | head); not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def console_main() -> None:
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""The one place where a value becomes TICKscript text.
+
+Each TICKscript context has one function here; templates reach them as Jinja
+filters of the same name, and nothing else writes user values into a script.
+Every function returns :class:`Tick`, a ``str`` that marks text as already
+TICKscript; the render environment refuses to print anything that is not a
+``Tick``, so a value that skipped its filter is a render error, not a script.
+
+The rules follow Kapacitor's lexer (``tick/ast/lex.go``):
+
+* ``'single'`` strings: only ``\\'`` is an escape, every other backslash is
+  literal.  A value ending in a backslash cannot be single-quoted (the closing
+  quote would be escaped), so it is written triple-quoted (``'''raw'''``, no
+  escapes at all), which is possible unless it also contains ``'''``.
+* ``"references"``: only ``\\"`` is an escape; a name cannot end in a backslash.
+* ``/regex/``: only ``\\/`` is an escape; a pattern cannot end in a backslash.
+* durations: an integer and one unit of ``u µ ms s m h d w``.
+* numbers: printed as Kapacitor's formatter prints them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+__all__ = [
+    "DURATION_RE",
+    "IDENTIFIER_RE",
+    "QuoteError",
+    "Tick",
+    "boolean",
+    "duration",
+    "duration_nanoseconds",
+    "float_number",
+    "identifier",
+    "number",
+    "reference",
+    "regex",
+    "string",
+    "string_list",
+    "value",
+]
+
+
+class Tick(str):
+    """Text that is already valid TICKscript for the place it is written to."""
+
+    __slots__ = ()
+
+
+class QuoteError(ValueError):
+    """A value that cannot be written in the requested TICKscript context."""
+
+
+DURATION_RE = re.compile(r"[0-9]+(?:ms|u|µ|s|m|h|d|w)")
+IDENTIFIER_RE = re.compile(r"[^\W\d_]\w*")
+_RESERVED = frozenset({"var", "dbrp", "TRUE", "FALSE", "AND", "OR", "lambda"})
+_UNIT_NS = {
+    "u": 1_000,
+    "µ": 1_000,
+    "ms": 1_000_000,
+    "s": 1_000_000_000,
+    "m": 60 * 1_000_000_000,
+    "h": 3600 * 1_000_000_000,
+    "d": 86400 * 1_000_000_000,
+    "w": 7 * 86400 * 1_000_000_000,
+}
+_INT64_MAX = 2**63 - 1
+
+
+def string(value: str) -> Tick:
+    """A string literal whose value reads back as exactly ``value``."""
+    if not isinstance(value, str):
+        raise QuoteError(f"expected a string, got {type(value).__name__}")
+    if value.endswith("\\"):
+        if "'''" in value:
+            raise QuoteError(
+                "a string that ends in a backslash and contains ''' cannot be written in "
+                "TICKscript; remove the trailing backslash or the '''"
+            )
+        return Tick("'''" + value + "'''")
+    return Tick("'" + value.replace("'", "\\'") + "'")
+
+
+def string_list(values: Iterable[str]) -> Tick:
+    """A list literal of strings: ``['a', 'b']``; ``[]`` when empty."""
+    return Tick("[" + ", ".join(string(v) for v in values) + "]")
+
+
+def reference(name: str) -> Tick:
+    """A field or tag reference: ``"name"``."""
+    if not isinstance(name, str):
+        raise QuoteError(f"expected a string, got {type(name).__name__}")
+    if name.endswith("\\"):
+        raise QuoteError("a field or tag name cannot end in a backslash in TICKscript")
+    return Tick('"' + name.replace('"', '\\"') + '"')
+
+
+def regex(pattern: str) -> Tick:
+    """A regex literal: ``/pattern/`` (Go RE2 syntax)."""
+    if not isinstance(pattern, str):
+        raise QuoteError(f"expected a string, got {type(pattern).__name__}")
+    if pattern.endswith("\\"):
+        raise QuoteError("a regex cannot end in a backslash in TICKscript")
+    if "\n" in pattern:
+        raise QuoteError("a regex cannot contain a newline")
+    return Tick("/" + pattern.replace("/", "\\/") + "/")
+
+
+def duration(value: str) -> Tick:
+    """A duration literal such as ``10m``: an integer and one unit of u, µ, ms, s, m, h, d, w."""
+    if not isinstance(value, str) or not DURATION_RE.fullmatch(value):
+        raise QuoteError(
+            f"{value!r} is not a TICKscript duration: write an integer and one unit of "
+            "u, µ, ms, s, m, h, d, w (for example 10s, 5m, 1h)"
+        )
+    if duration_nanoseconds(value) > _INT64_MAX:
+        raise QuoteError(f"duration {value!r} is too long")
+    return Tick(value)
+
+
+def duration_nanoseconds(value: str) -> int:
+    """The length of a duration literal in nanoseconds."""
+    unit = value.lstrip("0123456789")
+    return int(value[: len(value) - len(unit)]) * _UNIT_NS[unit]
+
+
+def number(value: int | float) -> Tick:
+    """A number literal printed as Kapacitor's formatter prints it.
+
+    Integers print in decimal and floats in the shortest round-trip fixed
+    notation with at least one decimal (``90.0``, ``0.5``); a negative number is
+    TICKscript's unary minus followed by the literal.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise QuoteError(f"expected a number, got {type(value).__name__}")
+    if isinstance(value, int):
+        if abs(value) > _INT64_MAX:
+            raise QuoteError(f"{value} does not fit in a 64-bit integer")
+        return Tick(str(value))
+    return float_number(value)
+
+
+def float_number(value: float) -> Tick:
+    """A float literal, always with a decimal point (``100`` -> ``100.0``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise QuoteError(f"expected a number, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise QuoteError(f"{value} is not a finite number")
+    text = format(Decimal(repr(abs(value))), "f")
+    if "." not in text:
+        text += ".0"
+    return Tick(("-" if math.copysign(1.0, value) < 0 and value != 0 else "") + text)
+
+
+def boolean(value: bool) -> Tick:
+    if not isinstance(value, bool):
+        raise QuoteError(f"expected a boolean, got {type(value).__name__}")
+    return Tick("TRUE" if value else "FALSE")
+
+
+def identifier(name: str) -> Tick:
+    """A TICKscript identifier: a letter, then letters, digits or ``_``; not a keyword."""
+    if not isinstance(name, str) or not IDENTIFIER_RE.fullmatch(name) or name in _RESERVED:
+        raise QuoteError(
+            f"{name!r} is not a TICKscript identifier: it must start with a letter, "
+            "contain only letters, digits and '_', and not be a keyword"
+        )
+    return Tick(name)
+
+
+def value(v: str | int | float | bool) -> Tick:
+    """A comparison operand: a number, a boolean, or a string."""
+    if isinstance(v, bool):
+        return boolean(v)
+    if isinstance(v, (int, float)):
+        return number(v)
+    return string(v)
