@@ -1,0 +1,677 @@
+"""Check a TICKscript the way Kapacitor's create/PATCH would, without a server.
+
+Kapacitor evaluates a script into a pipeline by reflection (``tick/eval.go``,
+reference §3); this module does the same walk once over the AST, with
+:mod:`tickgen.tick.nodes` in place of reflection, and reports what Kapacitor
+would reject (errors) and what it would accept but almost certainly not mean
+(warnings).  The same walk builds the pipeline that :mod:`tickgen.tick.graph`
+prints, numbering nodes exactly as Kapacitor does.
+
+A script that does not parse is not a diagnostic: :func:`check` lets the
+parser's :class:`~tickgen.tick.errors.TickSyntaxError` propagate.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import ast
+from .nodes import (
+    CHAIN_METHODS,
+    HANDLERS,
+    NODES,
+    PROPERTIES,
+    SHADOWED,
+    Method,
+    Version,
+    parse_version,
+)
+
+Severity = Literal["error", "warning"]
+TaskKind = Literal["stream", "batch"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    line: int
+    column: int
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+# --- the pipeline Kapacitor would build ---------------------------------------------
+
+_UNSET: frozenset[str] = frozenset({"\0unset"})  # a node that does not set its own group
+
+
+@dataclass(eq=False)
+class PipelineNode:
+    kind: str  # a key of nodes.NODES
+    desc: str
+    id: int
+    pos: ast.Position
+    provides: str  # "stream" | "batch" | "none" | "unknown"
+    parents: list[PipelineNode] = field(default_factory=list)
+    children: list[PipelineNode] = field(default_factory=list)
+    expressions: int = 0  # lambdas given to eval()/combine()
+    as_names: int | None = None  # arguments of the last .as(); None: never; -1: not known
+    handlers: int = 0
+    topic: bool = False
+    own_group: frozenset[str] | None = _UNSET  # None: every tag (*) or not known
+    templates: list[tuple[str, str, ast.Position]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.desc}{self.id}"
+
+
+@dataclass
+class Pipeline:
+    sources: list[PipelineNode] = field(default_factory=list)
+    next_id: int = 0
+
+    def assign_id(self, node: PipelineNode) -> None:
+        # Kapacitor assigns a fresh id on *every* link (pipeline.assignID), so a
+        # join linked to two parents takes the second id: join5 after shift3.
+        node.id = self.next_id
+        self.next_id += 1
+
+    def add_source(self, node: PipelineNode) -> None:
+        self.assign_id(node)
+        self.sources.append(node)
+
+    def link(self, parent: PipelineNode, child: PipelineNode) -> None:
+        self.assign_id(child)
+        parent.children.append(child)
+        child.parents.append(parent)
+
+    def sorted(self) -> list[PipelineNode]:
+        """Kapacitor's ``Pipeline.sort``: reverse DFS post-order, sources taken last first."""
+        done: set[int] = set()
+        order: list[PipelineNode] = []
+
+        def visit(node: PipelineNode) -> None:
+            if id(node) in done:
+                return
+            done.add(id(node))
+            for child in node.children:
+                visit(child)
+            order.append(node)
+
+        for source in reversed(self.sources):
+            visit(source)
+        order.reverse()
+        return order
+
+
+# --- values during evaluation ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    type: str  # a TICKscript type, "node", "handler", "reference" or "unknown"
+    const: object = None  # a string's text; a list's tuple of _Values
+    node: PipelineNode | None = None
+    handler: str | None = None  # for type "handler": which one
+
+
+_UNKNOWN = _Value("unknown")
+_VAR_TYPES = frozenset(
+    ["int", "float", "bool", "string", "regex", "duration", "lambda", "list", "star"]
+)
+_TAG_IN_TEMPLATE = re.compile(r'index\s+\.Tags\s+"([^"]+)"|\.Tags\.([A-Za-z_][A-Za-z0-9_]*)')
+_ARITHMETIC = frozenset(["+", "-", "*", "/", "%"])
+
+
+@dataclass
+class Analysis:
+    diagnostics: list[Diagnostic]
+    pipeline: Pipeline
+    kind: TaskKind | None
+
+
+def check(
+    text_or_program: str | ast.Program,
+    kind: TaskKind | None = None,
+    *,
+    version: str = "1.8",
+) -> list[Diagnostic]:
+    """Every problem Kapacitor would report on create, plus likely mistakes.
+
+    ``kind`` is the task type the caller expects (by default it is inferred from
+    the script as Kapacitor does); ``version`` is the oldest Kapacitor the script
+    must run on.  Raises :class:`~tickgen.tick.errors.TickSyntaxError` when the
+    text does not parse.  Diagnostics are sorted by position.
+    """
+    return analyse(text_or_program, kind, version=version).diagnostics
+
+
+def analyse(
+    text_or_program: str | ast.Program,
+    kind: TaskKind | None = None,
+    *,
+    version: str = "1.8",
+) -> Analysis:
+    """:func:`check`, also returning the pipeline the script builds."""
+    if isinstance(text_or_program, str):
+        from .parser import parse
+
+        program = parse(text_or_program)
+    else:
+        program = text_or_program
+    return _Checker(parse_version(version), kind).run(program)
+
+
+def _leftmost_identifier(expr: ast.Statement) -> ast.Identifier | None:
+    while isinstance(expr, ast.Chain):
+        expr = expr.left
+    return expr if isinstance(expr, ast.Identifier) else None
+
+
+def _suggest(name: str, candidates: list[str]) -> str:
+    by_case = {c.lower(): c for c in candidates}
+    match = by_case.get(name.lower())
+    if match is None:
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+        match = close[0] if close else None
+    return f' (did you mean "{match}"?)' if match else ""
+
+
+class _Checker:
+    def __init__(self, version: Version, kind: TaskKind | None) -> None:
+        self.version = version
+        self.expected = kind
+        self.diagnostics: list[Diagnostic] = []
+        self.pipeline = Pipeline()
+        self.scope: dict[str, _Value] = {}
+        self.nodes: list[PipelineNode] = []
+        self.mixed = False
+
+    # -- reporting
+
+    def error(self, pos: ast.Position, message: str) -> None:
+        self.diagnostics.append(Diagnostic(pos.line, pos.column, "error", message))
+
+    def warning(self, pos: ast.Position, message: str) -> None:
+        self.diagnostics.append(Diagnostic(pos.line, pos.column, "warning", message))
+
+    # -- the walk
+
+    def run(self, program: ast.Program) -> Analysis:
+        kind = self.task_kind(program)
+        for source in ("stream", "batch"):
+            if kind == source or (kind is None and self.mixed):
+                node = self.new_node(source, source, ast.Position(), source)
+                self.pipeline.add_source(node)
+                self.scope[source] = _Value("node", node=node)
+        for statement in program.statements:
+            self.statement(statement)
+        self.validate_nodes()
+        self.diagnostics.sort(key=lambda d: (d.line, d.column))
+        return Analysis(self.diagnostics, self.pipeline, kind)
+
+    def task_kind(self, program: ast.Program) -> TaskKind | None:
+        """services/task_store: the leftmost identifier of every top-level
+        chain or var value must be ``stream`` or ``batch``, and all the same."""
+        seen: dict[str, ast.Identifier] = {}
+        for statement in program.statements:
+            value = statement.value if isinstance(statement, ast.Declaration) else statement
+            ident = _leftmost_identifier(value)
+            if ident is not None and ident.name in ("stream", "batch"):
+                seen.setdefault(ident.name, ident)
+        if len(seen) == 2:
+            self.mixed = True
+            later = max(seen.values(), key=lambda i: (i.pos.line, i.pos.column))
+            self.error(
+                later.pos,
+                "the script uses both stream and batch; a task is one or the other "
+                '(Kapacitor: "invalid task type: invalid")',
+            )
+            return self.expected
+        if not seen:
+            self.error(
+                program.statements[0].pos if program.statements else ast.Position(),
+                "the script uses neither stream nor batch, so Kapacitor cannot tell the "
+                'task type ("invalid task type: invalid")',
+            )
+            return self.expected
+        found: TaskKind = "stream" if "stream" in seen else "batch"
+        if self.expected is not None and found != self.expected:
+            self.error(
+                seen[found].pos,
+                f"this is a {found} task, but a {self.expected} task was expected",
+            )
+            return self.expected
+        return found
+
+    def statement(self, statement: ast.Statement) -> None:
+        if isinstance(statement, ast.Declaration):
+            value = self.expr(statement.value)
+            self.define(statement.name, value)
+        elif isinstance(statement, ast.TypeDeclaration):
+            type_name = statement.type.name
+            if type_name not in _VAR_TYPES:
+                hint = ""
+                if type_name in ("stream", "batch"):
+                    hint = " (a var needs '= value': the parser read the next line as its type)"
+                self.error(statement.type.pos, f'invalid var type "{type_name}"{hint}')
+                self.define(statement.name, _UNKNOWN)
+            else:
+                self.define(statement.name, _Value(type_name))
+        elif isinstance(statement, (ast.DBRP, ast.Comment)):
+            return
+        else:
+            self.expr(statement)
+
+    def define(self, name: ast.Identifier, value: _Value) -> None:
+        if name.name in self.scope:
+            self.error(name.pos, f"attempted to redefine {name.name}, vars are immutable")
+            return
+        self.scope[name.name] = value
+
+    def lookup(self, ident: ast.Identifier) -> _Value:
+        value = self.scope.get(ident.name)
+        if value is None:
+            self.error(
+                ident.pos,
+                f'name "{ident.name}" is undefined{_suggest(ident.name, list(self.scope))}',
+            )
+            return _UNKNOWN
+        return value
+
+    # -- expressions
+
+    def expr(self, expr: ast.Expr, in_lambda: bool = False) -> _Value:
+        if isinstance(expr, ast.Chain):
+            return self.chain(expr)
+        if isinstance(expr, ast.Identifier):
+            return self.lookup(expr)
+        if isinstance(expr, ast.String):
+            return _Value("string", expr.value)
+        if isinstance(expr, ast.Number):
+            return _Value("int" if expr.is_int else "float")
+        if isinstance(expr, ast.Duration):
+            return _Value("duration")
+        if isinstance(expr, ast.Bool):
+            return _Value("bool")
+        if isinstance(expr, ast.Reference):
+            return _Value("reference")
+        if isinstance(expr, ast.Regex):
+            return _Value("regex")
+        if isinstance(expr, ast.Star):
+            return _Value("star")
+        if isinstance(expr, ast.List):
+            return _Value("list", tuple(self.expr(item) for item in expr.items))
+        if isinstance(expr, ast.Lambda):
+            self.expr(expr.expr, in_lambda=True)
+            return _Value("lambda")
+        if isinstance(expr, ast.Unary):
+            operand = self.expr(expr.operand, in_lambda)
+            return _Value("bool") if expr.op == "!" else _Value(operand.type)
+        if isinstance(expr, ast.Binary):
+            return self.binary(expr, in_lambda)
+        return self.global_call(expr, in_lambda)
+
+    def binary(self, expr: ast.Binary, in_lambda: bool) -> _Value:
+        left = self.expr(expr.left, in_lambda)
+        right = self.expr(expr.right, in_lambda)
+        if expr.op not in _ARITHMETIC:
+            return _Value("bool")
+        if left.type == right.type == "string" and expr.op == "+":
+            # evaluated at definition time: var id = name + '-{{.Group}}'
+            if isinstance(left.const, str) and isinstance(right.const, str):
+                return _Value("string", left.const + right.const)
+            return _Value("string")
+        if left.type == right.type:
+            return _Value(left.type)
+        if "duration" in (left.type, right.type) and expr.op in ("*", "/"):
+            return _Value("duration")
+        return _UNKNOWN
+
+    def global_call(self, func: ast.Function, in_lambda: bool) -> _Value:
+        values = [self.expr(arg, in_lambda) for arg in func.args]
+        if in_lambda:
+            return _UNKNOWN  # a lambda built-in, resolved per point at run time
+        if func.name == "time":
+            if len(values) != 1 or values[0].type not in ("duration", "unknown"):
+                self.error(func.pos, "time() takes one duration, as in time(1m)")
+            return _Value("time")
+        self.error(func.pos, f'no global function "{func.name}" defined')
+        return _UNKNOWN
+
+    # -- chains: |node(), .property(), @udf()
+
+    def chain(self, chain: ast.Chain) -> _Value:
+        target = self.expr(chain.left)
+        right = chain.right
+        if target.type == "unknown":
+            if isinstance(right, ast.Function):
+                for arg in right.args:
+                    self.expr(arg)
+            return _UNKNOWN
+        if target.node is None:
+            self.error(chain.pos, f"a {target.type} value has no {chain.op}{right.name}")
+            return _UNKNOWN
+        if isinstance(right, ast.Identifier):
+            return self.property_read(target.node, right)
+        values = [self.expr(arg) for arg in right.args]
+        if chain.op == "@":
+            return self.udf(target.node, right)
+        if chain.op == "|":
+            return self.chain_call(target.node, right, values)
+        return self.property_call(target, right, values)
+
+    def property_read(self, node: PipelineNode, ident: ast.Identifier) -> _Value:
+        if ident.name not in PROPERTIES[node.kind]:
+            self.error(ident.pos, f'no property "{ident.name}" on {node.kind}')
+        return _UNKNOWN
+
+    def udf(self, parent: PipelineNode, func: ast.Function) -> _Value:
+        node = self.new_node("udf", func.name, func.pos, "unknown")
+        self.pipeline.link(parent, node)
+        return _Value("node", node=node)
+
+    def chain_call(self, parent: PipelineNode, func: ast.Function, values: list[_Value]) -> _Value:
+        method = CHAIN_METHODS[parent.kind].get(func.name)
+        if method is None:
+            self.unknown_method(parent.kind, func, "|")
+            return _UNKNOWN
+        if not self.usable(method, func, "|") or not self.arguments(method, func, values, "|"):
+            return _UNKNOWN
+        if func.name == "stats":
+            return _Value("node", node=self.stats(parent, func))
+        if func.name == "deadman":
+            return _Value("node", node=self.deadman(parent, func))
+        assert method.creates is not None
+        spec = NODES[method.creates]
+        if spec.wants in ("stream", "batch") and parent.provides not in (spec.wants, "unknown"):
+            self.error(
+                func.pos,
+                f"cannot {func.name[:1].upper()}{func.name[1:]} "
+                f"{parent.provides} edge: |{func.name}() needs a {spec.wants} edge",
+            )
+        provides = parent.provides if spec.provides == "same" else spec.provides
+        node = self.new_node(method.creates, spec.desc or func.name, func.pos, provides)
+        if func.name == "join":
+            # pipeline.Join links this node first, then the others
+            self.link_all([parent, *self.node_args(values)], node, func)
+        elif func.name == "union":
+            # newUnionNode links the others, then the chain links this node
+            self.link_all([*self.node_args(values), parent], node, func)
+        else:
+            self.pipeline.link(parent, node)
+        if func.name in ("eval", "combine"):
+            node.expressions = len(values)
+        elif func.name == "groupBy":
+            node.own_group = self.group_dims(values)
+        return _Value("node", node=node)
+
+    def node_args(self, values: list[_Value]) -> list[PipelineNode]:
+        return [v.node for v in self.spread(values) if v.node is not None]
+
+    def link_all(self, parents: list[PipelineNode], node: PipelineNode, func: ast.Function) -> None:
+        for parent in parents:
+            self.pipeline.link(parent, node)
+        edges = {p.provides for p in parents} - {"unknown"}
+        if len(edges) > 1:
+            self.error(
+                func.pos,
+                f"|{func.name}() mixes {' and '.join(sorted(edges))} edges "
+                '(Kapacitor fails at start: "cannot add child mismatched edges")',
+            )
+
+    def stats(self, parent: PipelineNode, func: ast.Function) -> PipelineNode:
+        # node.Stats: a new source; a parent without children gets a noop child
+        stats = self.new_node("stats", "stats", func.pos, "stream")
+        self.pipeline.add_source(stats)
+        if not parent.children:
+            noop = self.new_node("noop", "noop", func.pos, parent.provides)
+            self.pipeline.link(parent, noop)
+        return stats
+
+    def deadman(self, parent: PipelineNode, func: ast.Function) -> PipelineNode:
+        # node.Deadman = Stats(interval).Align() |derivative('emitted') |alert()
+        stats = self.stats(parent, func)
+        derivative = self.new_node("derivative", "derivative", func.pos, "stream")
+        self.pipeline.link(stats, derivative)
+        alert = self.new_node("alert", "alert", func.pos, "stream")
+        self.pipeline.link(derivative, alert)
+        alert.own_group = None  # stats points carry no tags of the data
+        return alert
+
+    def property_call(self, target: _Value, func: ast.Function, values: list[_Value]) -> _Value:
+        node = target.node
+        assert node is not None
+        name = func.name
+        method: Method | None = None
+        if target.handler is not None:
+            method = HANDLERS[target.handler].properties.get(name)
+            if method is not None and name in SHADOWED[target.handler]:
+                self.error(
+                    func.pos,
+                    f".{name}() after .{target.handler}() sets the {target.handler} handler's "
+                    f"{name}, not the alert's; write alert properties before the first handler",
+                )
+            if method is not None:
+                self.usable(method, func, ".")
+                self.arguments(method, func, values, ".")
+                return target
+        if node.kind == "udf":
+            return target  # UDF options are declared in Kapacitor's configuration
+        method = PROPERTIES[node.kind].get(name)
+        if method is None:
+            self.unknown_method(node.kind, func, ".", target.handler)
+            return target
+        ok = self.usable(method, func, ".") and self.arguments(method, func, values, ".")
+        if node.kind == "alert":
+            return self.alert_property(target, func, values)
+        if not ok:
+            return target
+        if name == "as":
+            known = not (len(values) == 1 and values[0].type == "list" and values[0].const is None)
+            node.as_names = len(self.spread(values)) if known else -1
+        elif name == "groupBy" or (name == "on" and node.kind == "join"):
+            node.own_group = self.group_dims(values)
+        return target
+
+    def alert_property(self, target: _Value, func: ast.Function, values: list[_Value]) -> _Value:
+        node = target.node
+        assert node is not None
+        name = func.name
+        if name in HANDLERS:
+            node.handlers += 1
+            return _Value("handler", node=node, handler=name)
+        if target.handler is not None:
+            self.warning(
+                func.pos,
+                f".{name}() after .{target.handler}() applies to the alert, but reads as if it "
+                "were the handler's; write alert properties before the first handler",
+            )
+        if name == "topic":
+            node.topic = True
+        elif name in ("id", "message", "details") and values and isinstance(values[0].const, str):
+            node.templates.append((name, values[0].const, func.pos))
+        return target
+
+    # -- method resolution and arguments
+
+    def unknown_method(
+        self, kind: str, func: ast.Function, op: str, handler: str | None = None
+    ) -> None:
+        chain, props = CHAIN_METHODS[kind], PROPERTIES[kind]
+        name = func.name
+        if op == "|" and name in props:
+            self.error(
+                func.pos,
+                f'no chaining method "{name}" on {kind}, but property does '
+                "exist. Use '.' operator instead",
+            )
+        elif op == "." and name in chain:
+            self.error(
+                func.pos,
+                f'no property method "{name}" on {kind}, but chaining method '
+                "does exist. Use '|' operator instead",
+            )
+        elif op == "|" and NODES[kind].provides == "none":
+            self.error(
+                func.pos,
+                f'no chaining method "{name}" on {kind}: {kind} provides no '
+                "edge, so nothing can be chained after it",
+            )
+        else:
+            owner = f"{handler} handler" if handler else kind
+            candidates = list(chain if op == "|" else props)
+            if handler:
+                candidates += list(HANDLERS[handler].properties)
+            self.error(
+                func.pos, f'no method or property "{name}" on {owner}{_suggest(name, candidates)}'
+            )
+
+    def usable(self, method: Method, func: ast.Function, op: str) -> bool:
+        if method.since > self.version:
+            self.error(
+                func.pos,
+                f"{op}{method.name}() needs Kapacitor {method.since} or later; "
+                f"the target is {self.version}",
+            )
+            return False
+        return True
+
+    def spread(self, values: list[_Value]) -> list[_Value]:
+        # tick/eval.go: a call whose only argument is a list gets its items
+        if len(values) == 1 and values[0].type == "list":
+            items = values[0].const
+            return list(items) if isinstance(items, tuple) else [_UNKNOWN]
+        return values
+
+    def arguments(self, method: Method, func: ast.Function, values: list[_Value], op: str) -> bool:
+        call = f"{op}{method.name}()"
+        if len(values) == 1 and values[0].type == "list" and values[0].const is None:
+            return True  # a typed list var of a template: its items are not known yet
+        args = self.spread(values)
+        count, low, high = len(args), method.min_args, method.max_args
+        if count < low or (high is not None and count > high):
+            if high is None:
+                wanted = f"at least {low}"
+            elif low == high:
+                wanted = str(low)
+            else:
+                wanted = f"{low} to {high}"
+            plural = "" if wanted == "1" else "s"
+            self.error(func.pos, f"{call} takes {wanted} argument{plural}, got {count}")
+            return False
+        ok = True
+        for index, value in enumerate(args):
+            param = method.param_for(index)
+            assert param is not None
+            if self.accepts(param.types, value):
+                continue
+            ok = False
+            wanted = " or ".join(sorted(param.types))
+            got = "node" if value.type == "handler" else value.type
+            message = f"{call} argument {index + 1} must be {wanted}, got {got}"
+            if value.type == "reference" and "string" in param.types:
+                message += " (did you use double quotes instead of single quotes?)"
+            elif value.type == "int" and "float" in param.types:
+                message += " (Kapacitor does not convert numbers: write it with a decimal point)"
+            elif value.type in ("int", "float") and "duration" in param.types:
+                message += " (a duration needs a unit, as in 10s)"
+            self.error(self.arg_pos(func, index, values), message)
+        return ok
+
+    @staticmethod
+    def accepts(types: frozenset[str], value: _Value) -> bool:
+        if value.type == "unknown" or value.type in types:
+            return True
+        if value.type in ("node", "handler"):
+            return "node" in types
+        return "any" in types and value.type != "reference"
+
+    @staticmethod
+    def arg_pos(func: ast.Function, index: int, values: list[_Value]) -> ast.Position:
+        if len(values) == len(func.args) and index < len(func.args):
+            return func.args[index].pos
+        return func.pos
+
+    # -- nodes
+
+    def new_node(self, kind: str, desc: str, pos: ast.Position, provides: str) -> PipelineNode:
+        node = PipelineNode(kind, desc, -1, pos, provides)
+        if kind in ("stream", "batch"):
+            node.own_group = frozenset()
+        self.nodes.append(node)
+        return node
+
+    def group_dims(self, values: list[_Value]) -> frozenset[str] | None:
+        dims: set[str] = set()
+        for value in self.spread(values):
+            if value.type == "time":
+                continue
+            if value.type != "string" or not isinstance(value.const, str):
+                return None  # '*' or not known before run time
+            dims.add(value.const)
+        return frozenset(dims)
+
+    def group_of(
+        self, node: PipelineNode, memo: dict[int, frozenset[str] | None]
+    ) -> frozenset[str] | None:
+        if id(node) in memo:
+            return memo[id(node)]
+        memo[id(node)] = None  # a cycle cannot happen, but never recurse forever
+        group: frozenset[str] | None = node.own_group
+        if group is _UNSET:
+            group = frozenset()
+            for parent in node.parents:
+                parent_group = self.group_of(parent, memo)
+                if parent_group is None:
+                    group = None
+                    break
+                group |= parent_group
+            if not node.parents:
+                group = None
+        memo[id(node)] = group
+        return group
+
+    def validate_nodes(self) -> None:
+        """The checks of each node's validate() (reference §3.7), and the warnings."""
+        memo: dict[int, frozenset[str] | None] = {}
+        for node in self.nodes:
+            if node.kind in ("eval", "combine", "join"):
+                wanted = len(node.parents) if node.kind == "join" else node.expressions
+                what = "joined streams" if node.kind == "join" else "expressions"
+                if node.as_names is None:
+                    self.error(
+                        node.pos,
+                        f"a call to {node.kind}.as() is required to name the {what} ({wanted})",
+                    )
+                elif node.as_names != wanted and node.as_names >= 0:
+                    self.error(
+                        node.pos,
+                        f"{node.kind}.as() gives {node.as_names} names for {wanted} {what}",
+                    )
+            if node.kind != "alert":
+                continue
+            if node.handlers == 0 and not node.topic:
+                self.warning(
+                    node.pos,
+                    "alert has no handler and no .topic(): its events "
+                    "reach no topic and notify no one",
+                )
+            group = self.group_of(node, memo)
+            if group is None:
+                continue
+            for prop, text, pos in node.templates:
+                for match in _TAG_IN_TEMPLATE.finditer(text):
+                    tag = match.group(1) or match.group(2)
+                    if tag not in group:
+                        self.warning(
+                            pos,
+                            f'.{prop}() reads tag "{tag}", but the pipeline does '
+                            "not group by it, so the alert may not see it",
+                        )
