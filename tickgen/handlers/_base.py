@@ -1,0 +1,131 @@
+"""What every handler model shares: the base class, the value types, the
+``since`` marker, and the small writers that turn one property into one line.
+
+Each writer returns a list of lines (empty when the property is unset), so a
+handler's ``lines()`` reads as the list of its properties in Kapacitor's order.
+A property is unset when it holds Kapacitor's zero value (``""``, ``0``,
+``False``, an empty list or map, or ``None``): Kapacitor's AST builder leaves
+those out, and so does Chronograf, whose output we match byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
+
+from tickgen.tick import quote
+from tickgen.tick.quote import DURATION_RE, Tick
+
+# The JSON Schema key that carries the Kapacitor version which added a handler
+# or a property; users see it in the schema, version_problems() reads it.
+SINCE_KEY = "x-kapacitor-since"
+BASELINE = "1.5.0"
+
+_INT64 = 2**63 - 1
+
+Duration = Annotated[
+    str,
+    StringConstraints(pattern=f"^{DURATION_RE.pattern}$"),
+    Field(examples=["10s", "5m"]),
+]
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+Int64 = Annotated[StrictInt, Field(ge=-_INT64, le=_INT64)]
+# The values a map property (sensu metadata, alerta attributes, ...) can hold.
+# Kapacitor takes any Go value there, but a TICKscript literal can only be a
+# string, a number or a boolean: JSON objects, arrays and null cannot be
+# written, so they are refused here rather than at render time.
+Scalar = StrictBool | Int64 | Annotated[StrictFloat, Field(allow_inf_nan=False)] | StrictStr
+ScalarMap = dict[NonEmpty, Scalar]
+
+
+def since(version: str) -> dict[str, Any]:
+    """``json_schema_extra`` for a handler or property added after the 1.5 baseline."""
+    return {SINCE_KEY: version}
+
+
+class Part(BaseModel):
+    """A value object inside a handler (an SNMP binding, a PagerDuty link)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HandlerModel(BaseModel):
+    """Base of every handler: strict keys, immutable, renders its own lines."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Kapacitor's method that creates the handler, e.g. "victorOps".
+    kind: str
+
+    def lines(self) -> list[Tick]:
+        """The property lines of this handler, first the creating call."""
+        raise NotImplementedError  # every concrete handler defines it
+
+    def since(self) -> str:
+        extra = self.model_config.get("json_schema_extra")
+        if isinstance(extra, dict):
+            return str(extra.get(SINCE_KEY, BASELINE))
+        return BASELINE
+
+    def set_fields(self) -> list[str]:
+        """The fields that hold a value other than their default, in declaration order."""
+        return [
+            name
+            for name, info in type(self).model_fields.items()
+            if name != "kind" and getattr(self, name) != info.get_default(call_default_factory=True)
+        ]
+
+
+def call(name: str, *args: Tick) -> Tick:
+    """One property line: ``.name(arg, arg)``."""
+    return Tick(f".{name}({', '.join(args)})")
+
+
+def text(name: str, value: str) -> list[Tick]:
+    """``.name('value')``, or nothing when ``value`` is empty."""
+    return [call(name, quote.string(value))] if value else []
+
+
+def flag(name: str, on: bool) -> list[Tick]:
+    """``.name()`` when ``on``."""
+    return [call(name)] if on else []
+
+
+def integer(name: str, value: int) -> list[Tick]:
+    """``.name(5)``, or nothing for 0."""
+    return [call(name, quote.number(value))] if value else []
+
+
+def boolean(name: str, value: bool) -> list[Tick]:
+    """``.name(TRUE)``, or nothing for false (Kapacitor's default)."""
+    return [call(name, quote.boolean(value))] if value else []
+
+
+def duration(name: str, value: str | None) -> list[Tick]:
+    return [call(name, quote.duration(value))] if value else []
+
+
+def strings(name: str, values: Sequence[str]) -> list[Tick]:
+    """``.name('a', 'b')`` for a variadic string property, or nothing when empty."""
+    return [call(name, *(quote.string(v) for v in values))] if values else []
+
+
+def each(name: str, values: Sequence[str]) -> list[Tick]:
+    """``.name('a')`` once per value (how Kapacitor writes email's ``to``)."""
+    return [call(name, quote.string(v)) for v in values]
+
+
+def pairs(name: str, items: Mapping[str, Scalar]) -> list[Tick]:
+    """``.name('key', value)`` per entry, keys in byte order as Kapacitor sorts them."""
+    return [call(name, quote.string(k), quote.value(items[k])) for k in sorted(items)]

@@ -1,0 +1,71 @@
+"""Which handlers and properties a target Kapacitor version has.
+
+Each model and field records the version that added it under
+``x-kapacitor-since`` (see ``_base.since``); anything unmarked is in the 1.5
+baseline.  The versions come from Kapacitor's CHANGELOG and from comparing
+``pipeline/alert.go`` at v1.5.9 and v1.7.6.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ._base import BASELINE, SINCE_KEY, HandlerModel
+
+Version = tuple[int, int, int]
+
+_VERSION_RE = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+def parse_version(text: str) -> Version:
+    """``"1.5"`` -> ``(1, 5, 0)``; ``"v1.6.3"`` -> ``(1, 6, 3)``.
+
+    A suffix after the patch number (``1.7.6-rc1``, ``1.5.9-git``) is ignored:
+    it does not change which TICKscript properties exist.
+    """
+    match = _VERSION_RE.match(text.strip())
+    if match is None or (match.end() < len(text.strip()) and text.strip()[match.end()] != "-"):
+        raise ValueError(f"{text!r} is not a Kapacitor version such as 1.5 or 1.6.3")
+    major, minor, patch = match.groups()
+    return int(major), int(minor), int(patch or 0)
+
+
+def since_version(handler: HandlerModel, field: str | None = None) -> str:
+    """The Kapacitor version that added ``handler``'s type, or one of its fields."""
+    if field is None:
+        return handler.since()
+    extra = type(handler).model_fields[field].json_schema_extra
+    return str(extra.get(SINCE_KEY, BASELINE)) if isinstance(extra, dict) else BASELINE
+
+
+def version_problems(handlers: Sequence[HandlerModel], target: str) -> list[tuple[str, str]]:
+    """``(path, message)`` for every handler or set property newer than ``target``.
+
+    ``path`` is relative to the handler list (``[2]``, ``[2].to_templates``);
+    a handler that is too new is reported once, without its properties.
+    """
+    wanted = parse_version(target)
+    problems: list[tuple[str, str]] = []
+    for index, handler in enumerate(handlers):
+        added = handler.since()
+        if parse_version(added) > wanted:
+            problems.append(
+                (
+                    f"[{index}]",
+                    f"{handler.kind} handler needs Kapacitor {added} or newer; "
+                    f"the target is {target}",
+                )
+            )
+            continue
+        for name in handler.set_fields():
+            added = since_version(handler, name)
+            if parse_version(added) > wanted:
+                problems.append(
+                    (
+                        f"[{index}].{name}",
+                        f"{handler.kind} handler property {name} needs Kapacitor {added} "
+                        f"or newer; the target is {target}",
+                    )
+                )
+    return problems
