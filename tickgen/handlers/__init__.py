@@ -76,6 +76,7 @@ from ._incident import (
     VictorOpsHandler,
     ZenossHandler,
 )
+from ._schema import handlers_json_schema, if_then
 from ._transport import (
     EmailHandler,
     ExecHandler,
@@ -123,6 +124,8 @@ __all__ = [
     "VictorOpsHandler",
     "ZenossHandler",
     "handler_lines",
+    "handlers_json_schema",
+    "if_then",
     "parse_version",
     "since_version",
     "version_problems",

@@ -7,6 +7,7 @@ import posixpath
 from typing import Annotated, Literal
 
 from pydantic import (
+    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
@@ -39,6 +40,15 @@ from ._base import (
 class PostHandler(HandlerModel):
     """POST the alert data as JSON to a URL, or to an endpoint named in Kapacitor's
     ``[[httppost]]`` configuration (``.post()``)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["url"], "properties": {"url": {"minLength": 1}}},
+                {"required": ["endpoint"], "properties": {"endpoint": {"minLength": 1}}},
+            ]
+        }
+    )
 
     kind: Literal["post"] = Field(description="Handler type: HTTP POST.")
     url: StrictStr = Field(
@@ -155,6 +165,8 @@ class LogHandler(HandlerModel):
     kind: Literal["log"] = Field(description="Handler type: append to a file.")
     path: NonEmpty = Field(
         description="Absolute path of the file; it is created if it does not exist.",
+        # The schema says it too; the validator below gives pydantic's message.
+        json_schema_extra={"pattern": "^/"},
         examples=["/var/log/kapacitor/alerts.log"],
     )
     mode: FileMode | None = Field(
