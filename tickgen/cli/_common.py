@@ -1,0 +1,68 @@
+"""Options and output helpers that several commands share."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from ..errors import ParameterError, Problem
+from ..render import DEFAULT_KAPACITOR_VERSION, Renderer
+
+
+def add_template_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--templates",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="also use the NAME.tick.j2 + NAME.schema.json templates in DIR (repeatable)",
+    )
+    parser.add_argument(
+        "--kapacitor-version",
+        metavar="VERSION",
+        default=os.environ.get("TICKGEN_KAPACITOR_VERSION", DEFAULT_KAPACITOR_VERSION),
+        help="the Kapacitor version the scripts must run on; handlers and properties newer "
+        "than it are errors (default: $TICKGEN_KAPACITOR_VERSION or %(default)s)",
+    )
+
+
+def renderer_from(args: argparse.Namespace) -> Renderer:
+    return Renderer(args.templates, kapacitor_version=args.kapacitor_version)
+
+
+def fail_with(problems: Sequence[Problem]) -> None:
+    """Raise every problem at once; main() prints them and exits 1."""
+    raise ParameterError(problems)
+
+
+def use_color(stream: TextIO, choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def stderr_line(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def command_parser(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    *,
+    summary: str,
+    description: str,
+    example: str,
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog="example:\n" + "\n".join("  " + line for line in example.strip().splitlines()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser

@@ -1,0 +1,336 @@
+"""Parameter files: YAML, JSON or TOML, one alert or many with shared defaults.
+
+A file holds one alert (a mapping with ``template``), a list of alerts, or a
+mapping ``{defaults: {...}, alerts: [...]}`` whose defaults are merged into each
+alert (mappings merge key by key; lists and scalars are replaced).  Directories
+are read recursively, files in sorted order.
+
+Reading is fast: files are loaded with the C YAML loader, ``json`` or
+``tomllib``.  Source positions are only needed for error messages, so a
+document works them out on demand, the first time a line is asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ParameterError, Problem
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+__all__ = [
+    "PARAMETER_SUFFIXES",
+    "AlertSource",
+    "Document",
+    "alert_sources",
+    "document_alerts",
+    "expand_paths",
+    "format_path",
+    "read_document",
+]
+
+PARAMETER_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+PathPart = str | int
+
+
+def format_path(parts: Iterable[PathPart]) -> str:
+    """``("alerts", 3, "crit")`` -> ``alerts[3].crit``."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+@dataclass
+class Document:
+    """One parameter file as loaded, with its source positions worked out lazily."""
+
+    name: str
+    kind: str
+    text: str
+    data: Any
+    _lines: dict[tuple[PathPart, ...], int] | None = field(default=None, repr=False)
+
+    def line_of(self, path: Sequence[PathPart]) -> int | None:
+        """The 1-based line of the value at ``path`` (or of its nearest parent)."""
+        if self.kind == "toml":
+            return None
+        if self._lines is None:
+            self._lines = _yaml_positions(self.text)
+        parts = tuple(path)
+        while parts:
+            if parts in self._lines:
+                return self._lines[parts]
+            parts = parts[:-1]
+        return self._lines.get((), None)
+
+
+def _yaml_positions(text: str) -> dict[tuple[PathPart, ...], int]:
+    """Map each path of a YAML (or JSON) document to the line its value starts on."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[tuple[PathPart, ...], int] = {}
+
+    def walk(node: yaml.Node, path: tuple[PathPart, ...]) -> None:
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, (*path, str(key.value)))
+                lines[(*path, str(key.value))] = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
+    """The C safe loader, refusing duplicate keys (PyYAML keeps the last one silently)."""
+
+
+def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                f"duplicate key {key!r} (first on line {seen[key]})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def read_document(path: Path, text: str | None = None) -> Document:
+    """Load one parameter file; a syntax error is a ParameterError with its line."""
+    name = str(path)
+    kind = PARAMETER_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ParameterError(
+            [Problem(f"not a parameter file: use .yaml, .yml, .json or .toml", file=name)]
+        )
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ParameterError([Problem("no such file", file=name)]) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ParameterError([Problem(f"cannot read: {exc}", file=name)]) from None
+    try:
+        if kind == "yaml":
+            data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
+        elif kind == "json":
+            data = json.loads(text, object_pairs_hook=_json_pairs)
+        else:
+            data = tomllib.loads(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise ParameterError(
+            [Problem(f"invalid YAML: {exc.problem or exc}", file=name, line=line)]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ParameterError([Problem(f"invalid YAML: {exc}", file=name)]) from None
+    except json.JSONDecodeError as exc:
+        raise ParameterError(
+            [Problem(f"invalid JSON: {exc.msg} (column {exc.colno})", file=name, line=exc.lineno)]
+        ) from None
+    except ValueError as exc:  # duplicate JSON keys, TOML errors
+        label = "JSON" if kind == "json" else "TOML"
+        raise ParameterError([Problem(f"invalid {label}: {exc}", file=name)]) from None
+    return Document(name=name, kind=kind, text=text, data=data)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the parameter files found below each directory."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in PARAMETER_SUFFIXES and p.is_file()
+            )
+            if not found:
+                problems.append(Problem("no .yaml, .yml, .json or .toml files here", file=str(path)))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem("no such file or directory", file=str(path)))
+    if problems:
+        raise ParameterError(problems)
+    return files
+
+
+@dataclass
+class AlertSource:
+    """One alert's parameters (defaults merged in) and where they came from."""
+
+    document: Document
+    params: dict[str, Any]
+    index: int | None  # position in the file's alert list; None for a one-alert file
+    listed_under: str | None  # "alerts" for {defaults, alerts}; None for a plain list
+    defaults: Mapping[str, Any]
+
+    def locate(self, path: Sequence[PathPart]) -> tuple[str, int | None]:
+        """The displayed JSON path of a parameter, and its line in the file.
+
+        A value that came from ``defaults`` is reported where it is written.
+        """
+        own_prefix = self._own_prefix()
+        own = self.document.data
+        for part in own_prefix:
+            own = own[part]
+        if self.defaults and not _has_path(own, path) and _has_path(self.defaults, path):
+            full: tuple[PathPart, ...] = ("defaults", *path)
+        else:
+            full = (*own_prefix, *path)
+        return format_path(full), self.document.line_of(full)
+
+    def problem(self, path: Sequence[PathPart], message: str) -> Problem:
+        shown, line = self.locate(path)
+        return Problem(message, file=self.document.name, line=line, path=shown or None)
+
+    @property
+    def label(self) -> str:
+        """``file`` or ``file:line`` of the alert, for messages about it as a whole."""
+        line = self.document.line_of(self._own_prefix())
+        return self.document.name if line is None else f"{self.document.name}:{line}"
+
+    @property
+    def where(self) -> str:
+        """``file (alerts[3])`` without working out a line: cheap enough for every alert."""
+        prefix = format_path(self._own_prefix())
+        return f"{self.document.name} ({prefix})" if prefix else self.document.name
+
+    def _own_prefix(self) -> tuple[PathPart, ...]:
+        if self.index is None:
+            return ()
+        return (self.index,) if self.listed_under is None else (self.listed_under, self.index)
+
+
+def _has_path(data: Any, path: Sequence[PathPart]) -> bool:
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(data, list) or part >= len(data):
+                return False
+        elif not isinstance(data, Mapping) or part not in data:
+            return False
+        data = data[part]
+    return True
+
+
+def _merge(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(defaults)
+    for key, value in own.items():
+        base = merged.get(key)
+        if isinstance(base, Mapping) and isinstance(value, Mapping):
+            merged[key] = _merge(base, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def document_alerts(doc: Document) -> Iterator[AlertSource]:
+    data = doc.data
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            yield _one(doc, item, index, None, {})
+        return
+    if not isinstance(data, dict):
+        raise ParameterError(
+            [
+                Problem(
+                    "expected an alert (a mapping with 'template'), a list of alerts, or "
+                    "{defaults: ..., alerts: [...]}",
+                    file=doc.name,
+                    line=1,
+                )
+            ]
+        )
+    if "alerts" not in data:
+        yield _one(doc, data, None, None, {})
+        return
+    extra = sorted(set(data) - {"alerts", "defaults"})
+    problems = [
+        Problem(
+            f"unknown key {key!r} next to 'alerts': a file of several alerts holds only "
+            "'defaults' and 'alerts'",
+            file=doc.name,
+            line=doc.line_of((key,)),
+            path=key,
+        )
+        for key in extra
+    ]
+    defaults = data.get("defaults", {})
+    if not isinstance(defaults, dict):
+        problems.append(
+            Problem("must be a mapping of parameters", file=doc.name, line=doc.line_of(("defaults",)), path="defaults")
+        )
+    alerts = data["alerts"]
+    if not isinstance(alerts, list):
+        problems.append(
+            Problem("must be a list of alerts", file=doc.name, line=doc.line_of(("alerts",)), path="alerts")
+        )
+    if problems:
+        raise ParameterError(problems)
+    for index, item in enumerate(alerts):
+        yield _one(doc, item, index, "alerts", defaults)
+
+
+def _one(
+    doc: Document, item: Any, index: int | None, under: str | None, defaults: Mapping[str, Any]
+) -> AlertSource:
+    if not isinstance(item, dict):
+        prefix: tuple[PathPart, ...] = () if index is None else ((index,) if under is None else (under, index))
+        raise ParameterError(
+            [
+                Problem(
+                    "an alert must be a mapping of parameters",
+                    file=doc.name,
+                    line=doc.line_of(prefix),
+                    path=format_path(prefix) or None,
+                )
+            ]
+        )
+    params = _merge(defaults, item) if defaults else dict(item)
+    return AlertSource(doc, params, index, under, defaults)
+
+
+def alert_sources(paths: Iterable[str | Path]) -> Iterator[AlertSource]:
+    """Every alert in the given files and directories, in order."""
+    for path in expand_paths(paths):
+        yield from document_alerts(read_document(path))

@@ -1,0 +1,205 @@
+"""Parameter files -> validated alerts -> rendered tasks, in one streaming pass.
+
+Each alert is checked against its template's JSON Schema, then built into its
+pydantic model (built-ins), then rendered and checked.  Problems are collected
+across every file so a user sees all of them at once; once one is found,
+rendering stops (there is nothing to print) but validation goes on.  Nothing
+is kept per alert beyond its id, so memory stays flat however many there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .catalog import Catalog, TemplateInfo
+from .errors import ParameterError, Problem, TemplateError
+from .handlers import version_problems
+from .models import Alert, CustomAlert
+from .params import AlertSource, document_alerts, expand_paths, read_document
+from .render import RenderedTask, Renderer
+
+__all__ = ["LoadedAlert", "iter_loaded", "load", "render_paths", "run"]
+
+
+@dataclass(frozen=True)
+class LoadedAlert:
+    alert: Alert
+    source: AlertSource
+
+
+def _pydantic_problems(source: AlertSource, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        path = _data_path(source.params, error["loc"])
+        message = str(error["msg"])
+        for prefix in ("Value error, ", "Assertion failed, "):
+            message = message.removeprefix(prefix)
+        problems.append(source.problem(path, message))
+    return problems
+
+
+def _data_path(data: Any, loc: Sequence[str | int]) -> list[str | int]:
+    """Keep the parts of a pydantic location that exist in the data (drop union tags)."""
+    path: list[str | int] = []
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+            path.append(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+            path.append(part)
+    return path
+
+
+def validate_source(
+    source: AlertSource, catalog: Catalog, kapacitor_version: str
+) -> tuple[Alert | None, list[Problem]]:
+    """Check one alert; return its model, or the problems with it."""
+    params = source.params
+    name = params.get("template")
+    if name is None:
+        return None, [
+            source.problem((), f"missing required parameter 'template' (one of: {', '.join(catalog.names())})")
+        ]
+    info = catalog.find(name) if isinstance(name, str) else None
+    if info is None:
+        return None, [
+            source.problem(
+                ("template",), f"unknown template {name!r}; known templates: {', '.join(catalog.names())}"
+            )
+        ]
+    problems = [source.problem(path, message) for path, message in info.check.errors(params)]
+    if problems:
+        return None, problems
+    alert = _build(source, info)
+    if isinstance(alert, list):
+        return None, alert
+    if not isinstance(alert, CustomAlert):
+        for rel, message in version_problems(alert.handlers, kapacitor_version):
+            problems.append(source.problem(("handlers", *_split_rel(rel)), message))
+    return (None, problems) if problems else (alert, [])
+
+
+def _split_rel(rel: str) -> list[str | int]:
+    """``[2].to_templates`` -> ``[2, "to_templates"]``."""
+    parts: list[str | int] = []
+    for piece in rel.replace("[", ".[").split("."):
+        if not piece:
+            continue
+        if piece.startswith("[") and piece.endswith("]"):
+            parts.append(int(piece[1:-1]))
+        else:
+            parts.append(piece)
+    return parts
+
+
+def _build(source: AlertSource, info: TemplateInfo) -> Alert | list[Problem]:
+    if info.model is None:
+        return CustomAlert(template=info.name, params=source.params)
+    model: type[BaseModel] = info.model
+    try:
+        built = model.model_validate(source.params)
+    except ValidationError as exc:
+        return _pydantic_problems(source, exc)
+    return built  # type: ignore[return-value]
+
+
+def iter_loaded(
+    paths: Iterable[str | Path], catalog: Catalog, kapacitor_version: str, problems: list[Problem]
+) -> Iterator[LoadedAlert]:
+    """Valid alerts in order; problems (also duplicate ids) are appended to ``problems``."""
+    seen: dict[str, str] = {}
+    try:
+        files = expand_paths(paths)
+    except ParameterError as exc:
+        problems.extend(exc.problems)
+        return
+    for path in files:
+        try:
+            sources = list(document_alerts(read_document(path)))
+        except ParameterError as exc:
+            problems.extend(exc.problems)
+            continue
+        for source in sources:
+            alert, found = validate_source(source, catalog, kapacitor_version)
+            task_id = source.params.get("id")
+            if isinstance(task_id, str) and task_id:
+                if task_id in seen:
+                    found.append(
+                        source.problem(("id",), f"duplicate task id {task_id!r}: also defined at {seen[task_id]}")
+                    )
+                    alert = None
+                else:
+                    seen[task_id] = source.where
+            if found:
+                problems.extend(found)
+            elif alert is not None:
+                yield LoadedAlert(alert, source)
+
+
+def run(
+    paths: Iterable[str | Path],
+    renderer: Renderer,
+    on_task: Callable[[RenderedTask], None],
+) -> list[Problem]:
+    """Validate everything; render (and hand to ``on_task``) while no problem is found."""
+    problems: list[Problem] = []
+    for loaded in iter_loaded(paths, renderer.catalog, renderer.kapacitor_version, problems):
+        if problems:
+            continue
+        try:
+            task = renderer.render(loaded.alert, source=loaded.source.label)
+        except TemplateError as exc:
+            problems.append(Problem(str(exc), file=loaded.source.document.name, line=_line(loaded.source)))
+            continue
+        on_task(task)
+    return problems
+
+
+def _line(source: AlertSource) -> int | None:
+    label = source.label
+    _, _, line = label.rpartition(":")
+    return int(line) if line.isdigit() else None
+
+
+def load(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    template_dirs: Sequence[str | Path] = (),
+    kapacitor_version: str | None = None,
+) -> list[Alert]:
+    """Read and validate parameter files and directories; raise ParameterError with every problem."""
+    renderer = Renderer(template_dirs, **_version(kapacitor_version))
+    problems: list[Problem] = []
+    path_list = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    alerts = [loaded.alert for loaded in iter_loaded(path_list, renderer.catalog, renderer.kapacitor_version, problems)]
+    if problems:
+        raise ParameterError(problems)
+    return alerts
+
+
+def render_paths(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    template_dirs: Sequence[str | Path] = (),
+    kapacitor_version: str | None = None,
+    renderer: Renderer | None = None,
+) -> list[RenderedTask]:
+    """Render every alert in the given files; raise ParameterError with every problem."""
+    renderer = renderer or Renderer(template_dirs, **_version(kapacitor_version))
+    path_list = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    tasks: list[RenderedTask] = []
+    problems = run(path_list, renderer, tasks.append)
+    if problems:
+        raise ParameterError(problems)
+    return tasks
+
+
+def _version(kapacitor_version: str | None) -> dict[str, str]:
+    return {} if kapacitor_version is None else {"kapacitor_version": kapacitor_version}
+

@@ -1,0 +1,288 @@
+"""Alerts in, checked canonical TICKscripts and task payloads out.
+
+One environment factory serves the built-in templates (trusted) and users'
+templates (Jinja's sandbox); both use ``StrictUndefined`` and the escaping
+filters of :mod:`tickgen.tick.quote`, and both refuse to print a value that did
+not pass through one of them.  What a template writes is parsed, checked and
+formatted by :mod:`tickgen.tick` (as Chronograf formats and validates its own
+scripts); a script that fails there is a :class:`TemplateBug`, never output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import tick
+from ._resources import data_dir
+from .catalog import Catalog, TemplateInfo
+from .errors import TemplateBug, TemplateError
+from .handlers import handler_lines
+from .models import Alert, AlertBase, CustomAlert, task_id_problem
+from .tick import quote
+from .tick.quote import QuoteError, Tick
+
+__all__ = [
+    "DEFAULT_KAPACITOR_VERSION",
+    "RenderedTask",
+    "Renderer",
+    "where_filter",
+]
+
+DEFAULT_KAPACITOR_VERSION = "1.5"
+GROUP_SUFFIX = "-{{.Group}}"  # Kapacitor expands it per group at run time
+_OPERATORS = frozenset({">", "<", ">=", "<=", "==", "!="})
+_BOUND_NAMES = {
+    ("crit", "lower"): "lower",
+    ("crit", "upper"): "upper",
+    ("warn", "lower"): "warnLower",
+    ("warn", "upper"): "warnUpper",
+    ("info", "lower"): "infoLower",
+    ("info", "upper"): "infoUpper",
+}
+
+
+@dataclass(frozen=True)
+class RenderedTask:
+    """A rendered, checked script and the Kapacitor task it makes."""
+
+    id: str
+    template: str
+    script: str
+    dbrps: list[dict[str, str]]
+    status: str
+    type: str = "stream"
+    source: str = "<python>"
+    params_hash: str = field(default="", compare=False)
+    warnings: tuple[tick.Diagnostic, ...] = field(default=(), compare=False)
+
+    def payload(self) -> dict[str, Any]:
+        """The body of ``POST /kapacitor/v1/tasks`` (keys in the order Kapacitor's docs use)."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "dbrps": [dict(d) for d in self.dbrps],
+            "script": self.script,
+            "status": self.status,
+        }
+
+
+# -- filters and helpers the templates call ------------------------------------------------
+
+
+def _operator(op: str) -> Tick:
+    if op not in _OPERATORS:
+        raise QuoteError(f"{op!r} is not a comparison operator; use one of {' '.join(sorted(_OPERATORS))}")
+    return Tick(op)
+
+
+def _bound_name(level: str, bound: str) -> Tick:
+    return Tick(_BOUND_NAMES[(level, bound)])
+
+
+def where_filter(alert: AlertBase) -> Tick:
+    """Chronograf's where lambda: tag groups and isPresent terms, sorted as whole strings.
+
+    ``where`` groups read ``("tag" == 'a' OR "tag" == 'b')``, ``where_not`` groups
+    ``("tag" != 'a' AND "tag" != 'b')``; ``lambda: TRUE`` when there is nothing.
+    """
+    terms: list[str] = []
+    for tags, op, joiner in ((alert.where, "==", " OR "), (alert.where_not, "!=", " AND ")):
+        for tag, values in tags.items():
+            ref = quote.reference(tag)
+            terms.append("(" + joiner.join(f"{ref} {op} {quote.string(v)}" for v in values) + ")")
+    field_name = getattr(alert, "field", None)
+    if alert.field_present_filter and field_name:
+        terms.append(f"isPresent({quote.reference(field_name)})")
+    terms.sort()
+    return Tick("lambda: " + (" AND ".join(terms) if terms else "TRUE"))
+
+
+FILTERS: dict[str, Callable[..., Tick]] = {
+    "quote": quote.string,
+    "quote_list": quote.string_list,
+    "reference": quote.reference,
+    "regex": quote.regex,
+    "duration": quote.duration,
+    "number": quote.number,
+    "float_number": quote.float_number,
+    "boolean": quote.boolean,
+    "identifier": quote.identifier,
+    "literal": quote.value,
+    "operator": _operator,
+}
+
+
+def _refuse_unescaped(value: Any) -> Any:
+    """Jinja's finalize: every ``{{ }}`` must print TICKscript made by a filter above."""
+    if isinstance(value, Tick):
+        return value
+    if isinstance(value, jinja2.Undefined):
+        return value  # StrictUndefined raises with the variable's name
+    raise TemplateError(
+        f"the template prints {value!r} without an escaping filter; pass it through one of "
+        f"{', '.join(sorted(FILTERS))} (for example {{{{ name | quote }}}})"
+    )
+
+
+def make_environment(loader: jinja2.BaseLoader, *, sandboxed: bool) -> jinja2.Environment:
+    env_class = SandboxedEnvironment if sandboxed else jinja2.Environment
+    env = env_class(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        finalize=_refuse_unescaped,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(
+        where_filter=where_filter,
+        handler_lines=handler_lines,
+        bound_name=_bound_name,
+        group_suffix=GROUP_SUFFIX,
+    )
+    return env
+
+
+def _template_line(exc: BaseException, filename: str | None) -> int | None:
+    """The template line an exception was raised at (Jinja rewrites tracebacks to templates)."""
+    line = None
+    tb: types.TracebackType | None = exc.__traceback__
+    while tb is not None:
+        if filename is not None and tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def params_hash(params: Mapping[str, Any]) -> str:
+    text = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class Renderer:
+    """Renders alerts with the built-in templates and those in ``template_dirs``."""
+
+    def __init__(
+        self,
+        template_dirs: Sequence[str | Path] = (),
+        *,
+        kapacitor_version: str = DEFAULT_KAPACITOR_VERSION,
+    ) -> None:
+        self.catalog = Catalog(template_dirs)
+        self.kapacitor_version = kapacitor_version
+        self._builtin_env = make_environment(
+            jinja2.FileSystemLoader(str(data_dir("templates"))), sandboxed=False
+        )
+        self._user_env = make_environment(
+            jinja2.FileSystemLoader([str(d) for d in self.catalog.template_dirs]), sandboxed=True
+        )
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def _template(self, info: TemplateInfo) -> jinja2.Template:
+        compiled = self._compiled.get(info.name)
+        if compiled is None:
+            env = self._builtin_env if info.builtin else self._user_env
+            try:
+                compiled = env.get_template(info.template_path.name)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(exc.message or str(exc), template=info.name, line=exc.lineno) from None
+            except jinja2.TemplateNotFound as exc:
+                raise TemplateError(f"template file {exc.name} not found", template=info.name) from None
+            self._compiled[info.name] = compiled
+        return compiled
+
+    def render_text(self, alert: Alert) -> str:
+        """What the template writes, before it is parsed and formatted."""
+        info = self.catalog.get(alert.template)
+        template = self._template(info)
+        if isinstance(alert, CustomAlert):
+            context: dict[str, Any] = {**alert.params, "params": alert.params}
+        else:
+            context = {"alert": alert, "alert_name": alert.alert_name}
+        try:
+            return template.render(context)
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(
+                f"{exc.message}: the template uses a parameter the alert does not have",
+                template=info.name,
+                line=_template_line(exc, template.filename),
+            ) from None
+        except (QuoteError, TemplateError) as exc:
+            message = exc.message if isinstance(exc, TemplateError) else str(exc)
+            raise TemplateError(
+                message, template=info.name, line=_template_line(exc, template.filename)
+            ) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(
+                str(exc), template=info.name, line=_template_line(exc, template.filename)
+            ) from None
+
+    def render(self, alert: Alert, *, source: str = "<python>") -> RenderedTask:
+        """Render, parse, check and format one alert."""
+        text = self.render_text(alert)
+        task_id = alert.id
+        try:
+            program = tick.parse(text)
+            diagnostics = tick.check(program, "stream", version=self.kapacitor_version)
+        except tick.TickSyntaxError as exc:
+            raise TemplateBug(
+                f"the script for task {task_id!r} does not parse: {exc}", template=alert.template, line=exc.line
+            ) from None
+        errors = [d for d in diagnostics if d.severity == "error"]
+        if errors:
+            found = "; ".join(str(d) for d in errors)
+            raise TemplateBug(
+                f"the script for task {task_id!r} ({source}) fails the check: {found}",
+                template=alert.template,
+            )
+        script = tick.format_program(program)
+        if isinstance(alert, CustomAlert):
+            dbrps, status, params = _custom_task_fields(alert)
+        else:
+            dbrps = [{"db": d.db, "rp": d.rp} for d in alert.task_dbrps]
+            status = alert.status
+            params = alert.model_dump(mode="json", exclude_defaults=True)
+        return RenderedTask(
+            id=task_id,
+            template=alert.template,
+            script=script,
+            dbrps=dbrps,
+            status=status,
+            source=source,
+            params_hash=params_hash(params),
+            warnings=tuple(d for d in diagnostics if d.severity == "warning"),
+        )
+
+    def render_all(self, alerts: Iterable[Alert]) -> list[RenderedTask]:
+        return [self.render(alert) for alert in alerts]
+
+
+def _custom_task_fields(alert: CustomAlert) -> tuple[list[dict[str, str]], str, dict[str, Any]]:
+    params = alert.params
+    problem = task_id_problem(str(params.get("id", "")))
+    if problem:
+        raise TemplateError(problem, template=alert.template)
+    raw_dbrps = params.get("dbrps")
+    if raw_dbrps is None and "database" in params:
+        raw_dbrps = [{"db": params["database"], "rp": params.get("retention_policy", "autogen")}]
+    if not raw_dbrps:
+        raise TemplateError(
+            "a task needs its database: give 'dbrps' ([{db, rp}]) or 'database' "
+            "(and 'retention_policy') in the parameters",
+            template=alert.template,
+        )
+    dbrps = [{"db": str(d["db"]), "rp": str(d["rp"])} for d in raw_dbrps]
+    status = str(params.get("status", "enabled"))
+    return dbrps, status, dict(params)

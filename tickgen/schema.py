@@ -1,0 +1,145 @@
+"""Check parameters against a template's JSON Schema and say what is wrong in words.
+
+Every error is reported at once, each with its JSON path; the messages say what
+would be right ("'high' is not a number", "unknown parameter 'feild' (did you
+mean 'field'?)") rather than echoing the validator.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+__all__ = ["SchemaCheck", "compile_schema"]
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "null",
+}
+
+
+def compile_schema(schema: Mapping[str, Any]) -> Draft202012Validator:
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+class SchemaCheck:
+    """A compiled schema that turns validation errors into (path, message) pairs."""
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = schema
+        self._validator = compile_schema(schema)
+
+    def errors(self, instance: Any) -> list[tuple[tuple[str | int, ...], str]]:
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        for error in self._validator.iter_errors(instance):
+            found.extend(_describe(error))
+        # one message per place and text, in document order of the paths
+        unique = dict.fromkeys(found)
+        return sorted(unique, key=lambda item: [str(p) for p in item[0]])
+
+
+def _path(error: ValidationError) -> tuple[str | int, ...]:
+    return tuple(error.absolute_path)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_words(expected: Any) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    words = [_TYPE_WORDS.get(name, name) for name in names]
+    return " or ".join(words)
+
+
+def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    path = _path(error)
+    kind = error.validator
+    value = error.instance
+    if kind in ("anyOf", "oneOf"):
+        yield from _describe_union(error)
+    elif kind == "type":
+        yield path, f"{_show(value)} is not {_type_words(error.validator_value)}"
+    elif kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        yield path, f"missing required parameter {missing!r}"
+    elif kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extras = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
+        for extra in extras:
+            hint = difflib.get_close_matches(extra, allowed, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            yield (*path, extra), (
+                f"unknown parameter {extra!r}{suggestion}; allowed: {', '.join(allowed)}"
+            )
+    elif kind in ("enum", "const"):
+        options = error.validator_value if kind == "enum" else [error.validator_value]
+        listed = ", ".join(_show(option) for option in options)
+        hint = ""
+        if isinstance(value, str):
+            close = difflib.get_close_matches(value, [str(o) for o in options], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+        yield path, f"{_show(value)} is not one of {listed}{hint}"
+    elif kind == "pattern":
+        yield path, _pattern_message(error)
+    elif kind == "minLength":
+        yield path, "must not be empty"
+    elif kind == "minItems":
+        count = error.validator_value
+        yield path, "must not be an empty list" if count == 1 else f"needs at least {count} items"
+    elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        relation = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "greater than",
+            "exclusiveMaximum": "less than",
+        }[str(kind)]
+        yield path, f"{_show(value)} must be {relation} {error.validator_value}"
+    elif kind == "uniqueItems":
+        yield path, "lists an item more than once"
+    else:
+        yield path, error.message
+
+
+def _pattern_message(error: ValidationError) -> str:
+    value = error.instance
+    description = error.schema.get("description", "")
+    if "duration" in description.lower():
+        return (
+            f"{_show(value)} is not a duration: write an integer and one unit of "
+            "u, µ, ms, s, m, h, d, w (for example 10s, 5m, 1h)"
+        )
+    return f"{_show(value)} does not match the pattern {error.validator_value!r}"
+
+
+def _describe_union(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Explain a failed anyOf: follow the branch whose type fits, else list the types."""
+    path = _path(error)
+    fitting = [sub for sub in error.context or () if not (sub.validator == "type" and _path(sub) == path)]
+    if fitting:
+        # branches whose type matched: report their own errors
+        best_branch = min({sub.relative_schema_path[0] for sub in fitting})
+        for sub in fitting:
+            if sub.relative_schema_path[0] == best_branch:
+                yield from _describe(sub)
+        return
+    expected: list[str] = []
+    for sub in error.context or ():
+        names = sub.validator_value if isinstance(sub.validator_value, list) else [sub.validator_value]
+        expected.extend(str(name) for name in names if str(name) not in expected)
+    yield path, f"{_show(error.instance)} is not {_type_words(expected)}"
