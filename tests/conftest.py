@@ -1,0 +1,101 @@
+"""Session fixtures shared by the whole suite: the real InfluxDB and Kapacitor.
+
+``influxdb`` and ``kapacitor`` are started once per session (tests/servers.py)
+and stopped at the end; ``kapacitor_factory`` starts a private kapacitord for a
+test that kills or restarts it.  When a test fails, the tails of every running
+server's log are appended to its report.  With ``CI=true`` a missing binary fails
+the tests that need it; elsewhere they are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import servers
+
+SERVER_FIXTURES = {"influxdb", "kapacitor", "kapacitor_factory"}
+
+
+def _start(start: Callable[[], servers.Server]) -> servers.Server:
+    try:
+        return start()
+    except servers.ServerError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"cannot start the test servers in CI: {exc}", pytrace=False)
+        pytest.skip(f"test servers unavailable: {exc}")
+
+
+@pytest.fixture(scope="session")
+def influxdb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.Server]:
+    server = _start(lambda: servers.start_influxdb(tmp_path_factory.mktemp("influxdb")))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def kapacitor(
+    tmp_path_factory: pytest.TempPathFactory, influxdb: servers.Server
+) -> Iterator[servers.Server]:
+    """The shared kapacitord, connected to ``influxdb``; tests must not stop it."""
+    workdir = tmp_path_factory.mktemp("kapacitor")
+    server = _start(lambda: servers.start_kapacitor(workdir, influxdb.url))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def kapacitor_factory(tmp_path: Path) -> Iterator[Callable[[], servers.Server]]:
+    """Start a private kapacitord (no InfluxDB) that the test may kill; stopped after it."""
+    started: list[servers.Server] = []
+    counter = itertools.count()
+
+    def start() -> servers.Server:
+        workdir = tmp_path / f"kapacitor-{next(counter)}"
+        server = _start(lambda: servers.start_kapacitor(workdir))
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def unique_id(request: pytest.FixtureRequest) -> Callable[[str], str]:
+    """``unique_id("cpu")`` → an id valid for Kapacitor, unique in this session."""
+    base = re.sub(r"[^-._a-zA-Z0-9]+", "_", request.node.name)[:60]
+
+    def make(prefix: str = "t") -> str:
+        return f"{prefix}-{base}-{next(_ids)}"
+
+    return make
+
+
+_ids = itertools.count()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Anything that uses a server fixture carries the ``servers`` mark, so
+    # ``-m "not servers"`` runs the offline part alone.
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.servers)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.failed:
+        for server in list(servers.RUNNING):
+            report.sections.append(
+                (f"{server.name} log ({server.log_path}), last lines", server.log_tail())
+            )
+    return report

@@ -1,0 +1,239 @@
+"""Real InfluxDB and Kapacitor processes for the test suite.
+
+Each server runs as a subprocess with a generated config: loopback only, ports
+chosen by the kernel (port 0, read back from the "listening" log line), and
+directories under a temporary path, so any number of them can run side by side
+and nothing touches ~/.kapacitor or /var/lib/influxdb.  A server is ready when
+its log says it is listening *and* its ping answers 204; both waits are bounded
+and give up early if the process dies, quoting the log.
+
+Binaries: ``$INFLUXD``/``$KAPACITORD`` if set, else the PATH, else (kapacitord)
+the cache that scripts/kapacitor-build fills.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+KAPACITOR_VERSION = os.environ.get("TICKGEN_KAPACITOR_VERSION", "1.5.9")
+START_TIMEOUT = 60.0  # seconds; a cold start on a busy 2-core machine takes a few
+STOP_TIMEOUT = 10.0
+
+# Every server started by this process, so a failing test can show their logs.
+RUNNING: list[Server] = []
+
+
+class ServerError(RuntimeError):
+    """A server binary that is missing, or one that failed to start."""
+
+
+@dataclass
+class Server:
+    """One running server process; its stdout and stderr go to ``log_path``."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    url: str = ""
+    version: str = ""
+    started_in: float = 0.0  # seconds from spawn to ping answering 204
+    _log_file: IO[bytes] | None = field(default=None, repr=False)
+
+    def read_log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.read_log().splitlines()[-lines:])
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        """SIGTERM (graceful shutdown), then SIGKILL if it does not exit in time."""
+        if self.running:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(STOP_TIMEOUT)
+        self._forget()
+
+    def kill(self) -> None:
+        """SIGKILL: the abrupt death the fault tests need."""
+        if self.running:
+            self.process.kill()
+            self.process.wait(STOP_TIMEOUT)
+        self._forget()
+
+    def _forget(self) -> None:
+        if self in RUNNING:
+            RUNNING.remove(self)
+        log_file = self._log_file
+        if log_file is not None:
+            log_file.close()
+            self._log_file = None
+
+
+def find_binary(name: str) -> Path:
+    """The path of ``influxd`` or ``kapacitord``; ServerError says how to get it."""
+    env = os.environ.get(name.upper())
+    candidates = [env] if env else []
+    candidates.append(shutil.which(name))
+    if name == "kapacitord":
+        cache = Path(os.environ.get("TICKGEN_CACHE", Path.home() / ".cache" / "tickgen"))
+        candidates.append(str(cache / f"kapacitor-{KAPACITOR_VERSION}" / name))
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return Path(candidate)
+    raise ServerError(f"{name} not found (run scripts/setup-servers)")
+
+
+def start_influxdb(workdir: Path) -> Server:
+    """influxd on 127.0.0.1, a free port, data under ``workdir``, reporting off."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "influxdb.conf"
+    config.write_text(
+        f"""reporting-disabled = true
+bind-address = "127.0.0.1:0"
+[meta]
+  dir = "{workdir / "meta"}"
+[data]
+  dir = "{workdir / "data"}"
+  wal-dir = "{workdir / "wal"}"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:0"
+  log-enabled = false
+  flux-enabled = false
+[continuous_queries]
+  enabled = false
+"""
+    )
+    server = _spawn("influxd", [str(find_binary("influxd")), "-config", str(config)], workdir)
+    addr = _wait_for_log(server, re.compile(r'msg="Listening on HTTP".*? addr=(\S+)'))
+    server.url = f"http://{addr}"
+    response = _wait_for_ping(server, f"{server.url}/ping")
+    server.version = response.headers.get("X-Influxdb-Version", "")
+    return server
+
+
+def start_kapacitor(workdir: Path, influxdb_url: str | None = None) -> Server:
+    """kapacitord (reference §5.1) on a free port with fresh dirs under ``workdir``.
+
+    With ``influxdb_url`` the [[influxdb]] section is enabled (influxDBOut and
+    batch tasks work); subscriptions stay off so InfluxDB never pushes writes back.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "kapacitor.conf"
+    influx = f'''[[influxdb]]
+  enabled = {"true" if influxdb_url else "false"}
+  name = "default"
+  default = true
+  urls = ["{influxdb_url or "http://127.0.0.1:8086"}"]
+  disable-subscriptions = true
+  startup-timeout = "30s"
+'''
+    config.write_text(
+        f"""hostname = "localhost"
+data_dir = "{workdir / "data"}"
+default-retention-policy = "autogen"
+skip-config-overrides = true
+[http]
+  bind-address = "127.0.0.1:0"
+  auth-enabled = false
+  log-enabled = true
+[logging]
+  file = "STDERR"
+  level = "DEBUG"
+[storage]
+  boltdb = "{workdir / "kapacitor.db"}"
+[replay]
+  dir = "{workdir / "replay"}"
+[task]
+  dir = "{workdir / "tasks"}"
+[load]
+  enabled = false
+[reporting]
+  enabled = false
+[stats]
+  enabled = false
+{influx}"""
+    )
+    argv = [str(find_binary("kapacitord")), "-config", str(config)]
+    server = _spawn("kapacitord", argv, workdir)
+    addr = _wait_for_log(server, re.compile(r'msg="listening on".*? addr=(\S+)'))
+    server.url = f"http://{addr}"
+    response = _wait_for_ping(server, f"{server.url}/kapacitor/v1/ping")
+    server.version = response.headers.get("X-Kapacitor-Version", "")
+    return server
+
+
+def _spawn(name: str, argv: list[str], workdir: Path) -> Server:
+    log_path = workdir / f"{name}.log"
+    log_file = log_path.open("wb")
+    process = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        cwd=workdir,
+        # Its own process group: a Ctrl-C in the terminal reaches pytest, whose
+        # fixtures then stop the servers in order.
+        start_new_session=True,
+    )
+    server = Server(name, process, log_path, _log_file=log_file)
+    server.started_in = time.monotonic()  # replaced by the duration once ready
+    RUNNING.append(server)
+    return server
+
+
+def _wait_for_log(server: Server, pattern: re.Pattern[str]) -> str:
+    """Poll the log until ``pattern`` matches; return its first group."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        match = pattern.search(server.read_log())
+        if match:
+            return match.group(1)
+        _fail_if_exited(server)
+        time.sleep(0.05)
+    server.kill()
+    raise ServerError(f"{server.name} did not log {pattern.pattern!r} within {START_TIMEOUT}s")
+
+
+def _wait_for_ping(server: Server, url: str) -> httpx.Response:
+    deadline = time.monotonic() + START_TIMEOUT
+    with httpx.Client(timeout=2.0) as http:
+        while time.monotonic() < deadline:
+            _fail_if_exited(server)
+            try:
+                response = http.get(url)
+            except httpx.TransportError:
+                response = None
+            if response is not None and response.status_code == 204:
+                server.started_in = time.monotonic() - server.started_in
+                return response
+            time.sleep(0.05)
+    server.kill()
+    raise ServerError(f"{server.name} did not answer {url} with 204 within {START_TIMEOUT}s")
+
+
+def _fail_if_exited(server: Server) -> None:
+    if not server.running:
+        code = server.process.returncode
+        tail = server.log_tail(30)
+        server.kill()
+        raise ServerError(f"{server.name} exited with {code} while starting:\n{tail}")

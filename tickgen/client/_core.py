@@ -1,0 +1,506 @@
+"""The I/O-free half of the client, shared by KapacitorClient and AsyncKapacitorClient.
+
+Every operation is written once, here, as a *flow*: a generator that yields
+``Call``s (one HTTP request each, with how to decode its answer) and receives
+their decoded results, or has the call's KapacitorError thrown into it.  The
+sync and async clients only drive flows (``_run``) and send calls with retries
+(``_send``), so the multi-step operations that work around Kapacitor's quirks
+(atomic create, restart after an update, duplicate-id detection) exist once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
+from urllib.parse import quote
+
+import httpx
+import pydantic
+
+from tickgen.client import errors
+from tickgen.client.models import (
+    DBRP,
+    Event,
+    Handler,
+    Level,
+    Ping,
+    TaskOutput,
+    TaskStatus,
+    TaskType,
+    Template,
+    Topic,
+    Var,
+)
+from tickgen.client.models import Task as TaskModel
+from tickgen.client.settings import Settings
+
+T = TypeVar("T")
+M = TypeVar("M", bound=pydantic.BaseModel)
+Flow = Generator["Call[Any]", Any, T]
+
+DEFAULT_PAGE_SIZE = 100  # Kapacitor's own default limit for list endpoints
+
+
+@dataclass(frozen=True)
+class Call(Generic[T]):
+    """One request, the statuses that mean success, and how to decode the answer."""
+
+    method: str
+    path: str  # relative to .../kapacitor/v1/
+    decode: Callable[[httpx.Response], T]
+    ok: tuple[int, ...] = (200,)
+    params: Sequence[tuple[str, str]] = ()
+    json: Any = None
+    content: bytes | None = None
+
+    @property
+    def label(self) -> str:
+        """``GET /kapacitor/v1/tasks/x`` for messages: no host, no query, no secrets."""
+        return f"{self.method} /kapacitor/v1/{self.path}"
+
+
+def _seg(value: str) -> str:
+    """A path segment; ':' stays readable because topic ids are full of them."""
+    return quote(value, safe=":")
+
+
+def _params(**values: str | int | Iterable[str] | None) -> list[tuple[str, str]]:
+    """Query parameters without the unset ones; iterables repeat the key (fields=)."""
+    out: list[tuple[str, str]] = []
+    for key, value in values.items():
+        name = key.replace("_", "-")
+        if value is None:
+            continue
+        if isinstance(value, (str, int)):
+            out.append((name, str(value)))
+        else:
+            out.extend((name, item) for item in value)
+    return out
+
+
+def _json_body(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        snippet = response.text[:200]
+        raise errors.InvalidResponse(
+            f"{_label(response)}: {response.status_code} with a body that is not JSON: {snippet!r}",
+            status=response.status_code,
+        ) from None
+
+
+def _decoder(model: type[M]) -> Callable[[httpx.Response], M]:
+    """Decode the body as one ``model``."""
+
+    def decode(response: httpx.Response) -> M:
+        return _validate(lambda: model.model_validate(_json_body(response)), response)
+
+    return decode
+
+
+def _list_decoder(model: type[M], key: str) -> Callable[[httpx.Response], list[M]]:
+    """Decode the list of ``model`` under ``key`` (a null list is an empty one)."""
+
+    def decode(response: httpx.Response) -> list[M]:
+        body = _json_body(response)
+        return _validate(lambda: [model.model_validate(item) for item in body[key] or []], response)
+
+    return decode
+
+
+def _validate(build: Callable[[], T], response: httpx.Response) -> T:
+    try:
+        return build()
+    except (pydantic.ValidationError, KeyError, TypeError) as exc:
+        raise errors.InvalidResponse(
+            f"{_label(response)}: unexpected answer: {exc}", status=response.status_code
+        ) from None
+
+
+def _label(response: httpx.Response) -> str:
+    """``GET /kapacitor/v1/tasks/x``: the request without host, query or credentials."""
+    return f"{response.request.method} {response.request.url.path}"
+
+
+def _one(call: Call[T]) -> Flow[T]:
+    """The flow of a single call: its decoded result."""
+    result = yield call
+    return cast(T, result)
+
+
+def _nothing(response: httpx.Response) -> None:
+    return None
+
+
+def error_message(response: httpx.Response) -> str:
+    """The server's words from either JSON error body, or the text of any other body."""
+    text = response.text.strip()
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return text or response.reason_phrase
+    if isinstance(body, dict):
+        for key in ("message", "error"):  # 1.6+ sends both, 1.5 only "error"
+            if isinstance(body.get(key), str) and body[key]:
+                return str(body[key])
+    return text
+
+
+def transport_error(exc: httpx.TransportError, label: str) -> errors.TransportError:
+    """The KapacitorError for an httpx transport failure."""
+    cls: type[errors.TransportError]
+    if isinstance(exc, httpx.TimeoutException):
+        cls = errors.RequestTimeout
+    elif isinstance(exc, httpx.ConnectError):
+        cls = errors.ConnectError
+    elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        cls = errors.ConnectionLost
+    else:
+        cls = errors.TransportError
+    detail = str(exc) or type(exc).__name__
+    return cls(f"{label}: {detail}")
+
+
+def was_not_sent(exc: httpx.TransportError) -> bool:
+    """True when the request never left: the connection was not made."""
+    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+
+
+class ClientCore:
+    """Builds requests, decodes answers, maps errors and decides retries; no I/O."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __repr__(self) -> str:
+        return f"ClientCore({self.settings.display_url!r}, auth={self.settings.auth_scheme})"
+
+    # -- sending support ---------------------------------------------------------------
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments for httpx.Client / httpx.AsyncClient."""
+        headers = {"User-Agent": self.settings.user_agent, "Accept": "application/json"}
+        if self.settings.authorization:
+            headers["Authorization"] = self.settings.authorization  # httpx masks it in reprs
+        return {
+            "base_url": self.settings.base_url,
+            "headers": headers,
+            "verify": self.settings.verify,
+            "timeout": self.settings.timeout,
+        }
+
+    def request_options(self, call: Call[Any]) -> dict[str, Any]:
+        """Keyword arguments for ``build_request`` of either httpx client."""
+        options: dict[str, Any] = {"params": list(call.params)}
+        if call.json is not None:
+            options["json"] = call.json
+        if call.content is not None:
+            options["content"] = call.content
+        return {"method": call.method, "url": call.path, **options}
+
+    def retry_after_response(
+        self, call: Call[Any], response: httpx.Response, attempt: int
+    ) -> float | None:
+        """Seconds to wait before resending after this answer; None to use it as is."""
+        if response.status_code in call.ok:
+            return None
+        if not self.settings.retry.retry_status(call.method, response.status_code):
+            return None
+        return self.settings.retry.delay(attempt, response.headers.get("Retry-After"))
+
+    def retry_after_error(self, exc: httpx.TransportError, attempt: int) -> float | None:
+        """Seconds to wait before resending after a transport failure; None to raise."""
+        if not was_not_sent(exc):
+            return None
+        return self.settings.retry.delay(attempt)
+
+    def result(self, call: Call[T], response: httpx.Response) -> T:
+        """The decoded answer, or the APIError for an error status."""
+        if response.status_code in call.ok:
+            return call.decode(response)
+        raise errors.error_for_status(
+            response.status_code, error_message(response), request=call.label
+        )
+
+    # -- server ------------------------------------------------------------------------
+
+    def ping(self) -> Flow[Ping]:
+        def decode(response: httpx.Response) -> Ping:
+            version = response.headers.get("X-Kapacitor-Version", "")
+            return Ping(version=version, rtt=response.elapsed.total_seconds())
+
+        return (yield from _one(Call("GET", "ping", decode, ok=(204,))))
+
+    def routes(self) -> Flow[dict[str, list[str]]]:
+        call = Call("GET", ":routes", lambda r: dict(_json_body(r)))
+        return (yield from _one(call))
+
+    # -- tasks -------------------------------------------------------------------------
+
+    def create_task(
+        self,
+        task_id: str | None,
+        script: str | None = None,
+        *,
+        template_id: str | None = None,
+        dbrps: Sequence[DBRP] = (),
+        vars: Mapping[str, Var] | None = None,
+        type: TaskType | None = None,
+        status: TaskStatus = "disabled",
+    ) -> Flow[TaskModel]:
+        """Create disabled, then enable: a create with status enabled can store the
+        task and still answer 500 (reference §4.2), leaving a broken task behind.
+        If enabling fails, the task is deleted again, so a create is all or nothing."""
+        body = _task_body(
+            id=task_id, script=script, template_id=template_id, dbrps=dbrps, vars=vars, type=type
+        )
+        body["status"] = "disabled"
+        call = Call("POST", "tasks", _decoder(TaskModel), json=body)
+        task: TaskModel = yield from self._create(call, "tasks", task_id)
+        if status == "enabled":
+            try:
+                task = yield self._patch_task(task.id, {"status": "enabled"})
+            except errors.KapacitorError:
+                yield from self._delete_quietly(self._delete_call("tasks", task.id))
+                raise
+        return task
+
+    def get_task(
+        self, task_id: str, *, dot_view: str | None = None, script_format: str | None = None
+    ) -> Flow[TaskModel]:
+        params = _params(dot_view=dot_view, script_format=script_format)
+        return (
+            yield from _one(
+                Call("GET", f"tasks/{_seg(task_id)}", _decoder(TaskModel), params=params)
+            )
+        )
+
+    def update_task(
+        self,
+        task_id: str,
+        *,
+        script: str | None = None,
+        template_id: str | None = None,
+        dbrps: Sequence[DBRP] | None = None,
+        vars: Mapping[str, Var] | None = None,
+        type: TaskType | None = None,
+        status: TaskStatus | None = None,
+    ) -> Flow[TaskModel]:
+        """PATCH the definition, then make the running pipeline match it.
+
+        Kapacitor keeps running the old pipeline of an enabled task whose script,
+        vars or dbrps change; only a status change restarts it.  So an enabled
+        task is disabled and enabled again, as ``kapacitor define`` does.
+        dbrps and vars replace the old ones (empty vars cannot clear them).
+        """
+        body = _task_body(script=script, template_id=template_id, dbrps=dbrps, vars=vars, type=type)
+        if not body:
+            if status is None:
+                return (yield from self.get_task(task_id))
+            return (yield from _one(self._patch_task(task_id, {"status": status})))
+        task: TaskModel = yield self._patch_task(task_id, body)
+        wanted = status or task.status
+        if task.enabled and wanted == "enabled":
+            yield self._patch_task(task_id, {"status": "disabled"})
+            task = yield self._patch_task(task_id, {"status": "enabled"})
+        elif wanted != task.status:
+            task = yield self._patch_task(task_id, {"status": wanted})
+        return task
+
+    def set_task_status(self, task_id: str, status: TaskStatus) -> Flow[TaskModel]:
+        return (yield from _one(self._patch_task(task_id, {"status": status})))
+
+    def delete_task(self, task_id: str) -> Flow[None]:
+        return (yield from _one(self._delete_call("tasks", task_id)))
+
+    def list_tasks(
+        self,
+        *,
+        pattern: str | None = None,
+        fields: Sequence[str] | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+        dot_view: str | None = None,
+        script_format: str | None = None,
+    ) -> Flow[list[TaskModel]]:
+        params = _params(
+            pattern=pattern,
+            fields=fields,
+            offset=offset,
+            limit=limit,
+            dot_view=dot_view,
+            script_format=script_format,
+        )
+        decode = _list_decoder(TaskModel, "tasks")
+        return (yield from _one(Call("GET", "tasks", decode, params=params)))
+
+    def task_output(self, task_id: str, endpoint: str) -> Flow[TaskOutput]:
+        path = f"tasks/{_seg(task_id)}/{_seg(endpoint)}"
+        return (yield from _one(Call("GET", path, _decoder(TaskOutput))))
+
+    # -- templates ---------------------------------------------------------------------
+
+    def create_template(
+        self, template_id: str | None, script: str, *, type: TaskType | None = None
+    ) -> Flow[Template]:
+        body = _task_body(id=template_id, script=script, type=type)
+        call = Call("POST", "templates", _decoder(Template), json=body)
+        return (yield from self._create(call, "templates", template_id))
+
+    def get_template(self, template_id: str, *, script_format: str | None = None) -> Flow[Template]:
+        path = f"templates/{_seg(template_id)}"
+        params = _params(script_format=script_format)
+        return (yield from _one(Call("GET", path, _decoder(Template), params=params)))
+
+    def update_template(
+        self, template_id: str, *, script: str | None = None, type: TaskType | None = None
+    ) -> Flow[Template]:
+        """PATCH a template; Kapacitor itself updates and restarts the tasks made from it."""
+        path = f"templates/{_seg(template_id)}"
+        body = _task_body(script=script, type=type)
+        decode = _decoder(Template)
+        return (yield from _one(Call("PATCH", path, decode, json=body)))
+
+    def delete_template(self, template_id: str) -> Flow[None]:
+        return (yield from _one(self._delete_call("templates", template_id)))
+
+    def list_templates(
+        self,
+        *,
+        pattern: str | None = None,
+        fields: Sequence[str] | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+        script_format: str | None = None,
+    ) -> Flow[list[Template]]:
+        params = _params(
+            pattern=pattern, fields=fields, offset=offset, limit=limit, script_format=script_format
+        )
+        decode = _list_decoder(Template, "templates")
+        return (yield from _one(Call("GET", "templates", decode, params=params)))
+
+    # -- points ------------------------------------------------------------------------
+
+    def write_points(
+        self, lines: str | Iterable[str], *, db: str, rp: str, precision: str | None = None
+    ) -> Flow[None]:
+        """POST line protocol to /write.  ``rp`` is required because an empty one
+        falls back to the server's default-retention-policy, which is "" unless
+        configured and then matches no task's dbrp."""
+        text = lines if isinstance(lines, str) else "\n".join(lines)
+        params = _params(db=db, rp=rp, precision=precision)
+        # 200 is the server's odd answer to a body whose parse error is exactly "EOF".
+        call = Call("POST", "write", _nothing, ok=(204, 200), params=params, content=text.encode())
+        return (yield from _one(call))
+
+    # -- alert topics, events, handlers ------------------------------------------------
+
+    def list_topics(
+        self, *, pattern: str | None = None, min_level: Level | None = None
+    ) -> Flow[list[Topic]]:
+        params = _params(pattern=pattern, min_level=min_level)
+        decode = _list_decoder(Topic, "topics")
+        return (yield from _one(Call("GET", "alerts/topics", decode, params=params)))
+
+    def get_topic(self, topic: str) -> Flow[Topic]:
+        path = f"alerts/topics/{_seg(topic)}"
+        return (yield from _one(Call("GET", path, _decoder(Topic))))
+
+    def delete_topic(self, topic: str) -> Flow[None]:
+        return (yield from _one(self._delete_call("alerts/topics", topic)))
+
+    def list_topic_events(self, topic: str, *, min_level: Level | None = None) -> Flow[list[Event]]:
+        path = f"alerts/topics/{_seg(topic)}/events"
+        decode = _list_decoder(Event, "events")
+        return (yield from _one(Call("GET", path, decode, params=_params(min_level=min_level))))
+
+    def get_topic_event(self, topic: str, event_id: str) -> Flow[Event]:
+        path = f"alerts/topics/{_seg(topic)}/events/{_seg(event_id)}"
+        return (yield from _one(Call("GET", path, _decoder(Event))))
+
+    def list_topic_handlers(self, topic: str, *, pattern: str | None = None) -> Flow[list[Handler]]:
+        path = f"alerts/topics/{_seg(topic)}/handlers"
+        decode = _list_decoder(Handler, "handlers")
+        return (yield from _one(Call("GET", path, decode, params=_params(pattern=pattern))))
+
+    def create_topic_handler(
+        self,
+        topic: str,
+        handler_id: str,
+        kind: str,
+        *,
+        options: Mapping[str, Any] | None = None,
+        match: str = "",
+    ) -> Flow[Handler]:
+        path = f"alerts/topics/{_seg(topic)}/handlers"
+        body = {"id": handler_id, "kind": kind, "options": dict(options or {}), "match": match}
+        return (yield from _one(Call("POST", path, _decoder(Handler), json=body)))
+
+    def get_topic_handler(self, topic: str, handler_id: str) -> Flow[Handler]:
+        path = f"alerts/topics/{_seg(topic)}/handlers/{_seg(handler_id)}"
+        return (yield from _one(Call("GET", path, _decoder(Handler))))
+
+    def delete_topic_handler(self, topic: str, handler_id: str) -> Flow[None]:
+        return (
+            yield from _one(self._delete_call(f"alerts/topics/{_seg(topic)}/handlers", handler_id))
+        )
+
+    # -- paging ------------------------------------------------------------------------
+
+    @staticmethod
+    def next_offset(offset: int, limit: int, received: int) -> int | None:
+        """The offset of the next page, or None after a short (last) page."""
+        return offset + received if received >= limit else None
+
+    # -- shared steps ------------------------------------------------------------------
+
+    def _create(self, call: Call[T], collection: str, item_id: str | None) -> Flow[T]:
+        """POST a new task or template, reporting a taken id as Conflict.
+
+        Some Kapacitor versions answer a duplicate id with a bare "invalid JSON";
+        our body is valid JSON, so if the id now exists, that is what it meant.
+        """
+        try:
+            return (yield from _one(call))
+        except errors.BadRequest as exc:
+            if exc.message != "invalid JSON" or not item_id:
+                raise
+            probe = Call("GET", f"{collection}/{_seg(item_id)}", _nothing)
+            try:
+                yield probe
+            except errors.NotFound:
+                raise exc from None
+            raise errors.Conflict(
+                exc.status, f"{collection[:-1]} {item_id} already exists", request=exc.request
+            ) from exc
+
+    def _patch_task(self, task_id: str, body: dict[str, Any]) -> Call[TaskModel]:
+        return Call("PATCH", f"tasks/{_seg(task_id)}", _decoder(TaskModel), json=body)
+
+    def _delete_call(self, collection: str, item_id: str) -> Call[None]:
+        return Call("DELETE", f"{collection}/{_seg(item_id)}", _nothing, ok=(204,))
+
+    def _delete_quietly(self, call: Call[None]) -> Flow[None]:
+        # Cleanup after a failure: the first error is the one worth reporting.
+        with contextlib.suppress(errors.KapacitorError):
+            yield call
+
+
+def _task_body(**fields: Any) -> dict[str, Any]:
+    """The JSON of a task or template; unset fields are left out (= unchanged on PATCH)."""
+    body: dict[str, Any] = {}
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if key == "dbrps":
+            body[key] = [{"db": d.db, "rp": d.rp} for d in value]
+        elif key == "vars":
+            body[key] = {name: var.model_dump() for name, var in value.items()}
+        elif key == "template_id":
+            body["template-id"] = value
+        else:
+            body[key] = value
+    return body

@@ -1,0 +1,134 @@
+"""What can go wrong talking to Kapacitor, drawn as a tree.
+
+    tickgen.errors.TickgenError
+    └── KapacitorError                 anything that went wrong talking to Kapacitor
+        ├── TransportError             no usable HTTP response arrived
+        │   ├── ConnectError           nothing listening, DNS, TLS handshake
+        │   ├── RequestTimeout         connect, read, write or pool timeout
+        │   └── ConnectionLost         the server went away mid-request
+        ├── InvalidResponse            a success status with a body that is not what the API sends
+        └── APIError(status, message)  Kapacitor answered with an error status
+            ├── BadRequest             400 not covered below
+            │   ├── InvalidScript      400 "invalid TICKscript: ..."; .line and .char when given
+            │   └── Conflict           the id is taken ("task X already exists")
+            ├── AuthError              401 and 403
+            ├── NotFound               404
+            ├── RateLimited            429
+            └── ServerError            5xx (a task that fails to start is a 500)
+
+Messages name the request (method and path, never the credentials) and the
+server's own words, decoded from either error body Kapacitor sends:
+``{"error": ...}`` (1.5) or ``{"error": ..., "message": ...}`` (1.6+); plain-text
+bodies (``/write`` errors, proxies) are quoted as text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tickgen.errors import TickgenError
+
+
+class KapacitorError(TickgenError):
+    """Base class of every error raised by tickgen.client."""
+
+
+class TransportError(KapacitorError):
+    """The request did not get a complete HTTP response."""
+
+
+class ConnectError(TransportError):
+    """Could not connect (refused, unreachable, DNS, TLS)."""
+
+
+class RequestTimeout(TransportError):
+    """A connect, read, write or pool timeout expired."""
+
+
+class ConnectionLost(TransportError):
+    """The connection closed before the response was complete."""
+
+
+class InvalidResponse(KapacitorError):
+    """A success status whose body cannot be decoded as the API's answer."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class APIError(KapacitorError):
+    """Kapacitor answered with an error status; ``message`` is the server's text."""
+
+    status: int = 0  # pinned by each subclass; the actual status otherwise
+
+    def __init__(self, status: int, message: str, *, request: str = "") -> None:
+        self.status = status
+        self.message = message
+        self.request = request  # "PATCH /kapacitor/v1/tasks/cpu", for the reader
+        where = f"{request}: " if request else ""
+        super().__init__(f"{where}{status}: {message}")
+
+
+class BadRequest(APIError):
+    status = 400
+
+
+_LINE_CHAR = re.compile(r"\bline (\d+) char (\d+)\b")
+
+
+class InvalidScript(BadRequest):
+    """The server rejected the TICKscript; ``line``/``char`` locate it when it says so.
+
+    Node validation messages (for example a join without ``.as()``) carry no
+    position, so both are then None.
+    """
+
+    def __init__(self, status: int, message: str, *, request: str = "") -> None:
+        super().__init__(status, message, request=request)
+        match = _LINE_CHAR.search(message)
+        self.line = int(match.group(1)) if match else None
+        self.char = int(match.group(2)) if match else None
+
+
+class Conflict(BadRequest):
+    """The id is already taken (Kapacitor answers 400, not 409)."""
+
+
+class AuthError(APIError):
+    status = 401
+
+
+class NotFound(APIError):
+    status = 404
+
+
+class RateLimited(APIError):
+    status = 429
+
+
+class ServerError(APIError):
+    status = 500
+
+
+def error_for_status(status: int, message: str, *, request: str = "") -> APIError:
+    """The APIError subclass for an error answer (a pure function of status and text)."""
+    cls: type[APIError]
+    if status == 400:
+        if message.startswith(("invalid TICKscript", "invalid task type")):
+            cls = InvalidScript
+        elif message.endswith("already exists"):
+            cls = Conflict
+        else:
+            cls = BadRequest
+    elif status in (401, 403):
+        cls = AuthError
+    elif status == 404:
+        cls = NotFound
+    elif status == 429:
+        cls = RateLimited
+    elif status >= 500:
+        cls = ServerError
+    else:
+        cls = APIError
+    return cls(status, message, request=request)

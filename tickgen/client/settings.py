@@ -1,0 +1,115 @@
+"""Where the client connects and how: resolved once, from arguments, then environment.
+
+* URL: the ``url`` argument, else ``$KAPACITOR_URL``, else ``http://localhost:9092``
+  (the kapacitor CLI's order).  A path in it is kept as a prefix, for Kapacitor
+  behind a reverse proxy; ``/kapacitor/v1`` is added.
+* Credentials: ``token`` (Bearer), else ``username``/``password``, else the URL's
+  userinfo (Basic).  They are taken out of the URL so that no URL the client
+  prints, logs or puts in an error can carry them.
+* TLS: verified by default; ``verify=False`` or ``$KAPACITOR_UNSAFE_SSL`` set to a
+  true value (Go's strconv.ParseBool, as in the kapacitor CLI) turns it off;
+  ``ca_bundle`` names a PEM file of extra roots.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import httpx
+
+from tickgen._version import __version__
+from tickgen.client.errors import KapacitorError
+from tickgen.client.retry import RetryPolicy
+
+DEFAULT_URL = "http://localhost:9092"
+API_PREFIX = "/kapacitor/v1/"
+USER_AGENT = f"tickgen/{__version__} (httpx/{httpx.__version__})"
+
+_TRUE = {"1", "t", "T", "TRUE", "true", "True"}
+_FALSE = {"0", "f", "F", "FALSE", "false", "False", ""}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a client needs to send requests; the repr shows no secret."""
+
+    base_url: str  # scheme://host:port[/prefix]/kapacitor/v1/, without userinfo
+    authorization: str | None = field(repr=False)  # the Authorization header value
+    auth_scheme: str | None  # "basic", "bearer" or None: safe to show
+    verify: ssl.SSLContext | bool
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    user_agent: str = USER_AGENT
+
+    @property
+    def display_url(self) -> str:
+        return self.base_url.removesuffix(API_PREFIX)
+
+
+def resolve_settings(
+    url: str | None = None,
+    *,
+    username: str | None = None,
+    password: str | None = None,
+    token: str | None = None,
+    verify: bool | None = None,
+    ca_bundle: str | os.PathLike[str] | None = None,
+    timeout: float | httpx.Timeout = 10.0,
+    retry: RetryPolicy | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    env = os.environ if env is None else env
+    raw = url or env.get("KAPACITOR_URL") or DEFAULT_URL
+    parts = urlsplit(raw if "://" in raw else f"http://{raw}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KapacitorError(f"not an http(s) URL for Kapacitor: {_without_userinfo(raw)}")
+    if username is None and parts.username is not None:
+        username, password = unquote(parts.username), unquote(parts.password or "")
+    host = parts.netloc.rpartition("@")[2]
+    prefix = parts.path.rstrip("/")
+    base_url = urlunsplit((parts.scheme, host, prefix + API_PREFIX, "", ""))
+
+    authorization, scheme = None, None
+    if token:
+        authorization, scheme = f"Bearer {token}", "bearer"
+    elif username is not None:
+        pair = f"{username}:{password or ''}".encode()
+        authorization, scheme = f"Basic {base64.b64encode(pair).decode()}", "basic"
+
+    return Settings(
+        base_url=base_url,
+        authorization=authorization,
+        auth_scheme=scheme,
+        verify=_tls(verify, ca_bundle, env),
+        timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        retry=retry or RetryPolicy(),
+    )
+
+
+def _tls(
+    verify: bool | None, ca_bundle: str | os.PathLike[str] | None, env: Mapping[str, str]
+) -> ssl.SSLContext | bool:
+    if verify is None:
+        unsafe = env.get("KAPACITOR_UNSAFE_SSL", "")
+        if unsafe not in _TRUE | _FALSE:
+            raise KapacitorError(f"KAPACITOR_UNSAFE_SSL={unsafe!r} is not a boolean")
+        verify = unsafe not in _TRUE
+    if not verify:
+        return False
+    if ca_bundle is not None:
+        return ssl.create_default_context(cafile=os.fspath(ca_bundle))
+    return True
+
+
+def _without_userinfo(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    netloc, slash, path = rest.partition("/")
+    netloc = netloc.rpartition("@")[2]
+    return f"{scheme}{sep}{netloc}{slash}{path}"
