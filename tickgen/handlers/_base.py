@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -41,17 +42,45 @@ Duration = Annotated[
 ]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Int64 = Annotated[StrictInt, Field(ge=-_INT64, le=_INT64)]
+
+
 # The values a map property (sensu metadata, alerta attributes, ...) can hold.
 # Kapacitor takes any Go value there, but a TICKscript literal can only be a
 # string, a number or a boolean: JSON objects, arrays and null cannot be
 # written, so they are refused here rather than at render time.
-Scalar = StrictBool | Int64 | Annotated[StrictFloat, Field(allow_inf_nan=False)] | StrictStr
+def _int64_only(value: object) -> object:
+    # Without this, strict float would take an integer too large for int64
+    # and silently write it as a float.
+    if type(value) is int and abs(value) > _INT64:
+        raise ValueError(f"{value} does not fit in a 64-bit integer")
+    return value
+
+
+Scalar = Annotated[
+    StrictBool | Int64 | Annotated[StrictFloat, Field(allow_inf_nan=False)] | StrictStr,
+    BeforeValidator(_int64_only),
+]
 ScalarMap = dict[NonEmpty, Scalar]
 
 
 def since(version: str) -> dict[str, Any]:
     """``json_schema_extra`` for a handler or property added after the 1.5 baseline."""
     return {SINCE_KEY: version}
+
+
+def not_null(schema: dict[str, Any]) -> None:
+    """``json_schema_extra`` for an optional field whose unset value is ``None``.
+
+    pydantic writes ``anyOf: [X, {type: null}]``; a parameter file never needs
+    to write null (leaving the key out is the same), and without the anyOf a
+    bad value gets X's own message ("does not match ...") instead of "not
+    valid under any of the given schemas".
+    """
+    branches = [b for b in schema.pop("anyOf") if b != {"type": "null"}]
+    if len(branches) == 1:
+        schema.update(branches[0])
+    else:
+        schema["anyOf"] = branches
 
 
 class Part(BaseModel):

@@ -20,6 +20,7 @@ from ._base import (
     duration,
     flag,
     integer,
+    not_null,
     pairs,
     since,
     strings,
@@ -199,7 +200,9 @@ class AlertaHandler(HandlerModel):
         description="Events correlated with this one.",
         json_schema_extra=since("1.5.8"),
     )
-    timeout: Duration | None = Field(default=None, description="Alerta alert timeout.")
+    timeout: Duration | None = Field(
+        default=None, description="Alerta alert timeout.", json_schema_extra=not_null
+    )
     attributes: ScalarMap = Field(
         default_factory=dict,
         description="Extra alert attributes: string, number or boolean values.",

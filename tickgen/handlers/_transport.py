@@ -31,6 +31,7 @@ from ._base import (
     each,
     flag,
     integer,
+    not_null,
     since,
     strings,
     text,
@@ -67,7 +68,9 @@ class PostHandler(HandlerModel):
     capture_response: StrictBool = Field(
         default=False, description="Log the HTTP response body when the status is not 2xx."
     )
-    timeout: Duration | None = Field(default=None, description="Timeout of the HTTP request.")
+    timeout: Duration | None = Field(
+        default=None, description="Timeout of the HTTP request.", json_schema_extra=not_null
+    )
     skip_ssl_verification: StrictBool = Field(
         default=False,
         description="Do not verify the server's TLS certificate.",
@@ -175,6 +178,7 @@ class LogHandler(HandlerModel):
         "'0644', or the number itself (420; YAML reads 0644 as octal). Kapacitor's default "
         "is 0600.",
         examples=["0644"],
+        json_schema_extra=not_null,
     )
 
     @field_validator("path")
@@ -271,8 +275,8 @@ class KafkaHandler(HandlerModel):
         description="Send to the partition with the least data instead of hashing the alert id.",
         json_schema_extra=since("1.6.0"),
     )
-    partition_hash_algorithm: Literal["crc32", "murmur2", "fnv-1a"] | None = Field(
-        default=None,
+    partition_hash_algorithm: Literal["", "crc32", "murmur2", "fnv-1a"] = Field(
+        default="",
         description="How alert ids are hashed to partitions; Kapacitor's default is crc32.",
         json_schema_extra=since("1.6.0"),
     )
@@ -286,6 +290,6 @@ class KafkaHandler(HandlerModel):
             *text("cluster", self.cluster),
             *text("kafkaTopic", self.kafka_topic),
             *flag("disablePartitionById", self.disable_partition_by_id),
-            *text("partitionHashAlgorithm", self.partition_hash_algorithm or ""),
+            *text("partitionHashAlgorithm", self.partition_hash_algorithm),
             *text("template", self.template),
         ]
