@@ -1,0 +1,135 @@
+"""Which handlers and properties a target Kapacitor version has."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter
+
+from tests.handlers.full_handlers import FULL
+from tickgen.handlers import (
+    HANDLER_ORDER,
+    Handler,
+    HandlerModel,
+    parse_version,
+    since_version,
+    version_problems,
+)
+
+_ADAPTER: TypeAdapter[list[Handler]] = TypeAdapter(list[Handler])
+
+
+def load(*items: dict[str, Any]) -> list[HandlerModel]:
+    return list(_ADAPTER.validate_python(list(items)))
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        ("1.5", (1, 5, 0)),
+        ("1.5.9", (1, 5, 9)),
+        ("v1.6.3", (1, 6, 3)),
+        (" 1.7 ", (1, 7, 0)),
+        ("1.7.6-rc1", (1, 7, 6)),
+        ("1.10.0", (1, 10, 0)),
+    ],
+)
+def test_parse_version(text: str, version: tuple[int, int, int]) -> None:
+    assert parse_version(text) == version
+
+
+@pytest.mark.parametrize("text", ["", "1", "latest", "1.x", "1.5.9.1", "1.5beta"])
+def test_parse_version_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a Kapacitor version"):
+        parse_version(text)
+
+
+def test_versions_compare_numerically() -> None:
+    assert parse_version("1.10") > parse_version("1.9.9")
+    assert parse_version("1.6") > parse_version("1.5.9")
+
+
+# Verified against pipeline/alert.go at v1.5.9 and v1.7.6 and Kapacitor's CHANGELOG.
+HANDLER_SINCE = {
+    "teams": "1.5.6",
+    "discord": "1.5.6",
+    "serviceNow": "1.5.7",
+    "bigPanda": "1.5.8",
+    "zenoss": "1.6.0",
+}
+PROPERTY_SINCE = {
+    ("post", "skip_ssl_verification"): "1.5.3",
+    ("email", "to_templates"): "1.6.3",
+    ("pagerDuty2", "routing_key"): "1.5.1",
+    ("pagerDuty2", "links"): "1.5.2",
+    ("sensu", "metadata"): "1.5.2",
+    ("bigPanda", "host"): "1.6.3",
+    ("bigPanda", "attributes"): "1.6.3",
+    ("alerta", "correlated"): "1.5.8",
+    ("alerta", "attributes"): "1.6.3",
+    ("opsGenie2", "recovery_action"): "1.5.7",
+    ("opsGenie2", "details"): "1.5.8",
+    ("kafka", "disable_partition_by_id"): "1.6.0",
+    ("kafka", "partition_hash_algorithm"): "1.6.0",
+}
+
+
+@pytest.mark.parametrize("kind", HANDLER_ORDER)
+def test_since_table(kind: str) -> None:
+    (handler,) = load(FULL[kind][0])
+    assert since_version(handler) == HANDLER_SINCE.get(kind, "1.5.0")
+    for name in handler.set_fields():
+        assert since_version(handler, name) == PROPERTY_SINCE.get((kind, name), "1.5.0"), name
+
+
+def test_the_briefs_example() -> None:
+    handlers = load({"kind": "slack"}, {"kind": "talk"}, {"kind": "email", "to_templates": ["x"]})
+    assert version_problems(handlers, "1.5") == [
+        (
+            "[2].to_templates",
+            "email handler property to_templates needs Kapacitor 1.6.3 or newer; the target is 1.5",
+        )
+    ]
+
+
+def test_a_new_handler_is_reported_once_without_its_properties() -> None:
+    handlers = load(FULL["zenoss"][0], FULL["bigPanda"][0])
+    assert version_problems(handlers, "1.5.8") == [
+        ("[0]", "zenoss handler needs Kapacitor 1.6.0 or newer; the target is 1.5.8"),
+        (
+            "[1].host",
+            "bigPanda handler property host needs Kapacitor 1.6.3 or newer; the target is 1.5.8",
+        ),
+        (
+            "[1].attributes",
+            "bigPanda handler property attributes needs Kapacitor 1.6.3 or newer; "
+            "the target is 1.5.8",
+        ),
+    ]
+
+
+def test_unset_properties_are_not_reported() -> None:
+    handlers = load({"kind": "kafka", "cluster": "c"}, {"kind": "email", "to": ["a@b"]})
+    assert version_problems(handlers, "1.5") == []
+
+
+def test_everything_fits_1_5_9_except_the_1_6_additions() -> None:
+    handlers = load(*(FULL[kind][0] for kind in HANDLER_ORDER))
+    paths = [path for path, _ in version_problems(handlers, "1.5.9")]
+    index = {kind: i for i, kind in enumerate(HANDLER_ORDER)}
+    assert paths == [
+        f"[{index['email']}].to_templates",
+        f"[{index['bigPanda']}].host",
+        f"[{index['bigPanda']}].attributes",
+        f"[{index['kafka']}].disable_partition_by_id",
+        f"[{index['kafka']}].partition_hash_algorithm",
+        f"[{index['alerta']}].attributes",
+        f"[{index['zenoss']}]",
+    ]
+    assert version_problems(handlers, "1.6.3") == []
+
+
+def test_bad_target() -> None:
+    with pytest.raises(ValueError, match="'one' is not a Kapacitor version"):
+        version_problems([], "one")
