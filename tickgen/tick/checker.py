@@ -247,8 +247,7 @@ class _Checker:
                 seen[found].pos,
                 f"this is a {found} task, but a {self.expected} task was expected",
             )
-            return self.expected
-        return found
+        return found  # check the rest as what it is, without a cascade of undefined names
 
     def statement(self, statement: ast.Statement) -> None:
         if isinstance(statement, ast.Declaration):

@@ -1,0 +1,61 @@
+"""tickgen graph: DOT on stdout, SVG through Graphviz, a clear error without it."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tickgen.cli import main
+
+SCRIPT = "stream\n    |from()\n        .measurement('cpu')\n    |httpOut('x')\n"
+DOT = "digraph cpu {\nstream0 -> from1;\nfrom1 -> http_out2;\n}\n"
+
+
+@pytest.fixture
+def script(tmp_path: Path) -> Path:
+    path = tmp_path / "cpu.tick"
+    path.write_text(SCRIPT, encoding="utf-8")
+    return path
+
+
+def test_prints_dot_named_after_the_file(script: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graph", str(script)]) == 0
+    assert capsys.readouterr().out == DOT
+
+
+def test_name_option_and_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(SCRIPT))
+    assert main(["graph", "-", "--name", "cpu_alert"]) == 0
+    assert capsys.readouterr().out == DOT.replace("digraph cpu ", "digraph cpu_alert ")
+
+
+def test_svg_through_graphviz(script: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cpu.svg"
+    assert main(["graph", str(script), "--svg", str(out), "--name", "my-task"]) == 0
+    svg = out.read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml")
+    assert "<title>my&#45;task</title>" in svg
+    assert "http_out2" in svg
+
+
+def test_svg_without_graphviz_is_a_clear_error(
+    script: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert main(["graph", str(script), "--svg", str(tmp_path / "x.svg")]) == 1
+    assert "Graphviz's 'dot' command is not installed" in capsys.readouterr().err
+
+
+def test_syntax_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.tick"
+    path.write_text("stream|from(", encoding="utf-8")
+    assert main(["graph", str(path)]) == 1
+    assert capsys.readouterr().err.startswith(f"{path}:1:13: parser: unexpected EOF")

@@ -1,0 +1,59 @@
+"""tickgen lint: output format and exit status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tickgen.cli import main
+
+CLEAN = "stream\n    |from()\n        .measurement('cpu')\n    |alert()\n        .topic('cpu')\n"
+WARNS = "stream\n    |from()\n        .measurement('cpu')\n    |alert()\n"
+FAILS = "stream\n    |from()\n    |window()\n    |period(1m)\n    |httpOut('x')\n"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_clean_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(write(tmp_path, "a.tick", CLEAN))]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_warnings_print_but_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "a.tick", WARNS)
+    assert main(["lint", str(path)]) == 0
+    assert capsys.readouterr().out == (
+        f"{path}:4:6: warning: alert has no handler and no .topic(): "
+        "its events reach no topic and notify no one\n"
+    )
+    assert main(["lint", "--strict", str(path)]) == 1
+
+
+def test_errors_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(tmp_path, "bad.tick", FAILS)
+    good = write(tmp_path, "good.tick", CLEAN)
+    assert main(["lint", str(good), str(bad)]) == 1
+    assert capsys.readouterr().out == (
+        f'{bad}:4:6: error: no chaining method "period" on window, but property does exist. '
+        "Use '.' operator instead\n"
+    )
+
+
+def test_syntax_error_is_an_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "a.tick", "stream|from(")
+    assert main(["lint", str(path)]) == 1
+    assert capsys.readouterr().out.startswith(f"{path}:1:13: error: parser: unexpected EOF")
+
+
+def test_kind_and_version_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "a.tick", CLEAN.replace(".topic('cpu')", ".zenoss()"))
+    assert main(["lint", "--kapacitor-version", "1.6", str(path)]) == 0
+    assert main(["lint", "--kapacitor-version", "1.5", str(path)]) == 1
+    assert "needs Kapacitor 1.6.0 or later" in capsys.readouterr().out
+    assert main(["lint", "--kind", "batch", "--kapacitor-version", "1.6", str(path)]) == 1
+    assert "this is a stream task, but a batch task was expected" in capsys.readouterr().out

@@ -1,0 +1,393 @@
+"""One test per kind of diagnostic, each pinning line, column and message."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tickgen.tick import TickSyntaxError
+from tickgen.tick.checker import Diagnostic, check
+
+SEED = Path("/work/shared/seed/kapacitor-task-api.md")
+HANDLER = "\n        .log('/tmp/alerts.log')"  # keeps the no-handler warning out of a test
+
+
+def errors(text: str, **kwargs: str) -> list[Diagnostic]:
+    return [d for d in check(text, **kwargs) if d.severity == "error"]  # type: ignore[arg-type]
+
+
+def only(text: str, **kwargs: str) -> Diagnostic:
+    found = check(text, **kwargs)  # type: ignore[arg-type]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def seed_script() -> str:
+    text = SEED.read_text(encoding="utf-8")
+    match = re.search(r'"script" : "(.*?)",\n', text)
+    assert match is not None
+    return match.group(1).encode().decode("unicode_escape")
+
+
+def test_diagnostic_prints_position_severity_and_message() -> None:
+    d = Diagnostic(3, 7, "warning", "something")
+    assert str(d) == "line 3:7: warning: something"
+
+
+def test_a_clean_script_has_no_diagnostics() -> None:
+    text = (
+        'dbrp "telegraf"."autogen"\n'
+        "var crit = 90.0\n"
+        "stream\n"
+        "    |from()\n"
+        "        .measurement('cpu')\n"
+        "        .groupBy('host')\n"
+        "    |window()\n"
+        "        .period(1m)\n"
+        "        .every(1m)\n"
+        "    |mean('usage_user')\n"
+        "        .as('mean')\n"
+        "    |alert()\n"
+        "        .id('{{ index .Tags \"host\" }}')\n"
+        '        .crit(lambda: "mean" > crit)\n'
+        "        .slack()\n"
+        "        .channel('#ops')\n"
+    )
+    assert check(text) == []
+
+
+def test_seed_script_only_warns_that_its_alert_notifies_no_one() -> None:
+    found = check(seed_script())
+    assert found == [
+        Diagnostic(
+            58,
+            6,
+            "warning",
+            "alert has no handler and no .topic(): its events reach no topic and notify no one",
+        )
+    ]
+
+
+def test_a_syntax_error_raises_instead_of_returning_a_diagnostic() -> None:
+    with pytest.raises(TickSyntaxError):
+        check("stream|from(")
+
+
+def test_unknown_node_suggests_the_closest_name() -> None:
+    assert only("stream\n    |form()\n") == Diagnostic(
+        2, 6, "error", 'no method or property "form" on stream (did you mean "from"?)'
+    )
+
+
+def test_unknown_property_suggests_the_closest_name() -> None:
+    assert only("stream\n    |from()\n        .measurment('cpu')\n    |httpOut('x')\n") == (
+        Diagnostic(
+            3,
+            10,
+            "error",
+            'no method or property "measurment" on from (did you mean "measurement"?)',
+        )
+    )
+
+
+def test_property_written_as_a_chain_uses_kapacitors_wording() -> None:
+    text = "stream\n    |from()\n    |window()\n    |period(1m)\n"
+    assert only(text) == Diagnostic(
+        4,
+        6,
+        "error",
+        "no chaining method \"period\" on window, but property does exist. "
+        "Use '.' operator instead",
+    )
+
+
+def test_chain_written_as_a_property_names_the_right_operator() -> None:
+    text = "stream\n    |from()\n        .window()\n"
+    assert only(text) == Diagnostic(
+        3,
+        10,
+        "error",
+        'no property method "window" on from, but chaining method does exist. '
+        "Use '|' operator instead",
+    )
+
+
+def test_handler_spelling_is_case_sensitive_like_go_reflection() -> None:
+    text = "stream\n    |from()\n    |alert()\n        .pushover()\n        .url('x')\n"
+    assert only(text) == Diagnostic(
+        5, 10, "error", 'no method or property "url" on pushover handler (did you mean "uRL"?)'
+    )
+    assert check(text.replace(".url(", ".uRL(")) == []
+
+
+def test_wrong_argument_count() -> None:
+    text = "stream\n    |from()\n    |shift(1m, 2m)\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(3, 6, "error", "|shift() takes 1 argument, got 2")
+
+
+def test_int_is_not_a_float_argument() -> None:
+    text = "stream\n    |from()\n    |deadman(100, 10s)" + HANDLER + "\n"
+    assert only(text) == Diagnostic(
+        3,
+        14,
+        "error",
+        "|deadman() argument 1 must be float, got int "
+        "(Kapacitor does not convert numbers: write it with a decimal point)",
+    )
+    assert check(text.replace("100,", "100.0,")) == []
+
+
+def test_double_quotes_where_a_string_is_wanted() -> None:
+    text = "stream\n    |from()\n        .measurement(\"cpu\")\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(
+        3,
+        22,
+        "error",
+        ".measurement() argument 1 must be string, got reference "
+        "(did you use double quotes instead of single quotes?)",
+    )
+
+
+def test_a_variable_has_the_type_of_its_value() -> None:
+    text = "var crit = 10s\nstream\n    |from()\n    |alert()\n        .crit(crit)" + HANDLER
+    assert only(text) == Diagnostic(
+        5, 15, "error", ".crit() argument 1 must be lambda, got duration"
+    )
+
+
+def test_a_list_as_the_only_argument_is_spread() -> None:
+    text = (
+        "var groups = ['host', 'dc']\n"
+        "var names = ['a', 'b']\n"
+        "stream\n"
+        "    |from()\n"
+        "        .groupBy(groups)\n"
+        '    |eval(lambda: "x", lambda: "y")\n'
+        "        .as(names)\n"
+        "    |httpOut('x')\n"
+    )
+    assert check(text) == []
+    assert only(text.replace("['a', 'b']", "['a']")) == Diagnostic(
+        6, 6, "error", "eval.as() gives 1 names for 2 expressions"
+    )
+
+
+def test_undefined_variable_inside_a_lambda() -> None:
+    text = 'var crit = 90\nstream\n    |from()\n    |alert()\n        .crit(lambda: "v" > crti)'
+    assert only(text + HANDLER) == Diagnostic(
+        5, 29, "error", 'name "crti" is undefined (did you mean "crit"?)'
+    )
+
+
+def test_redefined_variable() -> None:
+    text = "var x = 1\nvar x = 2\nstream\n    |from()\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(2, 5, "error", "attempted to redefine x, vars are immutable")
+
+
+def test_stream_and_batch_mixed() -> None:
+    text = (
+        "stream\n    |from()\n    |httpOut('a')\nbatch\n    |query('SELECT 1')\n    |httpOut('b')\n"
+    )
+    assert errors(text) == [
+        Diagnostic(
+            4,
+            1,
+            "error",
+            "the script uses both stream and batch; a task is one or the other "
+            '(Kapacitor: "invalid task type: invalid")',
+        )
+    ]
+
+
+def test_neither_stream_nor_batch() -> None:
+    assert only("var x = 1\n") == Diagnostic(
+        1,
+        1,
+        "error",
+        "the script uses neither stream nor batch, so Kapacitor cannot tell the task type "
+        '("invalid task type: invalid")',
+    )
+
+
+def test_expected_kind_differs_from_the_script() -> None:
+    text = "batch\n    |query('SELECT 1')\n    |httpOut('b')\n"
+    assert only(text, kind="stream") == Diagnostic(
+        1, 1, "error", "this is a batch task, but a stream task was expected"
+    )
+
+
+def test_eval_needs_as() -> None:
+    text = "stream\n    |from()\n    |eval(lambda: \"x\" * 2)\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(
+        3, 6, "error", "a call to eval.as() is required to name the expressions (1)"
+    )
+
+
+def test_join_as_counts_the_joined_streams() -> None:
+    text = (
+        "var a = stream\n    |from()\n"
+        "var b = stream\n    |from()\n"
+        "a\n    |join(b)\n        .as('a')\n    |httpOut('x')\n"
+    )
+    assert only(text) == Diagnostic(6, 6, "error", "join.as() gives 1 names for 2 joined streams")
+
+
+def test_combine_needs_as() -> None:
+    text = "stream\n    |from()\n    |combine(lambda: TRUE, lambda: TRUE)\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(
+        3, 6, "error", "a call to combine.as() is required to name the expressions (2)"
+    )
+
+
+def test_nothing_chains_after_influxdbout() -> None:
+    text = "stream\n    |from()\n    |influxDBOut()\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(
+        4,
+        6,
+        "error",
+        'no chaining method "httpOut" on influxDBOut: influxDBOut provides no edge, '
+        "so nothing can be chained after it",
+    )
+
+
+def test_window_needs_a_stream_edge() -> None:
+    text = "batch\n    |query('SELECT 1')\n    |window()\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(
+        3, 6, "error", "cannot Window batch edge: |window() needs a stream edge"
+    )
+
+
+def test_unknown_global_function() -> None:
+    text = "var x = now(1)\nstream\n    |from()\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(1, 9, "error", 'no global function "now" defined')
+
+
+def test_handler_newer_than_the_target_version() -> None:
+    text = "stream\n    |from()\n    |alert()\n        .zenoss()\n"
+    assert check(text, version="1.6") == []
+    assert only(text, version="1.5") == Diagnostic(
+        4, 10, "error", ".zenoss() needs Kapacitor 1.6.0 or later; the target is 1.5.0"
+    )
+
+
+def test_property_newer_than_the_target_version() -> None:
+    text = "stream\n    |from()\n    |alert()\n        .email()\n        .toTemplates('t')\n"
+    assert check(text, version="1.6.3") == []
+    assert only(text, version="1.6") == Diagnostic(
+        5, 10, "error", ".toTemplates() needs Kapacitor 1.6.3 or later; the target is 1.6.0"
+    )
+
+
+def test_handler_field_that_shadows_an_alert_property() -> None:
+    text = "stream\n    |from()\n    |alert()\n        .zenoss()\n        .message('down')\n"
+    assert only(text) == Diagnostic(
+        5,
+        10,
+        "error",
+        ".message() after .zenoss() sets the zenoss handler's message, not the alert's; "
+        "write alert properties before the first handler",
+    )
+
+
+def test_opsgenie_teams_is_not_the_teams_handler() -> None:
+    text = "stream\n    |from()\n    |alert()\n        .opsGenie()\n        .teams('ops')\n"
+    assert only(text).message.startswith(".teams() after .opsGenie() sets the opsGenie handler's")
+
+
+def test_alert_property_after_a_handler_warns() -> None:
+    text = "stream\n    |from()\n    |alert()\n        .slack()\n        .crit(lambda: TRUE)\n"
+    assert only(text) == Diagnostic(
+        5,
+        10,
+        "warning",
+        ".crit() after .slack() applies to the alert, but reads as if it were the handler's; "
+        "write alert properties before the first handler",
+    )
+
+
+def test_tag_in_a_template_that_is_not_grouped_by() -> None:
+    text = (
+        "stream\n    |from()\n        .groupBy('dc')\n    |alert()\n"
+        "        .message('{{ index .Tags \"host\" }} {{ .Tags.dc }} {{ .Tags.rack }}')"
+    )
+    assert check(text + HANDLER) == [
+        Diagnostic(
+            5,
+            10,
+            "warning",
+            '.message() reads tag "host", but the pipeline does not group by it, '
+            "so the alert may not see it",
+        ),
+        Diagnostic(
+            5,
+            10,
+            "warning",
+            '.message() reads tag "rack", but the pipeline does not group by it, '
+            "so the alert may not see it",
+        ),
+    ]
+    assert check(text.replace("'dc'", "*") + HANDLER) == []
+
+
+def test_alert_without_handler_or_topic_warns() -> None:
+    text = "stream\n    |from()\n    |alert()\n        .crit(lambda: TRUE)\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(
+        3,
+        6,
+        "warning",
+        "alert has no handler and no .topic(): its events reach no topic and notify no one",
+    )
+    assert check(text.replace("TRUE)", "TRUE)\n        .topic('cpu')")) == []
+
+
+def test_template_declarations_define_typed_variables() -> None:
+    text = (
+        "var crit float\nvar period duration\nvar groups list\n"
+        "stream\n    |from()\n        .groupBy(groups)\n    |window()\n        .period(period)\n"
+        '    |alert()\n        .crit(lambda: "v" > crit)' + HANDLER + "\n"
+    )
+    assert check(text) == []
+    assert only("var t int\nstream\n    |from()\n    |deadman(t, 1m)" + HANDLER) == Diagnostic(
+        4,
+        14,
+        "error",
+        "|deadman() argument 1 must be float, got int "
+        "(Kapacitor does not convert numbers: write it with a decimal point)",
+    )
+
+
+def test_invalid_declared_type() -> None:
+    assert errors("var x strng\nstream\n    |from()\n    |httpOut('x')\n") == [
+        Diagnostic(1, 7, "error", 'invalid var type "strng"')
+    ]
+    # without '= value' the next line's first word is read as the type
+    assert errors("var x\nstream\n") == [
+        Diagnostic(
+            1,
+            1,
+            "error",
+            "the script uses neither stream nor batch, so Kapacitor cannot tell the task type "
+            '("invalid task type: invalid")',
+        ),
+        Diagnostic(
+            2,
+            1,
+            "error",
+            "invalid var type \"stream\" (a var needs '= value': the parser read the next "
+            "line as its type)",
+        ),
+    ]
+
+
+def test_check_is_fast_enough_to_run_on_every_rendered_script() -> None:
+    from tickgen.tick import parse
+
+    program = parse(seed_script())
+    start = time.perf_counter()
+    for _ in range(200):
+        check(program)
+    per_check = (time.perf_counter() - start) / 200
+    assert per_check < 0.005  # measured around 0.1 ms; this only catches a blow-up

@@ -1,0 +1,111 @@
+"""DOT output against the seed task and against rules read in Kapacitor's source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tickgen.tick.graph import graph
+
+SEED = Path("/work/shared/seed/kapacitor-task-api.md")
+
+
+def seed() -> tuple[str, str]:
+    text = SEED.read_text(encoding="utf-8")
+    script = re.search(r'"script" : "(.*?)",\n', text)
+    dot = re.search(r'"dot": "(.*?)",\n', text)
+    assert script is not None
+    assert dot is not None
+    return (
+        script.group(1).encode().decode("unicode_escape"),
+        dot.group(1).encode().decode("unicode_escape"),
+    )
+
+
+def edges(dot: str) -> list[tuple[str, str]]:
+    return re.findall(r"^(\w+) -> (\w+)", dot, flags=re.MULTILINE)
+
+
+def nodes_in_order(dot: str) -> list[str]:
+    names: list[str] = []
+    for parent, child in edges(dot):
+        for name in (parent, child):
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def test_seed_graph_has_the_nodes_and_edges_kapacitor_printed() -> None:
+    script, kapacitor_dot = seed()
+    ours = graph(script, "dutianze-t")
+    assert ours.startswith("digraph dutianze-t {\n")
+    assert ours.endswith(";\n}")
+    assert sorted(edges(ours)) == sorted(edges(kapacitor_dot))
+    assert set(nodes_in_order(ours)) == set(nodes_in_order(kapacitor_dot))
+    # the order of the walk too (the executing view lists alert7's children the other way)
+    assert [parent for parent, _ in edges(ours)] == [
+        "stream0", "from1", "eval2", "eval2", "shift3", "join5", "eval6",
+        "alert7", "alert7", "eval8",
+    ]  # fmt: skip
+
+
+def test_seed_graph_exactly() -> None:
+    script, _ = seed()
+    assert graph(script, "dutianze-t") == (
+        "digraph dutianze-t {\n"
+        "stream0 -> from1;\n"
+        "from1 -> eval2;\n"
+        "eval2 -> shift3;\n"
+        "eval2 -> join5;\n"
+        "shift3 -> join5;\n"
+        "join5 -> eval6;\n"
+        "eval6 -> alert7;\n"
+        "alert7 -> eval8;\n"
+        "alert7 -> http_out10;\n"
+        "eval8 -> influxdb_out9;\n"
+        "}"
+    )
+
+
+def test_union_links_the_others_first_then_itself() -> None:
+    text = (
+        "var a = stream|from().measurement('a')\n"
+        "var b = stream|from().measurement('b')\n"
+        "a|union(b)|httpOut('x')\n"
+    )
+    assert graph(text, "t") == (
+        "digraph t {\n"
+        "stream0 -> from1;\n"
+        "stream0 -> from2;\n"
+        "from2 -> union4;\n"
+        "from1 -> union4;\n"
+        "union4 -> http_out5;\n"
+        "}"
+    )
+
+
+def test_deadman_adds_a_stats_source_and_a_noop_child() -> None:
+    text = "stream|from().measurement('cpu')|deadman(100.0, 10s).log('/tmp/d.log')\n"
+    assert graph(text, "t") == (
+        "digraph t {\n"
+        "stream0 -> from1;\n"
+        "from1 -> noop3;\n"
+        "stats2 -> derivative4;\n"
+        "derivative4 -> alert5;\n"
+        "}"
+    )
+
+
+def test_influxql_and_udf_nodes_take_their_function_name() -> None:
+    text = (
+        "stream|from()|window().period(1m).every(1m)|mean('v').as('v')"
+        "@myUDF().opt(1)|groupBy('host')|httpOut('x')\n"
+    )
+    assert nodes_in_order(graph(text, "t")) == [
+        "stream0", "from1", "window2", "mean3", "myUDF4", "groupby5", "http_out6",
+    ]  # fmt: skip
+
+
+def test_batch_task_graph() -> None:
+    text = "batch|query('SELECT mean(v) FROM db.rp.m').period(1m).every(1m)|httpOut('x')\n"
+    assert graph(text, "b") == "digraph b {\nbatch0 -> query1;\nquery1 -> http_out2;\n}"
