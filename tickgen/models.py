@@ -19,8 +19,8 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from .handlers import Handler
@@ -123,11 +123,13 @@ class Range(_Model):
         default=None, description="Hysteresis condition, as for a comparison."
     )
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Range:
-        if self.lower > self.upper:
-            raise ValueError(f"lower ({self.lower}) must not be greater than upper ({self.upper})")
-        return self
+    @field_validator("upper")
+    @classmethod
+    def _ordered(cls, upper: float, info: ValidationInfo) -> float:
+        lower = info.data.get("lower")
+        if lower is not None and lower > upper:
+            raise ValueError(f"upper ({upper}) must not be less than lower ({lower})")
+        return upper
 
 
 Condition = Annotated[Union[Comparison, Range], Field(discriminator="op")]
@@ -145,14 +147,19 @@ class Aggregate(_Model):
         default=None,
         ge=0,
         le=100,
+        validate_default=True,
         description="The percentile (0-100); required with function percentile.",
     )
 
-    @model_validator(mode="after")
-    def _percentile(self) -> Aggregate:
-        if (self.function == "percentile") != (self.percentile is not None):
-            raise ValueError("percentile is required with function percentile, and only there")
-        return self
+    @field_validator("percentile")
+    @classmethod
+    def _percentile(cls, value: float | None, info: ValidationInfo) -> float | None:
+        function = info.data.get("function")
+        if function == "percentile" and value is None:
+            raise ValueError("function percentile needs the percentile (0-100), e.g. percentile: 95")
+        if function != "percentile" and value is not None:
+            raise ValueError(f"percentile applies to function percentile only, not {function}")
+        return value
 
 
 class InfluxDBOut(_Model):
@@ -169,11 +176,13 @@ class Flapping(_Model):
     low: Annotated[float, Field(ge=0, le=1)] = Field(description="Flapping stops below this.")
     high: Annotated[float, Field(ge=0, le=1)] = Field(description="Flapping starts above this.")
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Flapping:
-        if self.low > self.high:
-            raise ValueError(f"low ({self.low}) must not be greater than high ({self.high})")
-        return self
+    @field_validator("high")
+    @classmethod
+    def _ordered(cls, high: float, info: ValidationInfo) -> float:
+        low = info.data.get("low")
+        if low is not None and low > high:
+            raise ValueError(f"high ({high}) must not be less than low ({low})")
+        return high
 
 
 class Inhibit(_Model):
@@ -327,6 +336,7 @@ class Relative(_ValueAlert):
     )
     direction: Literal["either", "increase", "decrease"] = Field(
         default="either",
+        validate_default=True,
         description=(
             "For percent change: count increases only, decreases only, or either "
             "(Chronograf's formula, the default)."
@@ -337,14 +347,15 @@ class Relative(_ValueAlert):
     warn: Comparison | None = Field(default=None, description="The warning condition.")
     info: Comparison | None = Field(default=None, description="The info condition.")
 
-    @model_validator(mode="after")
-    def _direction(self) -> Relative:
-        if self.change == "absolute" and self.direction != "either":
+    @field_validator("direction")
+    @classmethod
+    def _direction(cls, direction: str, info: ValidationInfo) -> str:
+        if info.data.get("change") == "absolute" and direction != "either":
             raise ValueError(
-                "direction applies to percent change only; for absolute change the sign of "
-                "the threshold gives the direction"
+                "direction applies to change: percent only; for absolute change the sign "
+                "of the threshold gives the direction"
             )
-        return self
+        return direction
 
 
 class Deadman(AlertBase):

@@ -13,6 +13,7 @@ document works them out on demand, the first time a line is asked for.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -169,7 +170,13 @@ def read_document(path: Path, text: str | None = None) -> Document:
         ) from None
     except ValueError as exc:  # duplicate JSON keys, TOML errors
         label = "JSON" if kind == "json" else "TOML"
-        raise ParameterError([Problem(f"invalid {label}: {exc}", file=name)]) from None
+        message = str(exc)
+        at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+        line = None
+        if at:
+            line = int(at.group(1))
+            message = message[: at.start()] + f" (column {at.group(2)})"
+        raise ParameterError([Problem(f"invalid {label}: {message}", file=name, line=line)]) from None
     return Document(name=name, kind=kind, text=text, data=data)
 
 

@@ -14,13 +14,15 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .tick.quote import DURATION_RE
+
 __all__ = ["SchemaCheck", "compile_schema"]
 
 _TYPE_WORDS = {
     "string": "a string",
     "number": "a number",
     "integer": "a whole number",
-    "boolean": "true or false",
+    "boolean": "a boolean (true/false)",
     "object": "a mapping",
     "array": "a list",
     "null": "null",
@@ -41,7 +43,12 @@ class SchemaCheck:
 
     def errors(self, instance: Any) -> list[tuple[tuple[str | int, ...], str]]:
         found: list[tuple[tuple[str | int, ...], str]] = []
-        for error in self._validator.iter_errors(instance):
+        errors = list(self._validator.iter_errors(instance))
+        # a value of the wrong type fails its other keywords too: say only the type
+        mistyped = {_path(e) for e in errors if e.validator == "type"}
+        for error in errors:
+            if error.validator != "type" and _path(error) in mistyped:
+                continue
             found.extend(_describe(error))
         # one message per place and text, in document order of the paths
         unique = dict.fromkeys(found)
@@ -64,7 +71,15 @@ def _show(value: Any) -> str:
 def _type_words(expected: Any) -> str:
     names = expected if isinstance(expected, list) else [expected]
     words = [_TYPE_WORDS.get(name, name) for name in names]
-    return " or ".join(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _yaml_hint(value: Any, expected: Any) -> str:
+    """YAML 1.1 reads on/off/yes/no as booleans; say so when a string was meant."""
+    names = expected if isinstance(expected, list) else [expected]
+    if isinstance(value, bool) and "string" in names and "boolean" not in names:
+        return " (YAML reads on, off, yes and no as true/false: quote the value)"
+    return ""
 
 
 def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -74,7 +89,8 @@ def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], s
     if kind in ("anyOf", "oneOf"):
         yield from _describe_union(error)
     elif kind == "type":
-        yield path, f"{_show(value)} is not {_type_words(error.validator_value)}"
+        expected = error.validator_value
+        yield path, f"{_show(value)} is not {_type_words(expected)}{_yaml_hint(value, expected)}"
     elif kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         yield path, f"missing required parameter {missing!r}"
@@ -83,10 +99,10 @@ def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], s
         extras = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
         for extra in extras:
             hint = difflib.get_close_matches(extra, allowed, n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            yield (*path, extra), (
-                f"unknown parameter {extra!r}{suggestion}; allowed: {', '.join(allowed)}"
-            )
+            if hint:
+                yield (*path, extra), f"unknown parameter {extra!r} (did you mean {hint[0]!r}?)"
+            else:
+                yield (*path, extra), f"unknown parameter {extra!r}; allowed: {', '.join(allowed)}"
     elif kind in ("enum", "const"):
         options = error.validator_value if kind == "enum" else [error.validator_value]
         listed = ", ".join(_show(option) for option in options)
@@ -118,8 +134,7 @@ def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], s
 
 def _pattern_message(error: ValidationError) -> str:
     value = error.instance
-    description = error.schema.get("description", "")
-    if "duration" in description.lower():
+    if error.validator_value == f"^{DURATION_RE.pattern}$":
         return (
             f"{_show(value)} is not a duration: write an integer and one unit of "
             "u, µ, ms, s, m, h, d, w (for example 10s, 5m, 1h)"

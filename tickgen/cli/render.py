@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _warn(task: RenderedTask) -> None:
     for warning in task.warnings:
-        stderr_line(f"{task.source}: task {task.id}: warning: {warning}")
+        stderr_line(f"{task.source}: task {task.id}: {warning}")
 
 
 def run_render(args: argparse.Namespace) -> int:

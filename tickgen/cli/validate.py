@@ -34,7 +34,7 @@ def run_validate(args: argparse.Namespace) -> int:
         nonlocal count
         count += 1
         for warning in task.warnings:
-            stderr_line(f"{task.source}: task {task.id}: warning: {warning}")
+            stderr_line(f"{task.source}: task {task.id}: {warning}")
 
     problems = run(args.paths, renderer_from(args), seen)
     if problems:
