@@ -186,7 +186,6 @@ class ClientCore:
         if self.settings.authorization:
             headers["Authorization"] = self.settings.authorization  # httpx masks it in reprs
         return {
-            "base_url": self.settings.base_url,
             "headers": headers,
             "verify": self.settings.verify,
             "timeout": self.settings.timeout,
@@ -199,7 +198,8 @@ class ClientCore:
             options["json"] = call.json
         if call.content is not None:
             options["content"] = call.content
-        return {"method": call.method, "url": call.path, **options}
+        # An absolute URL: httpx would read the relative ":routes" as a scheme.
+        return {"method": call.method, "url": self.settings.base_url + call.path, **options}
 
     def retry_after_response(
         self, call: Call[Any], response: httpx.Response, attempt: int
