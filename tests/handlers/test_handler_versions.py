@@ -51,27 +51,29 @@ def test_versions_compare_numerically() -> None:
 
 
 # Verified against pipeline/alert.go at v1.5.9 and v1.7.6 and Kapacitor's CHANGELOG.
-HANDLER_SINCE = {
-    "teams": "1.5.6",
-    "discord": "1.5.6",
-    "serviceNow": "1.5.7",
-    "bigPanda": "1.5.8",
-    "zenoss": "1.6.0",
-}
+# Additions within 1.5.x are baseline (a target of "1.5" means the 1.5 series).
+HANDLER_SINCE = {"zenoss": "1.6.0"}
 PROPERTY_SINCE = {
-    ("post", "skip_ssl_verification"): "1.5.3",
     ("email", "to_templates"): "1.6.3",
+    ("bigPanda", "host"): "1.6.3",
+    ("bigPanda", "attributes"): "1.6.3",
+    ("alerta", "attributes"): "1.6.3",
+    ("kafka", "disable_partition_by_id"): "1.6.0",
+    ("kafka", "partition_hash_algorithm"): "1.6.0",
+}
+# Documented in the description instead (from Kapacitor's CHANGELOG).
+NOTED_1_5 = {
+    ("teams", None): "1.5.6",
+    ("discord", None): "1.5.6",
+    ("serviceNow", None): "1.5.7",
+    ("bigPanda", None): "1.5.8",
+    ("post", "skip_ssl_verification"): "1.5.3",
     ("pagerDuty2", "routing_key"): "1.5.1",
     ("pagerDuty2", "links"): "1.5.2",
     ("sensu", "metadata"): "1.5.2",
-    ("bigPanda", "host"): "1.6.3",
-    ("bigPanda", "attributes"): "1.6.3",
     ("alerta", "correlated"): "1.5.8",
-    ("alerta", "attributes"): "1.6.3",
     ("opsGenie2", "recovery_action"): "1.5.7",
     ("opsGenie2", "details"): "1.5.8",
-    ("kafka", "disable_partition_by_id"): "1.6.0",
-    ("kafka", "partition_hash_algorithm"): "1.6.0",
 }
 
 
@@ -81,6 +83,23 @@ def test_since_table(kind: str) -> None:
     assert since_version(handler) == HANDLER_SINCE.get(kind, "1.5.0")
     for name in handler.set_fields():
         assert since_version(handler, name) == PROPERTY_SINCE.get((kind, name), "1.5.0"), name
+
+
+@pytest.mark.parametrize(("kind", "field"), list(NOTED_1_5))
+def test_1_5_additions_are_noted_in_the_description(kind: str, field: str | None) -> None:
+    (handler,) = load(FULL[kind][0])
+    text = type(handler).__doc__ if field is None else type(handler).model_fields[field].description
+    assert f"Kapacitor {NOTED_1_5[kind, field]}+." in (text or "")
+    assert since_version(handler, field) == "1.5.0"
+
+
+def test_the_1_5_series_has_every_1_5_addition() -> None:
+    params = [
+        {"kind": kind, **({field: FULL[kind][0][field]} if field else {})}
+        for kind, field in NOTED_1_5
+    ]
+    params[[p["kind"] for p in params].index("post")]["url"] = "http://x"
+    assert version_problems(load(*params), "1.5") == []
 
 
 def test_the_briefs_example() -> None:

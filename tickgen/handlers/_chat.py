@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool, StrictStr
 
 from tickgen.tick.quote import Tick
 
-from ._base import HandlerModel, call, flag, since, text
+from ._base import HandlerModel, call, flag, text
 
 
 class PushoverHandler(HandlerModel):
@@ -58,9 +58,7 @@ class SlackHandler(HandlerModel):
 
 
 class DiscordHandler(HandlerModel):
-    """Post the alert message to a Discord webhook (``.discord()``)."""
-
-    model_config = ConfigDict(json_schema_extra=since("1.5.6"))
+    """Post the alert message to a Discord webhook (``.discord()``). Kapacitor 1.5.6+."""
 
     kind: Literal["discord"] = Field(description="Handler type: Discord.")
     workspace: StrictStr = Field(
@@ -129,9 +127,7 @@ class TalkHandler(HandlerModel):
 
 
 class TeamsHandler(HandlerModel):
-    """Post the alert message to a Microsoft Teams channel (``.teams()``)."""
-
-    model_config = ConfigDict(json_schema_extra=since("1.5.6"))
+    """Post the alert message to a Microsoft Teams channel (``.teams()``). Kapacitor 1.5.6+."""
 
     kind: Literal["teams"] = Field(description="Handler type: Microsoft Teams.")
     channel_url: StrictStr = Field(

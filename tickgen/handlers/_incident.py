@@ -71,13 +71,12 @@ class PagerDuty2Handler(HandlerModel):
     kind: Literal["pagerDuty2"] = Field(description="Handler type: PagerDuty (events API v2).")
     routing_key: StrictStr = Field(
         default="",
-        description="Integration (routing) key; empty means the one in [pagerduty2].",
-        json_schema_extra=since("1.5.1"),
+        description="Integration (routing) key; empty means the one in [pagerduty2]. "
+        "Kapacitor 1.5.1+.",
     )
     links: list[PagerDutyLink] = Field(
         default_factory=list,
-        description="Links attached to the incident.",
-        json_schema_extra=since("1.5.2"),
+        description="Links attached to the incident. Kapacitor 1.5.2+.",
     )
 
     def lines(self) -> list[Tick]:
@@ -100,8 +99,7 @@ class SensuHandler(HandlerModel):
     )
     metadata: ScalarMap = Field(
         default_factory=dict,
-        description="Extra check attributes: string, number or boolean values.",
-        json_schema_extra=since("1.5.2"),
+        description="Extra check attributes: string, number or boolean values. Kapacitor 1.5.2+.",
     )
 
     def lines(self) -> list[Tick]:
@@ -114,9 +112,7 @@ class SensuHandler(HandlerModel):
 
 
 class ServiceNowHandler(HandlerModel):
-    """Create a ServiceNow event (``.serviceNow()``)."""
-
-    model_config = ConfigDict(json_schema_extra=since("1.5.7"))
+    """Create a ServiceNow event (``.serviceNow()``). Kapacitor 1.5.7+."""
 
     kind: Literal["serviceNow"] = Field(description="Handler type: ServiceNow.")
     url: StrictStr = Field(default="", description="Events API URL; empty means [servicenow] url.")
@@ -149,9 +145,7 @@ class ServiceNowHandler(HandlerModel):
 
 
 class BigPandaHandler(HandlerModel):
-    """Send the alert to BigPanda (``.bigPanda()``)."""
-
-    model_config = ConfigDict(json_schema_extra=since("1.5.8"))
+    """Send the alert to BigPanda (``.bigPanda()``). Kapacitor 1.5.8+."""
 
     kind: Literal["bigPanda"] = Field(description="Handler type: BigPanda.")
     app_key: StrictStr = Field(default="", description="App key; empty means [bigpanda] app-key.")
@@ -197,8 +191,7 @@ class AlertaHandler(HandlerModel):
     services: list[NonEmpty] = Field(default_factory=list, description="Affected services.")
     correlated: list[NonEmpty] = Field(
         default_factory=list,
-        description="Events correlated with this one.",
-        json_schema_extra=since("1.5.8"),
+        description="Events correlated with this one. Kapacitor 1.5.8+.",
     )
     timeout: Duration | None = Field(
         default=None, description="Alerta alert timeout.", json_schema_extra=not_null
@@ -257,13 +250,12 @@ class OpsGenie2Handler(HandlerModel):
     )
     recovery_action: StrictStr = Field(
         default="",
-        description="What a recovery does to the OpsGenie alert, e.g. 'notes' or 'close'.",
-        json_schema_extra=since("1.5.7"),
+        description="What a recovery does to the OpsGenie alert, e.g. 'notes' or 'close'. "
+        "Kapacitor 1.5.7+.",
     )
     details: StrictBool = Field(
         default=False,
-        description="Use the alert's details as the OpsGenie description.",
-        json_schema_extra=since("1.5.8"),
+        description="Use the alert's details as the OpsGenie description. Kapacitor 1.5.8+.",
     )
 
     def lines(self) -> list[Tick]:

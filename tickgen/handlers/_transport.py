@@ -73,8 +73,7 @@ class PostHandler(HandlerModel):
     )
     skip_ssl_verification: StrictBool = Field(
         default=False,
-        description="Do not verify the server's TLS certificate.",
-        json_schema_extra=since("1.5.3"),
+        description="Do not verify the server's TLS certificate. Kapacitor 1.5.3+.",
     )
 
     @field_validator("headers")

@@ -1,9 +1,13 @@
 """Which handlers and properties a target Kapacitor version has.
 
-Each model and field records the version that added it under
-``x-kapacitor-since`` (see ``_base.since``); anything unmarked is in the 1.5
-baseline.  The versions come from Kapacitor's CHANGELOG and from comparing
-``pipeline/alert.go`` at v1.5.9 and v1.7.6.
+Each model and field added after the 1.5 series records the version that
+added it under ``x-kapacitor-since`` (see ``_base.since``).  Everything in
+1.5.9, the last 1.5 release and the oldest tickgen tests against, is the
+baseline: the handlers and properties that arrived during 1.5.x (teams and
+discord in 1.5.6, serviceNow in 1.5.7, ...) say so in their descriptions but
+are not version-checked, just as ``tickgen.tick.check`` treats them, so that
+a target of "1.5" means the 1.5 series.  The versions come from Kapacitor's
+CHANGELOG and from comparing ``pipeline/alert.go`` at v1.5.9 and v1.7.6.
 """
 
 from __future__ import annotations
