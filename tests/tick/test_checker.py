@@ -71,14 +71,30 @@ def test_seed_script_only_warns_that_its_alert_notifies_no_one() -> None:
     ]
 
 
+def test_a_task_that_is_only_its_source() -> None:
+    assert only('dbrp "db"."rp"\nstream\n') == Diagnostic(
+        1, 1, "error", "task does nothing: the pipeline is only stream"
+    )
+
+
+def test_log_handler_path_must_be_absolute() -> None:
+    text = "stream\n    |from()\n    |alert()\n        .log('alerts.log')\n"
+    assert only(text) == Diagnostic(4, 10, "error", "log path must be absolute: 'alerts.log'")
+
+
+def test_group_by_star_and_names() -> None:
+    text = "stream\n    |from()\n    |groupBy(*, 'host')\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(3, 6, "error", "cannot group by both '*' and named dimensions.")
+
+
 def test_a_syntax_error_raises_instead_of_returning_a_diagnostic() -> None:
     with pytest.raises(TickSyntaxError):
         check("stream|from(")
 
 
 def test_unknown_node_suggests_the_closest_name() -> None:
-    assert only("stream\n    |form()\n") == Diagnostic(
-        2, 6, "error", 'no method or property "form" on stream (did you mean "from"?)'
+    assert only("stream\n    |from()\n    |wndow()\n") == Diagnostic(
+        3, 6, "error", 'no method or property "wndow" on from (did you mean "window"?)'
     )
 
 
@@ -99,7 +115,7 @@ def test_property_written_as_a_chain_uses_kapacitors_wording() -> None:
         4,
         6,
         "error",
-        "no chaining method \"period\" on window, but property does exist. "
+        'no chaining method "period" on window, but property does exist. '
         "Use '.' operator instead",
     )
 

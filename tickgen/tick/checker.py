@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from . import ast
 from .nodes import (
@@ -113,8 +113,7 @@ class Pipeline:
 # --- values during evaluation ------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Value:
+class _Value(NamedTuple):  # a NamedTuple: made on every expression, so it must be cheap
     type: str  # a TICKscript type, "node", "handler", "reference" or "unknown"
     const: object = None  # a string's text; a list's tuple of _Values
     node: PipelineNode | None = None
@@ -122,6 +121,15 @@ class _Value:
 
 
 _UNKNOWN = _Value("unknown")
+_INT, _FLOAT, _BOOL, _LAMBDA = _Value("int"), _Value("float"), _Value("bool"), _Value("lambda")
+# literals whose value type needs nothing from the node (dispatch by type: check is hot)
+_CONSTANT_TYPES: dict[type, _Value] = {
+    ast.Duration: _Value("duration"),
+    ast.Bool: _BOOL,
+    ast.Reference: _Value("reference"),
+    ast.Regex: _Value("regex"),
+    ast.Star: _Value("star"),
+}
 _VAR_TYPES = frozenset(
     ["int", "float", "bool", "string", "regex", "duration", "lambda", "list", "star"]
 )
@@ -212,6 +220,11 @@ class _Checker:
                 self.scope[source] = _Value("node", node=node)
         for statement in program.statements:
             self.statement(statement)
+        if kind is not None and len(self.nodes) == len(self.pipeline.sources):
+            self.error(
+                program.statements[0].pos if program.statements else ast.Position(),
+                f"task does nothing: the pipeline is only {kind}",
+            )
         self.validate_nodes()
         self.diagnostics.sort(key=lambda d: (d.line, d.column))
         return Analysis(self.diagnostics, self.pipeline, kind)
@@ -287,34 +300,29 @@ class _Checker:
     # -- expressions
 
     def expr(self, expr: ast.Expr, in_lambda: bool = False) -> _Value:
-        if isinstance(expr, ast.Chain):
-            return self.chain(expr)
-        if isinstance(expr, ast.Identifier):
-            return self.lookup(expr)
+        kind = type(expr)
+        constant = _CONSTANT_TYPES.get(kind)
+        if constant is not None:
+            return constant
+        if kind is ast.Chain:
+            return self.chain(expr)  # type: ignore[arg-type]
+        if kind is ast.Identifier:
+            return self.lookup(expr)  # type: ignore[arg-type]
         if isinstance(expr, ast.String):
             return _Value("string", expr.value)
         if isinstance(expr, ast.Number):
-            return _Value("int" if expr.is_int else "float")
-        if isinstance(expr, ast.Duration):
-            return _Value("duration")
-        if isinstance(expr, ast.Bool):
-            return _Value("bool")
-        if isinstance(expr, ast.Reference):
-            return _Value("reference")
-        if isinstance(expr, ast.Regex):
-            return _Value("regex")
-        if isinstance(expr, ast.Star):
-            return _Value("star")
+            return _INT if expr.is_int else _FLOAT
         if isinstance(expr, ast.List):
             return _Value("list", tuple(self.expr(item) for item in expr.items))
         if isinstance(expr, ast.Lambda):
             self.expr(expr.expr, in_lambda=True)
-            return _Value("lambda")
+            return _LAMBDA
         if isinstance(expr, ast.Unary):
             operand = self.expr(expr.operand, in_lambda)
-            return _Value("bool") if expr.op == "!" else _Value(operand.type)
+            return _BOOL if expr.op == "!" else _Value(operand.type)
         if isinstance(expr, ast.Binary):
             return self.binary(expr, in_lambda)
+        assert isinstance(expr, ast.Function)
         return self.global_call(expr, in_lambda)
 
     def binary(self, expr: ast.Binary, in_lambda: bool) -> _Value:
@@ -408,7 +416,7 @@ class _Checker:
         if func.name in ("eval", "combine"):
             node.expressions = len(values)
         elif func.name == "groupBy":
-            node.own_group = self.group_dims(values)
+            node.own_group = self.group_dims(values, func)
         return _Value("node", node=node)
 
     def node_args(self, values: list[_Value]) -> list[PipelineNode]:
@@ -476,7 +484,7 @@ class _Checker:
             known = not (len(values) == 1 and values[0].type == "list" and values[0].const is None)
             node.as_names = len(self.spread(values)) if known else -1
         elif name == "groupBy" or (name == "on" and node.kind == "join"):
-            node.own_group = self.group_dims(values)
+            node.own_group = self.group_dims(values, func)
         return target
 
     def alert_property(self, target: _Value, func: ast.Function, values: list[_Value]) -> _Value:
@@ -485,6 +493,10 @@ class _Checker:
         name = func.name
         if name in HANDLERS:
             node.handlers += 1
+            path = values[0].const if name == "log" and values else None
+            if isinstance(path, str) and not path.startswith("/"):
+                # checked when the task starts: a 500 after the task is stored
+                self.error(func.pos, f"log path must be absolute: {path!r}")
             return _Value("handler", node=node, handler=name)
         if target.handler is not None:
             self.warning(
@@ -607,15 +619,15 @@ class _Checker:
         self.nodes.append(node)
         return node
 
-    def group_dims(self, values: list[_Value]) -> frozenset[str] | None:
-        dims: set[str] = set()
-        for value in self.spread(values):
-            if value.type == "time":
-                continue
-            if value.type != "string" or not isinstance(value.const, str):
-                return None  # '*' or not known before run time
-            dims.add(value.const)
-        return frozenset(dims)
+    def group_dims(self, values: list[_Value], func: ast.Function) -> frozenset[str] | None:
+        """The tags a groupBy groups by; None for '*' or names not known before run time."""
+        args = [v for v in self.spread(values) if v.type != "time"]
+        types = {v.type for v in args}
+        if "star" in types and types & {"string", "unknown"}:
+            self.error(func.pos, "cannot group by both '*' and named dimensions.")
+        if types != {"string"} or any(not isinstance(v.const, str) for v in args):
+            return None if args else frozenset()
+        return frozenset(str(v.const) for v in args)
 
     def group_of(
         self, node: PipelineNode, memo: dict[int, frozenset[str] | None]

@@ -95,16 +95,15 @@ class Method:
     params: tuple[Param, ...]
     since: Version = BASELINE
     creates: str | None = None  # a node kind (chain methods) or a handler (alert)
+    min_args: int = field(init=False)
+    max_args: int | None = field(init=False)  # None: no limit
 
-    @property
-    def min_args(self) -> int:
-        return sum(1 for p in self.params if not (p.variadic or p.optional))
-
-    @property
-    def max_args(self) -> int | None:
-        if any(p.variadic for p in self.params):
-            return None
-        return len(self.params)
+    def __post_init__(self) -> None:
+        # computed once: the checker asks on every call it checks
+        required = sum(1 for p in self.params if not (p.variadic or p.optional))
+        unlimited = any(p.variadic for p in self.params)
+        object.__setattr__(self, "min_args", required)
+        object.__setattr__(self, "max_args", None if unlimited else len(self.params))
 
     def param_for(self, index: int) -> Param | None:
         """The parameter that the ``index``-th argument binds to."""
