@@ -19,9 +19,10 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
@@ -180,6 +181,21 @@ skip-config-overrides = true
     response = _wait_for_ping(server, f"{server.url}/kapacitor/v1/ping")
     server.version = response.headers.get("X-Kapacitor-Version", "")
     return server
+
+
+def wait_for(check: Callable[[], Any], *, timeout: float = 10.0, what: str = "condition") -> Any:
+    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds.
+
+    Kapacitor processes written points asynchronously, so effects are polled for.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
 
 
 def _spawn(name: str, argv: list[str], workdir: Path) -> Server:

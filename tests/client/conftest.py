@@ -13,10 +13,10 @@ mid-request, a 500 on demand); it counts connections and requests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import socket
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,21 +116,6 @@ def influx_query(influxdb: servers.Server) -> Callable[..., list[dict[str, Any]]
     return query
 
 
-def wait_for(check: Callable[[], Any], *, timeout: float = 10.0, what: str = "condition") -> Any:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds.
-
-    Kapacitor processes written points asynchronously, so effects are polled for.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.05)
-
-
 # -- a fake HTTP server for faults -------------------------------------------------------
 
 
@@ -160,7 +145,7 @@ class FakeServer:
         self.connections = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.1)
-        self.url = "http://127.0.0.1:%d" % self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._conns: list[socket.socket] = []
@@ -180,10 +165,8 @@ class FakeServer:
         self._stop.set()
         self._accept_thread.join(5)
         for conn in self._conns:  # wakes the threads blocked reading the next request
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         for thread in self._threads:
             thread.join(5)
         self._listener.close()

@@ -46,7 +46,8 @@ def test_create_answers_the_documented_task(seed_task: Any) -> None:
     assert seed_task.error == ""
     assert seed_task.dot.startswith('digraph dutianze-t {\ngraph [throughput="0.00 points/s"];')
     assert "influxdb_out9" in seed_task.dot
-    assert seed_task.created is not None and seed_task.last_enabled is not None
+    assert seed_task.created is not None
+    assert seed_task.last_enabled is not None
 
 
 def test_patch_dbrps_replaces_them(client: Any, seed_task: Any) -> None:
@@ -69,7 +70,8 @@ def test_get(client: Any, seed_task: Any) -> None:
     assert task.script == SEED["script"]
     assert task.status == "enabled"
     assert task.executing is True
-    assert "task-stats" in task.stats and "node-stats" in task.stats
+    assert "task-stats" in task.stats
+    assert "node-stats" in task.stats
 
 
 def test_get_raw_script_and_label_dot(client: Any, kapacitor: Any, unique_id: Any) -> None:
