@@ -57,3 +57,27 @@ def test_kind_and_version_options(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "needs Kapacitor 1.6.0 or later" in capsys.readouterr().out
     assert main(["lint", "--kind", "batch", "--kapacitor-version", "1.6", str(path)]) == 1
     assert "this is a stream task, but a batch task was expected" in capsys.readouterr().out
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_parameter_files_are_rendered_then_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    path = EXAMPLES / "account_login_relative.yaml"
+    assert main(["lint", str(path)]) == 0
+    out = capsys.readouterr().out
+    # the seed's layout: the alert feeds influxDBOut and httpOut but has no handler
+    assert out.endswith(
+        ": task dutianze-t: line 58:6: warning: alert has no handler and no .topic(): "
+        "its events reach no topic and notify no one\n"
+    )
+    assert out.startswith(str(path))
+    assert main(["lint", "--strict", str(path)]) == 1
+
+
+def test_bad_parameter_file_fails_with_the_renderers_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "alerts.yaml", "alerts:\n  - template: nope\n")
+    assert main(["lint", str(path)]) == 1
+    assert "unknown template" in capsys.readouterr().err

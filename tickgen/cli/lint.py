@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    findings: list[tuple[str, Diagnostic]] = []
+    findings: list[tuple[str, Diagnostic]] = []  # (where, what)
     params: list[str] = []
     for name in args.files:
         if Path(name).suffix in TICK_SUFFIXES:
@@ -59,16 +59,12 @@ def run(args: argparse.Namespace) -> int:
         for task in render_paths(
             params, template_dirs=args.templates, kapacitor_version=args.kapacitor_version
         ):
-            label = f"{task.source}: task {task.id}: script"
             kind: TaskKind = "batch" if task.type == "batch" else "stream"
-            findings.extend(
-                (label, d) for d in check(task.script, kind, version=args.kapacitor_version)
-            )
-    for label, diagnostic in findings:
-        print(
-            f"{label}:{diagnostic.line}:{diagnostic.column}: "
-            f"{diagnostic.severity}: {diagnostic.message}"
-        )
+            for d in check(task.script, kind, version=args.kapacitor_version):
+                # the position is in the rendered script (tickgen render shows it)
+                findings.append((f"{task.source}: task {task.id}: line {d.line}:{d.column}", d))
+    for where, diagnostic in findings:
+        print(f"{where}: {diagnostic.severity}: {diagnostic.message}")
     failing = {"error", "warning"} if args.strict else {"error"}
     return 1 if any(d.severity in failing for _, d in findings) else 0
 
@@ -78,9 +74,10 @@ def _lint_tick(name: str, args: argparse.Namespace) -> list[tuple[str, Diagnosti
         text = Path(name).read_text(encoding="utf-8")
     except OSError as exc:
         print(f"{name}: {exc.strerror or exc}", file=sys.stderr)
-        return [(name, Diagnostic(1, 1, "error", "cannot read the file"))]
+        return [(f"{name}:1:1", Diagnostic(1, 1, "error", "cannot read the file"))]
     try:
         diagnostics = check(text, args.kind, version=args.kapacitor_version)
     except TickSyntaxError as exc:
-        return [(name, Diagnostic(exc.line, exc.column, "error", str(exc)))]
-    return [(name, d) for d in diagnostics]
+        syntax = Diagnostic(exc.line, exc.column, "error", str(exc))
+        return [(f"{name}:{exc.line}:{exc.column}", syntax)]
+    return [(f"{name}:{d.line}:{d.column}", d) for d in diagnostics]
