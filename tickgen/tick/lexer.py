@@ -1,0 +1,391 @@
+"""TICKscript lexer, token for token as Kapacitor's ``tick/ast/lex.go``.
+
+Kapacitor's lexer is a state machine with two states that matter: *token
+position* (start of input, after ``(`` ``,`` ``[`` ``|`` ``@`` ``.``, an
+operator, ``]``, ``*`` or a regex) and *after an operand* (after an identifier
+or keyword, a number, a duration, a reference, a string or ``)``).  Only after
+an operand are ``+ - * / % < > = !`` binary operators; in token position ``*``
+is the star, ``/`` starts a regex and ``=`` is an error.  After ``=``, ``=~``
+and ``!~`` a ``/`` (past any whitespace) always starts a regex.
+
+Each state is one compiled regex whose alternatives are tried in the order
+Kapacitor's ``switch`` tries them, so a token costs one ``match`` call.  Quoted
+literals end at the first closing quote not preceded by a backslash: Kapacitor
+skips ``\\x`` only when ``x`` is the quote, so ``\\\\'`` still escapes the quote.
+
+The first lexer error ends the token list with an :data:`ERROR` token whose
+text is Kapacitor's message; the parser reports it only if it gets that far.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import IntEnum
+from typing import NamedTuple
+
+__all__ = ["KEYWORDS", "OPERATORS", "Token", "TokenKind", "tokenize"]
+
+
+class TokenKind(IntEnum):
+    """Token kinds in Kapacitor's order; ``str()`` is what error messages print."""
+
+    ERROR = 0
+    EOF = 1
+    VAR = 2
+    DBRP = 3
+    ASGN = 4
+    DOT = 5
+    PIPE = 6
+    AT = 7
+    IDENT = 8
+    REFERENCE = 9
+    LAMBDA = 10
+    NUMBER = 11
+    STRING = 12
+    DURATION = 13
+    LPAREN = 14
+    RPAREN = 15
+    LSBRACKET = 16
+    RSBRACKET = 17
+    COMMA = 18
+    NOT = 19
+    TRUE = 20
+    FALSE = 21
+    REGEX = 22
+    COMMENT = 23
+    STAR = 24
+    # Binary operators (Kapacitor's IsExprOperator range): PLUS .. REGEX_NOT_EQUAL.
+    PLUS = 25
+    MINUS = 26
+    MULT = 27
+    DIV = 28
+    MOD = 29
+    AND = 30
+    OR = 31
+    EQUAL = 32
+    NOT_EQUAL = 33
+    LESS = 34
+    GREATER = 35
+    LESS_EQUAL = 36
+    GREATER_EQUAL = 37
+    REGEX_EQUAL = 38
+    REGEX_NOT_EQUAL = 39
+
+    def __str__(self) -> str:
+        return _KIND_TEXT[self]
+
+
+_KIND_TEXT = {
+    TokenKind.ERROR: "ERR",
+    TokenKind.EOF: "EOF",
+    TokenKind.VAR: "var",
+    TokenKind.DBRP: "dbrp",
+    TokenKind.ASGN: "=",
+    TokenKind.DOT: ".",
+    TokenKind.PIPE: "|",
+    TokenKind.AT: "@",
+    TokenKind.IDENT: "identifier",
+    TokenKind.REFERENCE: "reference",
+    TokenKind.LAMBDA: "lambda",
+    TokenKind.NUMBER: "number",
+    TokenKind.STRING: "string",
+    TokenKind.DURATION: "duration",
+    TokenKind.LPAREN: "(",
+    TokenKind.RPAREN: ")",
+    TokenKind.LSBRACKET: "[",
+    TokenKind.RSBRACKET: "]",
+    TokenKind.COMMA: ",",
+    TokenKind.NOT: "!",
+    TokenKind.TRUE: "TRUE",
+    TokenKind.FALSE: "FALSE",
+    TokenKind.REGEX: "regex",
+    TokenKind.COMMENT: "//",
+    TokenKind.STAR: "*",
+}
+
+# Operator text <-> kind (Kapacitor's operatorStr); NOT is "!" but not binary.
+OPERATORS: dict[str, TokenKind] = {
+    "!": TokenKind.NOT,
+    "+": TokenKind.PLUS,
+    "-": TokenKind.MINUS,
+    "*": TokenKind.MULT,
+    "/": TokenKind.DIV,
+    "%": TokenKind.MOD,
+    "==": TokenKind.EQUAL,
+    "!=": TokenKind.NOT_EQUAL,
+    "<": TokenKind.LESS,
+    ">": TokenKind.GREATER,
+    "<=": TokenKind.LESS_EQUAL,
+    ">=": TokenKind.GREATER_EQUAL,
+    "=~": TokenKind.REGEX_EQUAL,
+    "!~": TokenKind.REGEX_NOT_EQUAL,
+    "AND": TokenKind.AND,
+    "OR": TokenKind.OR,
+}
+_KIND_TEXT.update({kind: text for text, kind in OPERATORS.items()})
+_OPERATOR_KIND = {**OPERATORS, "=": TokenKind.ASGN}
+
+# ``lambda`` is a keyword only when a ``:`` follows at once; see _lex.
+KEYWORDS: dict[str, TokenKind] = {
+    "AND": TokenKind.AND,
+    "OR": TokenKind.OR,
+    "TRUE": TokenKind.TRUE,
+    "FALSE": TokenKind.FALSE,
+    "var": TokenKind.VAR,
+    "dbrp": TokenKind.DBRP,
+}
+
+
+class Token(NamedTuple):
+    kind: TokenKind
+    start: int  # index into the source string
+    text: str  # the source text; for ERROR, the lexer's message
+
+
+# Go's unicode.IsSpace, exactly (Python's \s also takes \x1c-\x1f).
+_SPACE = r"\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_LINE_SPACE = _SPACE.replace("\\n", "")
+
+# Special codes for alternatives whose kind depends on the state or needs work.
+_IDENT, _LAMBDA, _NUMBER, _SLASH, _STAR, _NEEDS_OPERAND, _BAD, _OTHER, _END = range(-9, 0)
+
+# (pattern, code or kind).  Each alternative ends in an empty group, so
+# ``m.lastindex`` names it while the alternative still starts with a literal
+# character, which lets the regex engine skip non-matching alternatives fast.
+# Overlapping alternatives keep Kapacitor's priority (duration before number,
+# ``'''`` before ``'``, ``//`` before ``/``); the rest are ordered by frequency.
+_ALTERNATIVES: list[tuple[str, int]] = [
+    (r"lambda:", _LAMBDA),
+    (r"[^\W\d_]\w*", _IDENT),
+    (r"\(", TokenKind.LPAREN),
+    (r"\)", TokenKind.RPAREN),
+    (r"\.\d\d*", _NUMBER),
+    (r"\.", TokenKind.DOT),
+    (r"'''(?s:.*?)''(?:\\'|\\(?!'))*'", TokenKind.STRING),
+    (r"'(?!'')(?s:.*?)(?<!\\)'", TokenKind.STRING),
+    (r"'", _BAD),
+    (r"\|", TokenKind.PIPE),
+    (r",", TokenKind.COMMA),
+    (r'"(?s:.*?)(?<!\\)"', TokenKind.REFERENCE),
+    (r'"', _BAD),
+    (r"\d\d*(?:ms|[uµsmhdw])", TokenKind.DURATION),
+    (r"\d\d*(?:\.\d*)?", _NUMBER),
+    (r"\[", TokenKind.LSBRACKET),
+    (r"\]", TokenKind.RSBRACKET),
+    (r"@", TokenKind.AT),
+    (r"-", TokenKind.MINUS),
+    (r"!(?![=~])", TokenKind.NOT),
+    (r"\*", _STAR),
+    # A comment runs on over following lines whose first non-blank is "/".
+    (rf"//[^\n]*(?:\n[{_LINE_SPACE}]*/[^\n]*)*", TokenKind.COMMENT),
+    (r"/", _SLASH),
+    (r"==|=~|=|!=|!~|<=|<|>=|>|\+|%", _NEEDS_OPERAND),
+    (r"[\s\S]", _OTHER),
+    (r"\Z", _END),
+]
+_SCAN = re.compile(
+    f"([{_SPACE}]*)(?:" + "|".join(f"(?:{body})()" for body, _ in _ALTERNATIVES) + ")"
+).finditer
+_CODES = [0, 0, *(code for _, code in _ALTERNATIVES)]  # group 1 is the whitespace
+_REGEX = re.compile(r"/(?s:.*?)(?<!\\)/").match
+_BAD_MESSAGE = {"'": "unterminated string", '"': "unterminated field reference"}
+
+# Kinds after which Kapacitor looks for a binary operator (tryLexBinaryOperator).
+_OPERAND_KINDS = frozenset(
+    {
+        TokenKind.IDENT,
+        TokenKind.VAR,
+        TokenKind.DBRP,
+        TokenKind.LAMBDA,
+        TokenKind.TRUE,
+        TokenKind.FALSE,
+        TokenKind.AND,
+        TokenKind.OR,
+        TokenKind.NUMBER,
+        TokenKind.DURATION,
+        TokenKind.REFERENCE,
+        TokenKind.STRING,
+        TokenKind.RPAREN,
+    }
+)
+# After these, a "/" past any whitespace starts a regex even after an operand.
+_REGEX_FOLLOWS = frozenset({TokenKind.ASGN, TokenKind.REGEX_EQUAL, TokenKind.REGEX_NOT_EQUAL})
+
+
+def tokenize(text: str) -> list[Token]:
+    """Every token of ``text``, comments included, ending with EOF or ERROR."""
+    kinds, starts, values, comments = lex(text)
+    tokens: list[Token] = []
+    for index, kind in enumerate(kinds):
+        for start, comment in comments.get(index, ()):
+            tokens.append(Token(TokenKind.COMMENT, start, comment))
+        tokens.append(Token(kind, starts[index], values[index]))
+    return tokens
+
+
+Comments = dict[int, list[tuple[int, str]]]
+
+
+def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
+    """The parser's view: parallel lists of kind, start and text for every token
+    but comments, plus ``comments[i]``: the ``(start, text)`` of each comment
+    token just before token ``i`` (Kapacitor attaches comments forward)."""
+    kinds: list[TokenKind] = []
+    starts: list[int] = []
+    values: list[str] = []
+    comments: Comments = {}
+
+    def fail(message: str, at: int) -> tuple[list[TokenKind], list[int], list[str], Comments]:
+        kinds.append(TokenKind.ERROR)
+        starts.append(at)
+        values.append(message)
+        return kinds, starts, values, comments
+
+    operand = False  # the last token was an operand: binary operators may follow
+    regex_next = False  # the last token was = =~ !~: a "/" starts a regex
+    pos = 0
+    while True:
+        # The scan is state-free; where the state changes a token's extent
+        # (a regex literal, a trimmed identifier) it restarts after that token.
+        for m in _SCAN(text, pos):
+            code = _CODES[m.lastindex or 0]
+            start = m.end(1)
+            end = m.end()
+            if regex_next:
+                regex_next = False
+                if code == _SLASH or code == TokenKind.COMMENT:
+                    regex = _REGEX(text, start)
+                    if regex is None:
+                        return fail("unterminated regex", start)
+                    kinds.append(TokenKind.REGEX)
+                    starts.append(start)
+                    values.append(regex.group())
+                    operand = False
+                    pos = regex.end()
+                    break
+            if code >= 0:
+                kind = _KINDS[code]
+            elif code == _IDENT:
+                value = text[start:end]
+                if not value.isascii():
+                    trimmed = _go_ident(value)
+                    if not trimmed:
+                        return fail(_unknown(text[start]), start)
+                    if trimmed != value:
+                        kinds.append(TokenKind.IDENT)
+                        starts.append(start)
+                        values.append(trimmed)
+                        operand = True
+                        pos = start + len(trimmed)
+                        break
+                kind = KEYWORDS.get(value, TokenKind.IDENT)
+                kinds.append(kind)
+                starts.append(start)
+                values.append(value)
+                operand = True
+                continue
+            elif code == _LAMBDA:
+                kind = TokenKind.LAMBDA
+            elif code == _NUMBER:
+                if text.startswith(".", end):
+                    return fail("multiple decimals in number", start)
+                kind = TokenKind.NUMBER
+            elif code == _STAR:
+                kind = TokenKind.MULT if operand else TokenKind.STAR
+            elif code == _SLASH:
+                if operand:
+                    kind = TokenKind.DIV
+                else:
+                    regex = _REGEX(text, start)
+                    if regex is None:
+                        return fail("unterminated regex", start)
+                    kinds.append(TokenKind.REGEX)
+                    starts.append(start)
+                    values.append(regex.group())
+                    pos = regex.end()
+                    break
+            elif code == _NEEDS_OPERAND:
+                value = text[start:end]
+                if not operand:
+                    if value[0] == "!":  # "!=" in token position: unary "!", then "="
+                        kinds.append(TokenKind.NOT)
+                        starts.append(start)
+                        values.append("!")
+                        start += 1
+                    return fail(_unknown(text[start]), start)
+                kind = _OPERATOR_KIND[value]
+                regex_next = kind in _REGEX_FOLLOWS
+            elif code == _BAD:
+                return fail(_BAD_MESSAGE[text[start]], start)
+            elif code == _OTHER:
+                return fail(_unknown(text[start]), start)
+            else:  # _END
+                kinds.append(TokenKind.EOF)
+                starts.append(start)
+                values.append("")
+                return kinds, starts, values, comments
+            if kind is TokenKind.COMMENT:
+                comments.setdefault(len(kinds), []).append((start, text[start:end]))
+                operand = False
+                continue
+            kinds.append(kind)
+            starts.append(start)
+            values.append(text[start:end])
+            operand = kind in _OPERAND_KINDS
+
+
+_KINDS = list(TokenKind)
+
+
+def _unknown(char: str) -> str:
+    return f"unknown state, last char: {go_quote_rune(char)}"
+
+
+def _go_ident(value: str) -> str:
+    """The longest prefix Go's lexer takes as an identifier (letters, Nd digits, ``_``)."""
+    for i, char in enumerate(value):
+        category = unicodedata.category(char)
+        if i == 0 and category[0] != "L":
+            return ""
+        if category[0] != "L" and category != "Nd" and char != "_":
+            return value[:i]
+    return value
+
+
+_GO_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    "\\": "\\\\",
+}
+
+
+def _go_escape(char: str, quote: str) -> str:
+    if char == quote:
+        return "\\" + char
+    escaped = _GO_ESCAPES.get(char)
+    if escaped is not None:
+        return escaped
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def go_quote_rune(char: str) -> str:
+    """Go's ``%q`` of a rune: ``';'``, ``'\\n'``."""
+    return "'" + _go_escape(char, "'") + "'"
+
+
+def go_quote(text: str) -> str:
+    """Go's ``%q`` of a string (``strconv.Quote``)."""
+    return '"' + "".join(_go_escape(char, '"') for char in text) + '"'

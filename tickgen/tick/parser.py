@@ -1,0 +1,527 @@
+"""TICKscript parser, a port of Kapacitor's ``tick/ast/parser.go``.
+
+The methods below are Kapacitor's, one for one and in its order, because the
+places where Kapacitor peeks, backs up and *consumes comments* decide which node
+a comment ends up on, and the formatter prints comments where they are.  A
+comment belongs to the token after it; ``_consume_comment`` hands out the
+comment of the token consumed last, once.  Kapacitor keeps a two-token buffer
+for this; an index into the token list behaves the same.
+
+Kapacitor recurses without limit; Python cannot, so nesting (parentheses,
+unary operators, calls and lists inside one another) deeper than
+:data:`MAX_NESTING` is a :class:`TickSyntaxError`.  Chains and runs of binary
+operators are loops, not recursion, and have no limit.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from typing import NoReturn
+
+from . import ast
+from .errors import TickSyntaxError
+from .lexer import TokenKind, go_quote, lex
+
+__all__ = ["MAX_NESTING", "parse"]
+
+MAX_NESTING = 100
+
+_ERROR = TokenKind.ERROR
+_EOF = TokenKind.EOF
+_VAR = TokenKind.VAR
+_DBRP = TokenKind.DBRP
+_ASGN = TokenKind.ASGN
+_DOT = TokenKind.DOT
+_PIPE = TokenKind.PIPE
+_AT = TokenKind.AT
+_IDENT = TokenKind.IDENT
+_REFERENCE = TokenKind.REFERENCE
+_LAMBDA = TokenKind.LAMBDA
+_NUMBER = TokenKind.NUMBER
+_STRING = TokenKind.STRING
+_DURATION = TokenKind.DURATION
+_LPAREN = TokenKind.LPAREN
+_RPAREN = TokenKind.RPAREN
+_LSBRACKET = TokenKind.LSBRACKET
+_RSBRACKET = TokenKind.RSBRACKET
+_COMMA = TokenKind.COMMA
+_NOT = TokenKind.NOT
+_TRUE = TokenKind.TRUE
+_FALSE = TokenKind.FALSE
+_REGEX = TokenKind.REGEX
+_STAR = TokenKind.STAR
+_MINUS = TokenKind.MINUS
+
+# Operator precedence (parser.go); membership also means "binary operator".
+_PRECEDENCE = {
+    TokenKind.OR: 0,
+    TokenKind.AND: 1,
+    TokenKind.EQUAL: 2,
+    TokenKind.NOT_EQUAL: 2,
+    TokenKind.REGEX_EQUAL: 2,
+    TokenKind.REGEX_NOT_EQUAL: 2,
+    TokenKind.GREATER: 3,
+    TokenKind.GREATER_EQUAL: 3,
+    TokenKind.LESS: 3,
+    TokenKind.LESS_EQUAL: 3,
+    TokenKind.PLUS: 4,
+    TokenKind.MINUS: 4,
+    TokenKind.MULT: 5,
+    TokenKind.DIV: 5,
+    TokenKind.MOD: 5,
+}
+_CHAIN_OPS = {_DOT: ast.FuncKind.PROPERTY, _PIPE: ast.FuncKind.CHAIN, _AT: ast.FuncKind.DYNAMIC}
+_CHAIN_OR_IDENT = frozenset({_DOT, _PIPE, _AT, _VAR, _IDENT})
+_PRIMARY_EXPECTED = (
+    _NUMBER,
+    _STRING,
+    _DURATION,
+    _IDENT,
+    _TRUE,
+    _FALSE,
+    TokenKind.EQUAL,
+    _LPAREN,
+    _MINUS,
+    _NOT,
+)
+
+# influxql.ParseDuration: nanoseconds per unit.
+_UNIT_NS = {
+    "u": 1_000,
+    "µ": 1_000,
+    "ms": 1_000_000,
+    "s": 1_000_000_000,
+    "m": 60_000_000_000,
+    "h": 3_600_000_000_000,
+    "d": 86_400_000_000_000,
+    "w": 604_800_000_000_000,
+}
+_INT64_MAX = 2**63 - 1
+
+
+def parse(text: str) -> ast.Program:
+    """The syntax tree of a TICKscript; raises :class:`TickSyntaxError`."""
+    return _Parser(text).program()
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        kinds, starts, values, comments = lex(text)
+        # Reading past the end gives Go's zero token, as a closed channel does.
+        pad = len(kinds) + 2
+        self.kinds = kinds + [_ERROR] * (pad - len(kinds))
+        self.starts = starts + [0] * (pad - len(starts))
+        self.values = values + [""] * (pad - len(values))
+        self.comments = comments
+        self.i = 0
+        self.depth = 0
+        self.newlines: list[int] | None = None
+        self.line = 1  # the line of the last position computed, and its extent
+        self.line_start = 0
+        self.line_end = 0
+        self.ascii = text.isascii()
+
+    # -- token cursor -----------------------------------------------------
+
+    def _next(self) -> int:
+        """Consume a token; returns its index."""
+        self.i += 1
+        return self.i - 1
+
+    def _expect(self, kind: TokenKind) -> int:
+        i = self.i
+        if self.kinds[i] is not kind:
+            self._unexpected(i, (kind,))
+        self.i = i + 1
+        return i
+
+    def _consume_comment(self) -> ast.Comment | None:
+        """The comment before the token consumed last, which nobody may take again."""
+        if not self.comments:
+            return None
+        raw = self.comments.pop(self.i - 1, None)
+        if raw is None:
+            return None
+        return ast.Comment(_comment_lines(raw), self._position(raw[0][0]))
+
+    def _position(self, offset: int) -> ast.Position:
+        # Nodes are made roughly in source order: the line of the previous
+        # position is usually the right one.
+        line_start = self.line_start
+        if line_start <= offset < self.line_end and self.ascii:
+            return ast.Position(offset, self.line, offset - line_start + 1)
+        text = self.text
+        newlines = self.newlines
+        if newlines is None:
+            newlines = self.newlines = []
+            found = text.find("\n")
+            while found != -1:
+                newlines.append(found)
+                found = text.find("\n", found + 1)
+        line = bisect_right(newlines, offset - 1)
+        line_start = newlines[line - 1] + 1 if line else 0
+        self.line = line + 1
+        self.line_start = line_start
+        self.line_end = newlines[line] + 1 if line < len(newlines) else len(text) + 1
+        if self.ascii:
+            column = offset - line_start + 1
+        else:
+            column = len(text[line_start:offset].encode("utf-8", "surrogatepass")) + 1
+        return ast.Position(offset, line + 1, column)
+
+    def _has_newline(self, start: int, end: int) -> bool:
+        return self.text.find("\n", start, end) != -1
+
+    def _unexpected(self, i: int, expected: tuple[TokenKind, ...]) -> NoReturn:
+        kind = self.kinds[i]
+        what = self.values[i] if kind is _ERROR else str(kind)
+        message = what if kind is _ERROR else f"unexpected {what}"
+        raise TickSyntaxError(
+            message,
+            self.text,
+            self.starts[i],
+            expected=[str(k) for k in expected],
+            unexpected=what,
+        )
+
+    def _error(self, message: str, i: int) -> NoReturn:
+        raise TickSyntaxError(message, self.text, self.starts[i])
+
+    def _enter(self, i: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            self._error(f"expression nests more than {MAX_NESTING} levels deep", i)
+
+    # -- grammar ----------------------------------------------------------
+
+    def program(self) -> ast.Program:
+        statements: list[ast.Statement] = []
+        while True:
+            i = self.i
+            if self.kinds[i] is _EOF:
+                # Comments after the last statement: the one before the last
+                # consumed token if nobody took it, then the one before EOF.
+                for index in (i - 1, i):
+                    raw = self.comments.pop(index, None) if index >= 0 else None
+                    if raw is not None:
+                        statements.append(ast.Comment(_comment_lines(raw), self._position(raw[0][0])))
+                return ast.Program(statements, self._position(0))
+            statements.append(self._statement())
+
+    def _statement(self) -> ast.Statement:
+        kind = self.kinds[self.i]
+        if kind is _VAR:
+            return self._declaration()
+        if kind is _DBRP:
+            return self._dbrp()
+        return self._expression()
+
+    def _dbrp(self) -> ast.DBRP:
+        i = self._expect(_DBRP)
+        comment = self._consume_comment()
+        db = self._reference()
+        self._expect(_DOT)
+        rp = self._reference()
+        return ast.DBRP(db, rp, self._position(self.starts[i]), comment)
+
+    def _declaration(self) -> ast.Declaration | ast.TypeDeclaration:
+        i = self._expect(_VAR)
+        comment = self._consume_comment()
+        name = self._identifier()
+        if self.kinds[self.i] is _ASGN:
+            self.i += 1
+            value = self._expression()
+            return ast.Declaration(name, value, self._position(self.starts[i]), comment)
+        type_name = self._identifier()
+        return ast.TypeDeclaration(name, type_name, self._position(self.starts[i]), comment)
+
+    def _expression(self) -> ast.Expr:
+        kinds = self.kinds
+        kind = kinds[self.i]
+        if kind is _IDENT:
+            after = kinds[self.i + 1]
+            if after is _LPAREN:
+                term = self._function(ast.FuncKind.GLOBAL)
+                if kinds[self.i] in _CHAIN_OR_IDENT:
+                    return self._chain(term)
+                return self._precedence(term, 0)
+            if after in _CHAIN_OR_IDENT:
+                return self._chain(self._identifier())
+            return self._primary_expr()
+        if kind is _LAMBDA:
+            return self._lambda()
+        if kind is _LSBRACKET:
+            return self._string_list()
+        return self._primary_expr()
+
+    def _chain(self, lhs: ast.Expr) -> ast.Expr:
+        """``|``, ``.`` and ``@`` links, left-associative."""
+        kinds = self.kinds
+        while (func_kind := _CHAIN_OPS.get(kinds[self.i])) is not None:
+            op = self._next()
+            comment = self._consume_comment()
+            rhs: ast.Function | ast.Identifier
+            if func_kind is ast.FuncKind.CHAIN or kinds[self.i + 1] is _LPAREN:
+                rhs = self._function(func_kind)
+            else:
+                rhs = self._identifier()
+            lhs = ast.Chain(lhs, self.values[op], rhs, self._position(self.starts[op]), comment)
+        return lhs
+
+    def _identifier(self) -> ast.Identifier:
+        i = self._expect(_IDENT)
+        return ast.Identifier(self.values[i], self._position(self.starts[i]), self._consume_comment())
+
+    def _function(self, func_kind: ast.FuncKind) -> ast.Function:
+        i = self._expect(_IDENT)
+        self._enter(i)
+        comment = self._consume_comment()
+        self._expect(_LPAREN)
+        args: list[ast.Expr] = []
+        while self.kinds[self.i] is not _RPAREN:
+            args.append(self._expression())
+            if self.kinds[self.i] is not _COMMA:
+                break
+            self.i += 1
+        self._expect(_RPAREN)
+        self.depth -= 1
+        start = self.starts[i]
+        multiline = bool(args) and self._has_newline(start, args[-1].pos.offset)
+        return ast.Function(
+            self.values[i], args, func_kind, multiline, self._position(start), comment
+        )
+
+    def _string_list(self) -> ast.List:
+        i = self._expect(_LSBRACKET)
+        comment = self._consume_comment()
+        items: list[ast.Identifier | ast.String | ast.Star] = []
+        kinds = self.kinds
+        while kinds[self.i] is not _RSBRACKET:
+            kind = kinds[self.i]
+            if kind is _IDENT:
+                items.append(self._identifier())
+            elif kind is _STRING:
+                items.append(self._string())
+            elif kind is _STAR:
+                items.append(self._star())
+            else:
+                self._unexpected(self.i, (_IDENT, _STRING, _STAR))
+            if kinds[self.i] is not _COMMA:
+                break
+            self.i += 1
+        self._expect(_RSBRACKET)
+        return ast.List(items, self._position(self.starts[i]), comment)
+
+    def _lambda(self) -> ast.Lambda:
+        i = self._next()
+        comment = self._consume_comment()
+        expr = self._primary_expr()
+        return ast.Lambda(expr, self._position(self.starts[i]), comment)
+
+    def _primary_expr(self) -> ast.Expr:
+        return self._precedence(self._primary(), 0)
+
+    def _precedence(self, lhs: ast.Expr, min_precedence: int) -> ast.Expr:
+        """Precedence climbing, left-associative (parser.go ``precedence``)."""
+        kinds = self.kinds
+        look = _PRECEDENCE.get(kinds[self.i])
+        while look is not None and look >= min_precedence:
+            op = self._next()
+            op_precedence = look
+            comment = self._consume_comment()
+            rhs = self._primary()
+            look = _PRECEDENCE.get(kinds[self.i])
+            while look is not None and look > op_precedence:
+                rhs = self._precedence(rhs, look)
+                look = _PRECEDENCE.get(kinds[self.i])
+            multiline = self._has_newline(lhs.pos.offset, rhs.pos.offset)
+            lhs = ast.Binary(
+                self.values[op],
+                lhs,
+                rhs,
+                False,
+                multiline,
+                self._position(self.starts[op]),
+                comment,
+            )
+        return lhs
+
+    def _lambda_function(self) -> ast.Function:
+        """A call inside a lambda: arguments are primary expressions, and the
+        comment before the name is not taken (so it is lost, as in Kapacitor)."""
+        i = self._expect(_IDENT)
+        self._enter(i)
+        self._expect(_LPAREN)
+        args: list[ast.Expr] = []
+        kinds = self.kinds
+        while kinds[self.i] is not _RPAREN:
+            arg = self._primary()
+            if kinds[self.i] in _PRECEDENCE:
+                arg = self._precedence(arg, 0)
+            args.append(arg)
+            if kinds[self.i] is not _COMMA:
+                break
+            self.i += 1
+        self._expect(_RPAREN)
+        self.depth -= 1
+        start = self.starts[i]
+        multiline = bool(args) and self._has_newline(start, args[-1].pos.offset)
+        return ast.Function(
+            self.values[i], args, ast.FuncKind.GLOBAL, multiline, self._position(start), None
+        )
+
+    def _primary(self) -> ast.Expr:
+        i = self.i
+        kind = self.kinds[i]
+        if kind is _LPAREN:
+            self._enter(i)
+            self.i += 1
+            comment = self._consume_comment()
+            node = self._primary_expr()
+            if isinstance(node, ast.Binary):
+                node.parens = True
+            # Kapacitor sets the comment before "(" even when it is nil,
+            # dropping any comment the inner node had.
+            node.comment = comment
+            self._expect(_RPAREN)
+            self.depth -= 1
+            return node
+        if kind is _NUMBER:
+            return self._number()
+        if kind is _STRING:
+            return self._string()
+        if kind is _TRUE or kind is _FALSE:
+            self.i += 1
+            return ast.Bool(kind is _TRUE, self._position(self.starts[i]), self._consume_comment())
+        if kind is _DURATION:
+            return self._duration()
+        if kind is _REGEX:
+            return self._regex()
+        if kind is _STAR:
+            return self._star()
+        if kind is _REFERENCE:
+            return self._reference()
+        if kind is _IDENT:
+            if self.kinds[i + 1] is _LPAREN:
+                return self._lambda_function()
+            return self._identifier()
+        if kind is _MINUS or kind is _NOT:
+            self._enter(i)
+            self.i += 1
+            operand = self._primary()
+            self.depth -= 1
+            # Kapacitor takes the comment after parsing the operand: the one
+            # before the operand's last token, if nothing took it.
+            return ast.Unary(
+                self.values[i], operand, self._position(self.starts[i]), self._consume_comment()
+            )
+        self._unexpected(i, _PRIMARY_EXPECTED)
+
+    # -- literals -----------------------------------------------------------
+
+    def _number(self) -> ast.Number:
+        i = self._expect(_NUMBER)
+        text = self.values[i]
+        value: int | float | None = None
+        octal = False
+        if text.isascii():  # Go's strconv takes ASCII digits only
+            if "." in text:
+                number = float(text)
+                if not math.isinf(number):
+                    value = number
+            else:
+                octal = text[0] == "0" and len(text) > 1
+                number_int = int(text, 8 if octal else 10) if _is_base(text, octal) else None
+                if number_int is not None and number_int <= _INT64_MAX:
+                    value = number_int
+        if value is None:
+            self._error(f"illegal number syntax: {go_quote(text)}", i)
+        return ast.Number(
+            value,
+            isinstance(value, int),
+            octal,
+            self._position(self.starts[i]),
+            self._consume_comment(),
+        )
+
+    def _duration(self) -> ast.Duration:
+        i = self._expect(_DURATION)
+        text = self.values[i]
+        unit = text.lstrip("0123456789")
+        digits = text[: len(text) - len(unit)]
+        if not digits or unit not in _UNIT_NS or int(digits) > _INT64_MAX:
+            self._error("invalid duration", i)
+        # Go multiplies in int64 and wraps; only a negative result is caught.
+        nanoseconds = (int(digits) * _UNIT_NS[unit]) % 2**64
+        if nanoseconds > _INT64_MAX:
+            self._error(
+                f"overflowed duration {text}: choose a smaller duration or INF", i
+            )
+        return ast.Duration(
+            text, nanoseconds, self._position(self.starts[i]), self._consume_comment()
+        )
+
+    def _string(self) -> ast.String:
+        i = self._expect(_STRING)
+        text = self.values[i]
+        if len(text) >= 6 and text.startswith("'''"):
+            node = ast.String(text[3:-3], True, self._position(self.starts[i]))
+        else:
+            node = ast.String(
+                text[1:-1].replace("\\'", "'"), False, self._position(self.starts[i])
+            )
+        node.comment = self._consume_comment()
+        return node
+
+    def _reference(self) -> ast.Reference:
+        i = self._expect(_REFERENCE)
+        return ast.Reference(
+            self.values[i][1:-1].replace('\\"', '"'),
+            self._position(self.starts[i]),
+            self._consume_comment(),
+        )
+
+    def _regex(self) -> ast.Regex:
+        i = self._expect(_REGEX)
+        literal = self.values[i][1:-1]
+        problem = check_regex(literal.replace("\\/", "/"))
+        if problem is not None:
+            self._error(problem, i)
+        return ast.Regex(literal, self._position(self.starts[i]), self._consume_comment())
+
+    def _star(self) -> ast.Star:
+        i = self._expect(_STAR)
+        return ast.Star(self._position(self.starts[i]), self._consume_comment())
+
+
+def _is_base(text: str, octal: bool) -> bool:
+    return not octal or all(c in "01234567" for c in text)
+
+
+def _comment_lines(raw: list[tuple[int, str]]) -> list[str]:
+    """Kapacitor's newComment: trim each line, drop blank ones, strip ``//`` and
+    one space; consecutive comment tokens are separated by a ``"\\n"`` entry."""
+    lines: list[str] = []
+    for index, (_, token) in enumerate(raw):
+        if index:
+            lines.append("\n")
+        for line in token.split("\n"):
+            line = line.strip(_GO_SPACE)
+            if not line:
+                continue
+            if line.startswith("//"):
+                line = line[2:]
+            if line.startswith(" "):
+                line = line[1:]
+            lines.append(line)
+    return lines
+
+
+# strings.TrimSpace trims unicode.IsSpace characters.
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def check_regex(pattern: str) -> str | None:
+    return None
