@@ -302,15 +302,28 @@ def test_handler_field_that_shadows_an_alert_property() -> None:
     assert only(text) == Diagnostic(
         5,
         10,
-        "error",
+        "warning",
         ".message() after .zenoss() sets the zenoss handler's message, not the alert's; "
-        "write alert properties before the first handler",
+        "if the alert's was meant, write it before the first handler",
     )
+    # with the alert's own message written first, the zenoss one is clearly meant
+    assert check(text.replace(".zenoss()", ".message('up')\n        .zenoss()")) == []
 
 
-def test_opsgenie_teams_is_not_the_teams_handler() -> None:
+def test_handler_fields_that_cannot_be_the_alerts() -> None:
+    # .teams() after .opsGenie() is how OpsGenie teams are set, not a Teams handler
     text = "stream\n    |from()\n    |alert()\n        .opsGenie()\n        .teams('ops')\n"
-    assert only(text).message.startswith(".teams() after .opsGenie() sets the opsGenie handler's")
+    assert check(text) == []
+    # the alert's .details() takes a template; opsGenie2's takes nothing
+    assert check(text.replace(".opsGenie()", ".opsGenie2()\n        .details()")) == []
+
+
+def test_golden_scripts_of_the_handlers_and_chronograf_have_no_errors() -> None:
+    golden = Path(__file__).resolve().parents[1] / "golden"
+    scripts = sorted([*golden.glob("handlers/*.tick"), *golden.glob("chronograf/*.tick")])
+    assert len(scripts) > 20
+    for path in scripts:
+        assert errors(path.read_text(encoding="utf-8")) == [], path
 
 
 def test_alert_property_after_a_handler_warns() -> None:

@@ -65,6 +65,7 @@ class PipelineNode:
     topic: bool = False
     own_group: frozenset[str] | None = _UNSET  # None: every tag (*) or not known
     templates: list[tuple[str, str, ast.Position]] = field(default_factory=list)
+    alert_properties: set[str] = field(default_factory=set)  # set before any handler
 
     @property
     def name(self) -> str:
@@ -459,11 +460,12 @@ class _Checker:
         method: Method | None = None
         if target.handler is not None:
             method = HANDLERS[target.handler].properties.get(name)
-            if method is not None and name in SHADOWED[target.handler]:
-                self.error(
+            if method is not None and self.ambiguous(node, target.handler, func, values):
+                self.warning(
                     func.pos,
                     f".{name}() after .{target.handler}() sets the {target.handler} handler's "
-                    f"{name}, not the alert's; write alert properties before the first handler",
+                    f"{name}, not the alert's; if the alert's was meant, write it before the "
+                    "first handler",
                 )
             if method is not None:
                 self.usable(method, func, ".")
@@ -487,6 +489,24 @@ class _Checker:
             node.own_group = self.group_dims(values, func)
         return target
 
+    def ambiguous(
+        self, node: PipelineNode, handler: str, func: ast.Function, values: list[_Value]
+    ) -> bool:
+        """Whether a handler property that has the name of an alert property could
+        have been meant for the alert (then the handler captures it silently)."""
+        name = func.name
+        if name not in SHADOWED[handler] or name in HANDLERS:
+            # .opsGenie().teams() is how OpsGenie teams are set (Kapacitor's own examples);
+            # nobody adds a Teams handler there
+            return False
+        if name in node.alert_properties:
+            return False  # the alert's was set before the first handler: this one is meant
+        alert_method = PROPERTIES["alert"][name]
+        count = len(self.spread(values))
+        high = alert_method.max_args
+        # .opsGenie2().details() takes no argument: it cannot be the alert's .details(s)
+        return count >= alert_method.min_args and (high is None or count <= high)
+
     def alert_property(self, target: _Value, func: ast.Function, values: list[_Value]) -> _Value:
         node = target.node
         assert node is not None
@@ -504,6 +524,8 @@ class _Checker:
                 f".{name}() after .{target.handler}() applies to the alert, but reads as if it "
                 "were the handler's; write alert properties before the first handler",
             )
+        else:
+            node.alert_properties.add(name)
         if name == "topic":
             node.topic = True
         elif name in ("id", "message", "details") and values and isinstance(values[0].const, str):
