@@ -12,7 +12,6 @@ TICKscripts and Kapacitor task payloads out; a client to deploy them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,8 @@ from .models import (
     Threshold,
 )
 from .pipeline import load, render_paths
-from .render import RenderedTask, Renderer
+from .render import RenderedTask, Renderer, shared_renderer
+from . import tick
 
 if TYPE_CHECKING:
     from .client import AsyncKapacitorClient, KapacitorClient
@@ -69,13 +69,6 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=8)
-def _renderer(template_dirs: tuple[str, ...], kapacitor_version: str | None) -> Renderer:
-    if kapacitor_version is None:
-        return Renderer(template_dirs)
-    return Renderer(template_dirs, kapacitor_version=kapacitor_version)
-
-
 def render_task(
     alert: Alert,
     *,
@@ -83,8 +76,7 @@ def render_task(
     kapacitor_version: str | None = None,
 ) -> RenderedTask:
     """Render one alert into a checked script and its task fields."""
-    renderer = _renderer(tuple(str(d) for d in template_dirs), kapacitor_version)
-    return renderer.render(alert)
+    return shared_renderer(template_dirs, kapacitor_version).render(alert)
 
 
 def render(

@@ -189,7 +189,7 @@ class Inhibit(_Model):
     """Suppress this alert while an alert of ``category`` with the same ``tags`` is active."""
 
     category: NonEmpty = Field(description="The category of the inhibiting alert.")
-    tags: list[NonEmpty] = Field(default_factory=list, description="Tags that must match.")
+    tags: list[NonEmpty] = Field(default=[], description="Tags that must match.")
 
 
 class AlertBase(_Model):
@@ -203,13 +203,13 @@ class AlertBase(_Model):
     database: NonEmpty = Field(description="Database to read from.")
     retention_policy: NonEmpty = Field(default="autogen", description="Retention policy.")
     measurement: NonEmpty = Field(description="Measurement to read.")
-    group_by: list[NonEmpty] = Field(default_factory=list, description="Tags to group by.")
+    group_by: list[NonEmpty] = Field(default=[], description="Tags to group by.")
     where: dict[NonEmpty, TagValues] = Field(
-        default_factory=dict,
+        default={},
         description="Accept only points whose tag has one of these values: {tag: [values]}.",
     )
     where_not: dict[NonEmpty, TagValues] = Field(
-        default_factory=dict,
+        default={},
         description="Drop points whose tag has any of these values: {tag: [values]}.",
     )
     field_present_filter: StrictBool = Field(
@@ -260,11 +260,11 @@ class AlertBase(_Model):
     category: NonEmpty | None = Field(
         default=None, description="Category of this alert, for inhibit rules."
     )
-    inhibit: list[Inhibit] = Field(default_factory=list, description="Inhibit rules.")
+    inhibit: list[Inhibit] = Field(default=[], description="Inhibit rules.")
     topic: NonEmpty | None = Field(default=None, description="Alert topic to publish events to.")
-    handlers: list[Handler] = Field(default_factory=list, description="Where alerts are sent.")
+    handlers: list[Handler] = Field(default=[], description="Where alerts are sent.")
     influxdb_out: InfluxDBOut | None = Field(
-        default_factory=InfluxDBOut,
+        default=InfluxDBOut(),
         description="Write alert points back to InfluxDB; null turns it off.",
     )
     http_out: NonEmpty | None = Field(

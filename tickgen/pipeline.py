@@ -21,7 +21,7 @@ from .errors import ParameterError, Problem, TemplateError
 from .handlers import version_problems
 from .models import Alert, CustomAlert
 from .params import AlertSource, document_alerts, expand_paths, read_document
-from .render import RenderedTask, Renderer
+from .render import RenderedTask, Renderer, shared_renderer
 
 __all__ = ["LoadedAlert", "iter_loaded", "load", "render_paths", "run"]
 
@@ -174,7 +174,7 @@ def load(
     kapacitor_version: str | None = None,
 ) -> list[Alert]:
     """Read and validate parameter files and directories; raise ParameterError with every problem."""
-    renderer = Renderer(template_dirs, **_version(kapacitor_version))
+    renderer = shared_renderer(template_dirs, kapacitor_version)
     problems: list[Problem] = []
     path_list = [paths] if isinstance(paths, (str, Path)) else list(paths)
     alerts = [loaded.alert for loaded in iter_loaded(path_list, renderer.catalog, renderer.kapacitor_version, problems)]
@@ -191,15 +191,11 @@ def render_paths(
     renderer: Renderer | None = None,
 ) -> list[RenderedTask]:
     """Render every alert in the given files; raise ParameterError with every problem."""
-    renderer = renderer or Renderer(template_dirs, **_version(kapacitor_version))
+    renderer = renderer or shared_renderer(template_dirs, kapacitor_version)
     path_list = [paths] if isinstance(paths, (str, Path)) else list(paths)
     tasks: list[RenderedTask] = []
     problems = run(path_list, renderer, tasks.append)
     if problems:
         raise ParameterError(problems)
     return tasks
-
-
-def _version(kapacitor_version: str | None) -> dict[str, str]:
-    return {} if kapacitor_version is None else {"kapacitor_version": kapacitor_version}
 

@@ -15,6 +15,7 @@ import json
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_KAPACITOR_VERSION",
     "RenderedTask",
     "Renderer",
+    "shared_renderer",
     "where_filter",
 ]
 
@@ -267,6 +269,20 @@ class Renderer:
 
     def render_all(self, alerts: Iterable[Alert]) -> list[RenderedTask]:
         return [self.render(alert) for alert in alerts]
+
+
+@lru_cache(maxsize=8)
+def _cached_renderer(template_dirs: tuple[str, ...], kapacitor_version: str) -> Renderer:
+    return Renderer(template_dirs, kapacitor_version=kapacitor_version)
+
+
+def shared_renderer(
+    template_dirs: Sequence[str | Path] = (), kapacitor_version: str | None = None
+) -> Renderer:
+    """A renderer reused across calls: templates and schemas are compiled once."""
+    return _cached_renderer(
+        tuple(str(d) for d in template_dirs), kapacitor_version or DEFAULT_KAPACITOR_VERSION
+    )
 
 
 def _custom_task_fields(alert: CustomAlert) -> tuple[list[dict[str, str]], str, dict[str, Any]]:
