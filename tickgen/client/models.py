@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 TaskType = Literal["stream", "batch"]
 TaskStatus = Literal["enabled", "disabled"]
@@ -20,6 +20,26 @@ Level = Literal["OK", "INFO", "WARNING", "CRITICAL"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_default(cls, data: Any) -> Any:
+        # Go encodes an empty slice or map as null (a listed task's "stats", an
+        # httpOut's "series"); such a field takes its empty default instead.
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        drop_null = {
+            name
+            for name, info in fields.items()
+            if info.default is not None or info.default_factory is not None
+        }
+        aliases = {info.alias or name: name for name, info in fields.items()}
+        return {
+            key: value
+            for key, value in data.items()
+            if value is not None or aliases.get(key, key) not in drop_null
+        }
 
 
 class Link(_Model):
@@ -142,11 +162,6 @@ class TaskOutput(_Model):
     """What a task's ``|httpOut('<endpoint>')`` serves; no series before data."""
 
     series: list[Series] = []
-
-    @field_validator("series", mode="before")
-    @classmethod
-    def _null_is_empty(cls, value: Any) -> Any:
-        return [] if value is None else value  # {"series": null} until the first point
 
     def rows(self) -> list[dict[str, Any]]:
         """Every value row as a column→value dict, tags included."""
