@@ -26,11 +26,6 @@ GOLDEN = Path(__file__).parent.parent / "golden" / "handlers"
 EXAMPLE = Path(__file__).parent.parent.parent / "examples" / "handlers.yaml"
 _ALERT: TypeAdapter[Alert] = TypeAdapter(Alert)
 
-# tickgen/tick/checker.py reports a handler's own property whose name is also an
-# alert property (opsGenie's teams, opsGenie2's details, zenoss' message) as an
-# error, although that is the only way to set them; see the handlers report.
-CHECKER_REFUSES_OWN_PROPERTY = {"opsGenie", "opsGenie2", "zenoss"}
-
 
 def golden_params(kind: str) -> dict[str, Any]:
     return {
@@ -56,20 +51,6 @@ def unchecked_script(kind: str) -> str:
     return tick.format(text)
 
 
-def _kinds() -> list[Any]:
-    return [
-        pytest.param(
-            kind,
-            marks=pytest.mark.xfail(
-                strict=True, reason="checker refuses the handler's own property (see report)"
-            ),
-        )
-        if kind in CHECKER_REFUSES_OWN_PROPERTY
-        else kind
-        for kind in HANDLER_ORDER
-    ]
-
-
 def test_a_golden_file_per_kind() -> None:
     assert sorted(p.stem for p in GOLDEN.glob("*.tick")) == sorted(HANDLER_ORDER)
 
@@ -82,7 +63,7 @@ def test_golden_holds_the_handler_lines(kind: str) -> None:
     assert block in script
 
 
-@pytest.mark.parametrize("kind", _kinds())
+@pytest.mark.parametrize("kind", HANDLER_ORDER)
 def test_golden_renders_and_checks_clean(kind: str) -> None:
     version = target_version(kind)
     task = Renderer(kapacitor_version=version).render(_ALERT.validate_python(golden_params(kind)))
