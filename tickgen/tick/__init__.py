@@ -11,6 +11,7 @@ from . import ast
 from .checker import Diagnostic, analyse, check
 from .errors import TickSyntaxError
 from .formatter import format_program
+from .graph import graph
 from .lexer import Token, TokenKind, tokenize
 from .parser import parse
 
@@ -24,6 +25,7 @@ __all__ = [
     "check",
     "format",
     "format_program",
+    "graph",
     "parse",
     "tokenize",
 ]

@@ -14,7 +14,8 @@ newline after the closing brace, and neither does :func:`graph`.
 from __future__ import annotations
 
 from . import ast
-from .checker import Pipeline, TaskKind, analyse
+from .checker import TaskKind, analyse
+from .pipeline import Pipeline
 
 
 def dot(pipeline: Pipeline, name: str) -> str:

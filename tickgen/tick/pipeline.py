@@ -1,0 +1,76 @@
+"""The pipeline a TICKscript builds, as Kapacitor's ``pipeline`` package builds it.
+
+:mod:`tickgen.tick.checker` creates the nodes while it walks a script;
+:mod:`tickgen.tick.graph` prints them.  Node ids follow ``pipeline/pipeline.go``
+and ``pipeline/node.go``: a source gets an id when it is added, and a node gets a
+fresh id every time it is linked to a parent, so the last link decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import ast
+
+UNSET: frozenset[str] = frozenset({"\0unset"})  # a node that does not set its own group
+
+
+@dataclass(eq=False)
+class PipelineNode:
+    kind: str  # a key of nodes.NODES
+    desc: str
+    id: int
+    pos: ast.Position
+    provides: str  # "stream" | "batch" | "none" | "unknown"
+    parents: list[PipelineNode] = field(default_factory=list)
+    children: list[PipelineNode] = field(default_factory=list)
+    expressions: int = 0  # lambdas given to eval()/combine()
+    as_names: int | None = None  # arguments of the last .as(); None: never; -1: not known
+    handlers: int = 0
+    topic: bool = False
+    own_group: frozenset[str] | None = UNSET  # None: every tag (*) or not known
+    templates: list[tuple[str, str, ast.Position]] = field(default_factory=list)
+    alert_properties: set[str] = field(default_factory=set)  # set before any handler
+
+    @property
+    def name(self) -> str:
+        return f"{self.desc}{self.id}"
+
+
+@dataclass
+class Pipeline:
+    sources: list[PipelineNode] = field(default_factory=list)
+    next_id: int = 0
+
+    def assign_id(self, node: PipelineNode) -> None:
+        # Kapacitor assigns a fresh id on *every* link (pipeline.assignID), so a
+        # join linked to two parents takes the second id: join5 after shift3.
+        node.id = self.next_id
+        self.next_id += 1
+
+    def add_source(self, node: PipelineNode) -> None:
+        self.assign_id(node)
+        self.sources.append(node)
+
+    def link(self, parent: PipelineNode, child: PipelineNode) -> None:
+        self.assign_id(child)
+        parent.children.append(child)
+        child.parents.append(parent)
+
+    def sorted(self) -> list[PipelineNode]:
+        """Kapacitor's ``Pipeline.sort``: reverse DFS post-order, sources taken last first."""
+        done: set[int] = set()
+        order: list[PipelineNode] = []
+
+        def visit(node: PipelineNode) -> None:
+            if id(node) in done:
+                return
+            done.add(id(node))
+            for child in node.children:
+                visit(child)
+            order.append(node)
+
+        for source in reversed(self.sources):
+            visit(source)
+        order.reverse()
+        return order
