@@ -1,0 +1,102 @@
+"""tickgen apply: make Kapacitor servers match the parameter files."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+
+from tickgen.deploy.apply import DEFAULT_PARALLEL, Outcome
+from tickgen.deploy.report import Progress, apply_summary, plan_text
+from tickgen.deploy.run import TargetRun, apply_all, plan_all
+from tickgen.deploy.state import DeployError
+from tickgen.deploy.targets import resolve_targets
+from tickgen.render import RenderedTask
+
+from . import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
+from ._common import command_parser
+from .plan import add_deploy_options, load_desired
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = command_parser(
+        sub,
+        "apply",
+        summary="create, update (and with --prune delete) tasks so the server matches",
+        description=(
+            "Plan as 'tickgen plan' does, print the plan, then carry it out: every alert\n"
+            "is rendered and checked and every server read before the first write. Changes\n"
+            "run concurrently (--parallel); updates restart running tasks so the new\n"
+            "script takes effect. A failure on one task does not stop the others; the run\n"
+            "ends with what succeeded and what failed, and exits 1 if anything failed or\n"
+            "was left alone as a conflict. Running apply again converges."
+        ),
+        example=(
+            "tickgen apply alerts/ --url http://kapacitor:9092\n"
+            "tickgen apply alerts/ --target prod --prune --parallel 16\n"
+            "tickgen apply alerts/ --dry-run        # print the plan only"
+        ),
+    )
+    add_deploy_options(parser)
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        default=DEFAULT_PARALLEL,
+        metavar="N",
+        help="changes in flight at once per target (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the plan and change nothing"
+    )
+    parser.set_defaults(run=run)
+
+
+def _progress(run: TargetRun, several: bool) -> Callable[[Outcome], None]:
+    assert run.plan is not None
+    return Progress(sys.stderr, len(run.plan.changes), target=run.target.name if several else "")
+
+
+async def _apply(
+    runs: list[TargetRun], tasks: list[RenderedTask], args: argparse.Namespace
+) -> None:
+    async with AsyncExitStack() as stack:
+        await plan_all(runs, tasks, stack, prune=args.prune, adopt=args.adopt)
+        for run in runs:
+            assert run.plan is not None
+            sys.stdout.write(plan_text(run.plan))
+        sys.stdout.flush()
+        if args.dry_run:
+            return
+        several = len(runs) > 1
+        await apply_all(runs, parallel=args.parallel, on_outcome=lambda r: _progress(r, several))
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.parallel < 1:
+        raise DeployError("--parallel must be at least 1")
+    targets = resolve_targets(args.target, args.url, args.config)
+    tasks = load_desired(args)
+    runs = [TargetRun(t) for t in targets]
+    try:
+        asyncio.run(_apply(runs, tasks, args))
+    except KeyboardInterrupt:
+        _summaries(runs)
+        print("tickgen: interrupted; the changes listed as not done were not made", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if args.dry_run:
+        return EXIT_OK
+    return _summaries(runs)
+
+
+def _summaries(runs: list[TargetRun]) -> int:
+    code = EXIT_OK
+    for run in runs:
+        if run.result is None:
+            continue
+        sys.stdout.write(apply_summary(run.result))
+        if not run.result.complete or run.result.plan.of_kind("conflict"):
+            code = EXIT_ERROR
+    sys.stdout.flush()
+    return code

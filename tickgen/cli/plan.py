@@ -1,0 +1,110 @@
+"""tickgen plan: what apply would change on a Kapacitor server, and nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from contextlib import AsyncExitStack
+
+from tickgen.deploy.desired import render_alerts
+from tickgen.deploy.report import plan_text, plans_json
+from tickgen.deploy.run import TargetRun, plan_all
+from tickgen.deploy.targets import resolve_targets
+from tickgen.render import RenderedTask
+
+from . import EXIT_CHANGES, EXIT_OK
+from ._common import add_template_options, command_parser, renderer_from, stderr_line
+
+
+def add_deploy_options(parser: argparse.ArgumentParser) -> None:
+    """The options plan and apply share."""
+    parser.add_argument(
+        "paths", nargs="+", metavar="FILE|DIR", help="parameter files or directories"
+    )
+    parser.add_argument(
+        "--url",
+        help="the Kapacitor server (default: $KAPACITOR_URL, else http://localhost:9092)",
+    )
+    parser.add_argument(
+        "--target",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="a target of the config file (repeatable; several run concurrently)",
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="the project config (default: ./tickgen.toml)"
+    )
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="also delete tasks tickgen deployed that no parameter file describes any more",
+    )
+    parser.add_argument(
+        "--adopt",
+        action="store_true",
+        help="take over tasks with a desired id that tickgen did not deploy (else: conflict)",
+    )
+    add_template_options(parser)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = command_parser(
+        sub,
+        "plan",
+        summary="show what apply would change on a Kapacitor server",
+        description=(
+            "Render the alerts of the given files and directories, read the tasks of the\n"
+            "server (a page of 100 per request) and print, for every task, whether apply\n"
+            "would create it, update it (with a diff), delete it (--prune, only tasks\n"
+            "tickgen deployed), leave it unchanged, or leave it alone because someone else\n"
+            "made a task with that id (a conflict). Nothing on the server changes.\n"
+            "Exit status: 0 success; 1 error; with --detailed-exitcode, 2 when something\n"
+            "would change."
+        ),
+        example=(
+            "tickgen plan alerts/ --url http://kapacitor:9092\n"
+            "tickgen plan alerts/ --target prod --target staging --prune --detailed-exitcode\n"
+            "tickgen plan alerts/ --output json | jq '.summary'"
+        ),
+    )
+    add_deploy_options(parser)
+    parser.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 2 when the plan has changes (0: none, 1: error)",
+    )
+    parser.add_argument("--output", choices=("text", "json"), default="text", help="plan format")
+    parser.add_argument(
+        "--show-unchanged", action="store_true", help="list unchanged tasks too (text output)"
+    )
+    parser.set_defaults(run=run)
+
+
+def load_desired(args: argparse.Namespace) -> list[RenderedTask]:
+    tasks = render_alerts(args.paths, renderer_from(args))
+    for task in tasks:
+        for warning in task.warnings:
+            stderr_line(f"{task.source}: task {task.id}: warning: {warning}")
+    return tasks
+
+
+async def _plan(runs: list[TargetRun], tasks: list[RenderedTask], args: argparse.Namespace) -> None:
+    async with AsyncExitStack() as stack:
+        await plan_all(runs, tasks, stack, prune=args.prune, adopt=args.adopt)
+
+
+def run(args: argparse.Namespace) -> int:
+    targets = resolve_targets(args.target, args.url, args.config)
+    tasks = load_desired(args)
+    runs = [TargetRun(t) for t in targets]
+    asyncio.run(_plan(runs, tasks, args))
+    plans = [r.plan for r in runs if r.plan is not None]
+    if args.output == "json":
+        sys.stdout.write(plans_json(plans))
+    else:
+        sys.stdout.write("\n".join(plan_text(p, show_unchanged=args.show_unchanged) for p in plans))
+    sys.stdout.flush()
+    changes = any(p.has_changes for p in plans)
+    return EXIT_CHANGES if changes and args.detailed_exitcode else EXIT_OK

@@ -1,0 +1,175 @@
+"""Executing a plan: its changes run concurrently, each on its own, none stopping the others.
+
+At most ``parallel`` tasks are being changed at once, through one
+AsyncKapacitorClient.  Each action is done the way that leaves no task
+half-made, whatever happens to the server meanwhile:
+
+* create: the client creates the task disabled, then enables it, and deletes
+  it again if enabling fails;
+* update: one PATCH carries every changed field, then an enabled task is
+  disabled and enabled so the running pipeline reloads.  If that fails while
+  the server still answers, the old script, dbrps and status are put back;
+  if the server died, what it stored is either the old or the new definition,
+  and the next plan shows what is left to do;
+* delete: one DELETE (a task already gone counts as deleted).
+
+Every outcome is recorded as it happens in the ApplyResult the caller holds,
+so an interrupted run can still report what it did.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import cast
+
+from tickgen.client import DBRP, AsyncKapacitorClient, KapacitorError
+from tickgen.client.models import TaskStatus, TaskType
+
+from .plan import Action, Plan
+from .state import DBRPKey
+
+DEFAULT_PARALLEL = 8
+
+
+@dataclass(frozen=True)
+class Outcome:
+    action: Action
+    error: str | None = None  # None: done
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class ApplyResult:
+    """What an apply did to one target; filled in while it runs."""
+
+    plan: Plan
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def succeeded(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.ok]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def not_done(self) -> list[Action]:
+        """Changes that never finished (the run was interrupted)."""
+        finished = {o.action.task_id for o in self.outcomes}
+        return [a for a in self.plan.changes if a.task_id not in finished]
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed and not self.not_done
+
+
+def _type(value: str) -> TaskType:
+    if value not in ("stream", "batch"):
+        raise KapacitorError(f"task type {value!r} is neither stream nor batch")
+    return cast(TaskType, value)
+
+
+def _status(value: str) -> TaskStatus:
+    if value not in ("enabled", "disabled"):
+        raise KapacitorError(f"task status {value!r} is neither enabled nor disabled")
+    return cast(TaskStatus, value)
+
+
+def _dbrps(keys: tuple[DBRPKey, ...]) -> list[DBRP]:
+    return [DBRP(db=db, rp=rp) for db, rp in keys]
+
+
+async def execute(client: AsyncKapacitorClient, action: Action) -> None:
+    """Do one action; raise KapacitorError if it could not be done."""
+    if action.kind == "create":
+        want = action.desired
+        assert want is not None
+        await client.create_task(
+            want.id, want.script, dbrps=_dbrps(want.dbrps), type=_type(want.type),
+            status=_status(want.status),
+        )
+    elif action.kind == "update":
+        await _update(client, action)
+    elif action.kind == "delete":
+        await client.delete_task(action.task_id)
+    else:
+        raise ValueError(f"{action.kind} is not a change")
+
+
+async def _update(client: AsyncKapacitorClient, action: Action) -> None:
+    want, before = action.desired, action.live
+    assert want is not None
+    assert before is not None
+    changed = set(action.changed_fields)
+    try:
+        await client.update_task(
+            want.id,
+            script=want.script if "script" in changed else None,
+            dbrps=_dbrps(want.dbrps) if "dbrps" in changed else None,
+            type=_type(want.type) if "type" in changed else None,
+            status=_status(want.status),
+        )
+    except KapacitorError as exc:
+        restored = await _restore(client, action)
+        note = " (the previous definition was restored)" if restored else ""
+        raise KapacitorError(f"{exc}{note}") from exc
+
+
+async def _restore(client: AsyncKapacitorClient, action: Action) -> bool:
+    """Put the live definition back after a failed update; False if even that fails."""
+    before = action.live
+    assert before is not None
+    try:
+        await client.update_task(
+            before.id,
+            script=before.script,
+            dbrps=_dbrps(before.dbrps),
+            status=_status(before.status),
+        )
+    except KapacitorError:
+        return False
+    return True
+
+
+async def apply_plan(
+    plan: Plan,
+    client: AsyncKapacitorClient,
+    *,
+    parallel: int = DEFAULT_PARALLEL,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    result: ApplyResult | None = None,
+) -> ApplyResult:
+    """Run every change of ``plan``; outcomes go into ``result`` (made if not given)."""
+    if parallel < 1:
+        raise ValueError("parallel must be at least 1")
+    result = result if result is not None else ApplyResult(plan)
+    gate = asyncio.Semaphore(parallel)
+    started = time.monotonic()
+
+    async def run(action: Action) -> None:
+        async with gate:
+            began = time.monotonic()
+            try:
+                await execute(client, action)
+            except KapacitorError as exc:
+                outcome = Outcome(action, str(exc) or type(exc).__name__, time.monotonic() - began)
+            else:
+                outcome = Outcome(action, None, time.monotonic() - began)
+        result.outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    try:
+        await asyncio.gather(*(run(action) for action in plan.changes))
+    finally:
+        result.seconds = time.monotonic() - started
+    return result

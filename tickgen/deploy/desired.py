@@ -1,0 +1,49 @@
+"""Desired state: the rendered alerts of parameter files (or of Python), as one target wants them.
+
+Rendering happens once per run; each target then takes the same scripts with
+its own id prefix, its default dbrps for tasks that name none, and tickgen's
+mark on the first line of every script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from tickgen.pipeline import render_paths
+from tickgen.render import RenderedTask, Renderer
+
+from .state import DeployError, DesiredTask, dbrp_keys, desired_task
+from .targets import Target
+
+
+def render_alerts(paths: Sequence[str | Path], renderer: Renderer) -> list[RenderedTask]:
+    """Every alert of the files and directories, rendered; ParameterError lists all problems."""
+    return render_paths(list(paths), renderer=renderer)
+
+
+def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTask]:
+    """The tasks as ``target`` should have them; DeployError for a task with no dbrps."""
+    desired: list[DesiredTask] = []
+    missing: list[str] = []
+    for task in tasks:
+        dbrps = dbrp_keys(task.dbrps) or target.dbrps
+        if not dbrps:
+            missing.append(f"{task.source}: task {task.id!r} has no dbrps")
+            continue
+        desired.append(
+            desired_task(
+                target.id_prefix + task.id,
+                task.script,
+                [{"db": db, "rp": rp} for db, rp in dbrps],
+                status=task.status,
+                type=task.type,
+                source=task.source,
+                template=task.template,
+                params_hash=task.params_hash,
+            )
+        )
+    if missing:
+        hint = f"; give them in the parameters or as dbrps of target {target.name}"
+        raise DeployError("\n".join(missing) + hint)
+    return desired

@@ -1,0 +1,63 @@
+"""Reading what a server has: every task, a page of 100 per request, only the fields a plan needs.
+
+``GET /tasks?fields=type&fields=dbrps&fields=script&fields=status&script-format=raw``
+returns the scripts as stored (so tickgen's mark is there, and the text is
+compared byte for byte) and leaves out the dot graphs and stats that make a
+full listing heavy.  ``id`` and ``link`` always come along.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tickgen.client import AsyncKapacitorClient, Task
+
+from .state import LiveTask, dbrp_keys
+
+LIVE_FIELDS = ("type", "dbrps", "script", "status")
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class LiveState:
+    tasks: tuple[LiveTask, ...]
+    requests: int  # list requests it took: one per page, plus the short last one
+
+
+def live_task(task: Task) -> LiveTask:
+    return LiveTask(
+        id=task.id,
+        script=task.script,
+        dbrps=dbrp_keys(task.dbrps),
+        status=task.status or "disabled",
+        type=task.type or "stream",
+    )
+
+
+async def read_live(
+    client: AsyncKapacitorClient, *, pattern: str | None = None, page_size: int = PAGE_SIZE
+) -> LiveState:
+    """Every task whose id matches ``pattern`` (a Go path.Match glob), page by page."""
+    tasks: list[LiveTask] = []
+    offset, requests = 0, 0
+    while True:
+        page = await client.list_tasks(
+            pattern=pattern,
+            fields=LIVE_FIELDS,
+            offset=offset,
+            limit=page_size,
+            script_format="raw",
+        )
+        requests += 1
+        tasks.extend(live_task(t) for t in page)
+        if len(page) < page_size:
+            return LiveState(tuple(tasks), requests)
+        offset += len(page)
+
+
+def prefix_pattern(id_prefix: str) -> str | None:
+    """The list pattern for ids starting with ``id_prefix`` (glob characters escaped)."""
+    if not id_prefix:
+        return None
+    escaped = "".join("\\" + ch if ch in "*?[\\" else ch for ch in id_prefix)
+    return escaped + "*"

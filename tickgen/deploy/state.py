@@ -1,0 +1,103 @@
+"""The two sides a plan compares: tasks as tickgen wants them, and as a server has them.
+
+Both are small frozen records holding only what a plan looks at (id, type,
+dbrps, script, status), so a plan is a pure function of two lists of values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tickgen.errors import TickgenError
+
+from .ownership import Marker, mark, read_marker
+
+DBRPKey = tuple[str, str]
+
+
+class DeployError(TickgenError):
+    """A plan or an apply that cannot go on (before anything was written)."""
+
+
+def dbrp_keys(dbrps: Iterable[object]) -> tuple[DBRPKey, ...]:
+    """dbrps as sorted (db, rp) pairs: Kapacitor does not care about their order."""
+    keys: list[DBRPKey] = []
+    for item in dbrps:
+        if isinstance(item, dict):
+            keys.append((str(item["db"]), str(item["rp"])))
+        else:
+            keys.append((str(getattr(item, "db")), str(getattr(item, "rp"))))  # noqa: B009
+    return tuple(sorted(set(keys)))
+
+
+def format_dbrps(keys: tuple[DBRPKey, ...]) -> str:
+    return ", ".join(f'"{db}"."{rp}"' for db, rp in keys) or "(none)"
+
+
+@dataclass(frozen=True)
+class DesiredTask:
+    """A task as it should be on the server; ``script`` already carries the mark.
+
+    dbrps are kept sorted and without duplicates: Kapacitor does not care about
+    their order, so neither does a plan."""
+
+    id: str
+    script: str
+    dbrps: tuple[DBRPKey, ...]
+    status: str = "enabled"
+    type: str = "stream"
+    source: str = "<python>"  # where the alert came from, for messages
+    template: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dbrps", tuple(sorted(set(self.dbrps))))
+
+    @property
+    def marker(self) -> Marker | None:
+        return read_marker(self.script)
+
+
+@dataclass(frozen=True)
+class LiveTask:
+    """A task as the server has it, read with ``script-format=raw``."""
+
+    id: str
+    script: str
+    dbrps: tuple[DBRPKey, ...]
+    status: str
+    type: str = "stream"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dbrps", tuple(sorted(set(self.dbrps))))
+
+    @property
+    def marker(self) -> Marker | None:
+        return read_marker(self.script)
+
+    @property
+    def owned(self) -> bool:
+        return self.marker is not None
+
+
+def desired_task(
+    task_id: str,
+    script: str,
+    dbrps: Iterable[object],
+    *,
+    status: str = "enabled",
+    type: str = "stream",
+    source: str = "<python>",
+    template: str = "",
+    params_hash: str = "",
+) -> DesiredTask:
+    """A DesiredTask whose script carries tickgen's mark."""
+    return DesiredTask(
+        id=task_id,
+        script=mark(script, Marker(template, params_hash)),
+        dbrps=dbrp_keys(dbrps),
+        status=status,
+        type=type,
+        source=source,
+        template=template,
+    )

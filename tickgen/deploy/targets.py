@@ -1,0 +1,163 @@
+"""Where to deploy: named targets from ``tickgen.toml``, or one server from ``--url``.
+
+A project config names environments::
+
+    [targets.prod]
+    url = "https://kapacitor.prod.example.com:9092"
+    username_env = "KAP_USER"       # credentials come only from the environment
+    password_env = "KAP_PASS"
+    # token_env = "KAP_TOKEN"       # a bearer token instead
+    dbrps = [{ db = "telegraf", rp = "autogen" }]  # for tasks that name none
+    id_prefix = "prod-"             # every task id gets it; prune stays inside it
+
+The file is ``--config FILE``, else ``tickgen.toml`` in the current directory.
+Secrets are read from the named variables when a client is made and are never
+part of a Target's repr or of any message.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tickgen.client import AsyncKapacitorClient
+from tickgen.client.settings import DEFAULT_URL
+from tickgen.models import task_id_problem
+
+from .state import DBRPKey, DeployError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+CONFIG_NAME = "tickgen.toml"
+_TARGET_KEYS = {"url", "username_env", "password_env", "token_env", "dbrps", "id_prefix"}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url: str
+    username_env: str | None = None
+    password_env: str | None = None
+    token_env: str | None = None
+    dbrps: tuple[DBRPKey, ...] = ()
+    id_prefix: str = ""
+
+    def client(self, *, timeout: float = 30.0) -> AsyncKapacitorClient:
+        """An async client with the credentials the environment holds for this target."""
+        return AsyncKapacitorClient(
+            self.url,
+            username=self._secret(self.username_env),
+            password=self._secret(self.password_env),
+            token=self._secret(self.token_env),
+            timeout=timeout,
+        )
+
+    def _secret(self, variable: str | None) -> str | None:
+        if variable is None:
+            return None
+        value = os.environ.get(variable)
+        if value is None:
+            raise DeployError(
+                f"target {self.name}: environment variable {variable} is not set"
+            )
+        return value
+
+
+def url_target(url: str | None, env: Mapping[str, str] | None = None) -> Target:
+    """The target of ``--url``, else ``$KAPACITOR_URL``, else the local default."""
+    env = os.environ if env is None else env
+    return Target(name="default", url=url or env.get("KAPACITOR_URL") or DEFAULT_URL)
+
+
+def find_config(path: str | Path | None, cwd: Path | None = None) -> Path | None:
+    if path is not None:
+        config = Path(path)
+        if not config.is_file():
+            raise DeployError(f"config file {config} not found")
+        return config
+    candidate = (cwd or Path.cwd()) / CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
+def load_targets(config: Path) -> dict[str, Target]:
+    """Every ``[targets.NAME]`` table of a config file, checked."""
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DeployError(f"{config}: {exc}") from None
+    tables = data.get("targets", {})
+    if not isinstance(tables, dict):
+        raise DeployError(f"{config}: 'targets' must be a table of [targets.NAME] tables")
+    return {name: _target(config, name, table) for name, table in tables.items()}
+
+
+def _target(config: Path, name: str, table: Any) -> Target:
+    where = f"{config}: [targets.{name}]"
+    if not isinstance(table, dict):
+        raise DeployError(f"{where} must be a table")
+    unknown = sorted(set(table) - _TARGET_KEYS)
+    if unknown:
+        known = ", ".join(sorted(_TARGET_KEYS))
+        raise DeployError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {known}")
+    url = table.get("url")
+    if not isinstance(url, str) or not url:
+        raise DeployError(f"{where}: 'url' is required")
+    strings: dict[str, str | None] = {}
+    for key in ("username_env", "password_env", "token_env"):
+        value = table.get(key)
+        if value is not None and not (isinstance(value, str) and value):
+            raise DeployError(f"{where}: {key!r} must name an environment variable")
+        strings[key] = value
+    id_prefix = table.get("id_prefix", "")
+    if not isinstance(id_prefix, str) or (id_prefix and task_id_problem(id_prefix)):
+        raise DeployError(f"{where}: id_prefix must be letters, digits, '-', '.' or '_'")
+    return Target(
+        name=name,
+        url=url,
+        username_env=strings["username_env"],
+        password_env=strings["password_env"],
+        token_env=strings["token_env"],
+        dbrps=_dbrps(where, table.get("dbrps", [])),
+        id_prefix=id_prefix,
+    )
+
+
+def _strings(table: dict[str, Any], *keys: str) -> bool:
+    return all(isinstance(table.get(key), str) for key in keys)
+
+
+def _dbrps(where: str, value: Any) -> tuple[DBRPKey, ...]:
+    if not isinstance(value, list):
+        raise DeployError(f"{where}: dbrps must be a list of {{ db = ..., rp = ... }}")
+    keys: list[DBRPKey] = []
+    for item in value:
+        if not isinstance(item, dict) or not _strings(item, "db", "rp"):
+            raise DeployError(f"{where}: each dbrp needs a 'db' and an 'rp' string")
+        keys.append((item["db"], item["rp"]))
+    return tuple(sorted(set(keys)))
+
+
+def resolve_targets(
+    names: Sequence[str], url: str | None, config_path: str | Path | None
+) -> list[Target]:
+    """The targets of one run: ``--target`` names from the config, else ``--url``."""
+    if names and url:
+        raise DeployError("give either --url or --target, not both")
+    if not names:
+        return [url_target(url)]
+    config = find_config(config_path)
+    if config is None:
+        raise DeployError(f"--target needs a config file: no {CONFIG_NAME} here and no --config")
+    known = load_targets(config)
+    missing = [n for n in names if n not in known]
+    if missing:
+        names_known = ", ".join(sorted(known)) or "(none)"
+        raise DeployError(f"{config}: no target named {', '.join(missing)}; known: {names_known}")
+    return [known[n] for n in dict.fromkeys(names)]
