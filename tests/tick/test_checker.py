@@ -187,7 +187,11 @@ def test_a_list_as_the_only_argument_is_spread() -> None:
     )
     assert check(text) == []
     assert only(text.replace("['a', 'b']", "['a']")) == Diagnostic(
-        6, 6, "error", "eval.as() gives 1 names for 2 expressions"
+        6,
+        6,
+        "error",
+        "must specify same number of expressions and .as() names: "
+        "got 1 as names, and 2 expressions.",
     )
 
 
@@ -235,27 +239,65 @@ def test_expected_kind_differs_from_the_script() -> None:
     )
 
 
-def test_eval_needs_as() -> None:
+def test_eval_needs_one_as_name_per_expression() -> None:
     text = "stream\n    |from()\n    |eval(lambda: \"x\" * 2)\n    |httpOut('x')\n"
     assert only(text) == Diagnostic(
-        3, 6, "error", "a call to eval.as() is required to name the expressions (1)"
+        3,
+        6,
+        "error",
+        "must specify same number of expressions and .as() names: "
+        "got 0 as names, and 1 expressions.",
     )
 
 
-def test_join_as_counts_the_joined_streams() -> None:
-    text = (
-        "var a = stream\n    |from()\n"
-        "var b = stream\n    |from()\n"
-        "a\n    |join(b)\n        .as('a')\n    |httpOut('x')\n"
+def test_eval_tags_must_be_as_names() -> None:
+    text = "stream\n    |from()\n    |eval(lambda: 'a')\n        .as('x')\n        .tags('y')\n"
+    assert only(text + "    |httpOut('x')\n") == Diagnostic(
+        3, 6, "error", 'invalid tag name "y", name is not present is .as() names'
     )
-    assert only(text) == Diagnostic(6, 6, "error", "join.as() gives 1 names for 2 joined streams")
+
+
+JOIN = (
+    "var a = stream\n    |from()\n"
+    "var b = stream\n    |from()\n"
+    "a\n    |join(b)\n        .as({names})\n    |httpOut('x')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (
+            "'a'",
+            "number of prefixes specified by join.as() must match the number of joined streams",
+        ),
+        ("'a', 'a'", "cannot use the same prefix name see .as() property method"),
+        ("'a.x', 'b'", 'cannot use name a.x as field prefix, it contains the delimiter "."'),
+        ("'', 'b'", "must provide a prefix name for the join node, see .as() property method"),
+    ],
+)
+def test_join_prefixes(names: str, message: str) -> None:
+    assert only(JOIN.format(names=names)) == Diagnostic(6, 6, "error", message)
+
+
+def test_join_needs_as() -> None:
+    text = JOIN.replace("        .as({names})\n", "")
+    assert only(text) == Diagnostic(
+        6, 6, "error", "a call to join.as() is required to specify the output stream prefixes."
+    )
+    # a template's typed list var: the names are not known before the task is defined
+    assert check("var names list\n" + JOIN.format(names="names")) == []
 
 
 def test_combine_needs_as() -> None:
     text = "stream\n    |from()\n    |combine(lambda: TRUE, lambda: TRUE)\n    |httpOut('x')\n"
     assert only(text) == Diagnostic(
-        3, 6, "error", "a call to combine.as() is required to name the expressions (2)"
+        3,
+        6,
+        "error",
+        "a call to combine.as() is required to specify the output stream prefixes.",
     )
+    assert check(text.replace("TRUE)\n", "TRUE)\n        .as('a', 'b')\n")) == []
 
 
 def test_nothing_chains_after_influxdbout() -> None:

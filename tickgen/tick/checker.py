@@ -29,6 +29,7 @@ from .nodes import (
     Version,
     parse_version,
 )
+from .parser import parse
 from .pipeline import UNSET, Pipeline, PipelineNode
 
 Severity = Literal["error", "warning"]
@@ -103,12 +104,7 @@ def analyse(
     version: str = "1.8",
 ) -> Analysis:
     """:func:`check`, also returning the pipeline the script builds."""
-    if isinstance(text_or_program, str):
-        from .parser import parse
-
-        program = parse(text_or_program)
-    else:
-        program = text_or_program
+    program = parse(text_or_program) if isinstance(text_or_program, str) else text_or_program
     return _Checker(parse_version(version), kind).run(program)
 
 
@@ -417,9 +413,18 @@ class _Checker:
             return self.alert_property(target, func, values)
         if not ok:
             return target
-        if name == "as":
-            known = not (len(values) == 1 and values[0].type == "list" and values[0].const is None)
-            node.as_names = len(self.spread(values)) if known else -1
+        if name in ("as", "tags"):
+            if len(values) == 1 and values[0].type == "list" and values[0].const is None:
+                node.names_known = False  # a template's typed list var
+            names = tuple(
+                v.const if isinstance(v.const, str) else None for v in self.spread(values)
+            )
+            if name == "as":
+                node.as_names = names
+            else:
+                node.tags = names
+        elif name == "delimiter":
+            node.delimiter = values[0].const if isinstance(values[0].const, str) else None
         elif name == "groupBy" or (name == "on" and node.kind == "join"):
             node.own_group = self.group_dims(values, func)
         return target
@@ -606,23 +611,64 @@ class _Checker:
         memo[id(node)] = group
         return group
 
+    def validate_eval(self, node: PipelineNode) -> None:
+        """pipeline/eval.go validate(), with its messages."""
+        names = node.as_names or ()
+        if len(names) != node.expressions:
+            self.error(
+                node.pos,
+                "must specify same number of expressions and .as() names: "
+                f"got {len(names)} as names, and {node.expressions} expressions.",
+            )
+        for tag in node.tags:
+            if tag is not None and None not in names and tag not in names:
+                self.error(
+                    node.pos, f'invalid tag name "{tag}", name is not present is .as() names'
+                )
+
+    def validate_prefixes(self, node: PipelineNode) -> None:
+        """validate() of pipeline/join.go and combine.go, with their messages."""
+        kind = node.kind
+        if kind == "join":
+            count, what = len(node.parents), "joined streams"
+        else:
+            count, what = node.expressions, "combine expressions"
+        names = node.as_names
+        if not names:
+            self.error(
+                node.pos,
+                f"a call to {kind}.as() is required to specify the output stream prefixes.",
+            )
+            return
+        if len(names) != count:
+            self.error(
+                node.pos,
+                f"number of prefixes specified by {kind}.as() must match the number of {what}",
+            )
+        for name in names:
+            if name == "":
+                self.error(
+                    node.pos,
+                    f"must provide a prefix name for the {kind} node, see .as() property method",
+                )
+            elif name is not None and node.delimiter and node.delimiter in name:
+                self.error(
+                    node.pos,
+                    f"cannot use name {name} as field prefix, it contains the delimiter "
+                    f'"{node.delimiter}"',
+                )
+        constants = [name for name in names if name is not None]
+        if len(set(constants)) != len(constants):
+            self.error(node.pos, "cannot use the same prefix name see .as() property method")
+
     def validate_nodes(self) -> None:
         """The checks of each node's validate() (reference §3.7), and the warnings."""
         memo: dict[int, frozenset[str] | None] = {}
         for node in self.nodes:
-            if node.kind in ("eval", "combine", "join"):
-                wanted = len(node.parents) if node.kind == "join" else node.expressions
-                what = "joined streams" if node.kind == "join" else "expressions"
-                if node.as_names is None:
-                    self.error(
-                        node.pos,
-                        f"a call to {node.kind}.as() is required to name the {what} ({wanted})",
-                    )
-                elif node.as_names != wanted and node.as_names >= 0:
-                    self.error(
-                        node.pos,
-                        f"{node.kind}.as() gives {node.as_names} names for {wanted} {what}",
-                    )
+            if node.kind == "eval" and node.names_known:
+                self.validate_eval(node)
+            elif node.kind in ("join", "combine") and node.names_known:
+                self.validate_prefixes(node)
             if node.kind != "alert":
                 continue
             if node.handlers == 0 and not node.topic:

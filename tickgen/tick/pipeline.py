@@ -25,7 +25,12 @@ class PipelineNode:
     parents: list[PipelineNode] = field(default_factory=list)
     children: list[PipelineNode] = field(default_factory=list)
     expressions: int = 0  # lambdas given to eval()/combine()
-    as_names: int | None = None  # arguments of the last .as(); None: never; -1: not known
+    # the last .as() and .tags(): None until called; an entry is None when it is not
+    # a constant; ``names_known`` is False for a template's typed list var
+    as_names: tuple[str | None, ...] | None = None
+    tags: tuple[str | None, ...] = ()
+    names_known: bool = True
+    delimiter: str | None = "."  # join/combine prefix delimiter; None: not a constant
     handlers: int = 0
     topic: bool = False
     own_group: frozenset[str] | None = UNSET  # None: every tag (*) or not known
