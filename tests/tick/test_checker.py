@@ -462,3 +462,69 @@ def test_check_is_fast_enough_to_run_on_every_rendered_script() -> None:
         check(program)
     per_check = (time.perf_counter() - start) / 200
     assert per_check < 0.005  # measured around 0.1 ms; this only catches a blow-up
+
+
+def test_argument_counts_with_variadic_and_optional_parameters() -> None:
+    text = "stream\n    |from()\n    |top(10)\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(3, 6, "error", "|top() takes at least 2 arguments, got 1")
+    text = (
+        "stream\n    |from()\n    |alert()\n        .stateChangesOnly(1m, 2m)\n        .topic('t')"
+    )
+    assert only(text) == Diagnostic(
+        4, 10, "error", ".stateChangesOnly() takes 0 to 1 arguments, got 2"
+    )
+
+
+def test_a_number_is_not_a_duration_and_a_string_is_not_a_node() -> None:
+    text = "stream\n    |from()\n    |shift(5)\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(
+        3,
+        12,
+        "error",
+        "|shift() argument 1 must be duration, got int (a duration needs a unit, as in 10s)",
+    )
+    text = "stream\n    |from()\n    |join('other')\n        .as('a', 'b')\n    |httpOut('x')\n"
+    assert errors(text)[0] == Diagnostic(
+        3, 11, "error", "|join() argument 1 must be node, got string"
+    )
+
+
+def test_unary_operators_keep_or_make_the_type() -> None:
+    text = "var t = -100.0\nvar on = !TRUE\nstream\n    |from()\n    |deadman(t, 10s)"
+    assert check(text + HANDLER) == []
+    assert only(
+        "var t = -100\nstream\n    |from()\n    |deadman(t, 10s)" + HANDLER
+    ).message.startswith("|deadman() argument 1 must be float, got int")
+
+
+def test_time_is_the_only_global_function_and_groups_a_query() -> None:
+    text = (
+        "batch\n    |query('SELECT mean(v) FROM db.rp.cpu')\n        .groupBy(time(1m), 'host')\n"
+        "    |alert()\n        .message('{{ index .Tags \"host\" }}')\n        .topic('cpu')\n"
+    )
+    assert check(text) == []
+    assert only(text.replace("time(1m)", "time(5)")) == Diagnostic(
+        3, 18, "error", "time() takes one duration, as in time(1m)"
+    )
+
+
+def test_a_value_that_is_not_a_node_cannot_be_chained() -> None:
+    text = "var name = 'cpu'\nname\n    |from()\nstream\n    |from()\n    |httpOut('x')\n"
+    assert only(text) == Diagnostic(3, 5, "error", "a string value has no |from")
+
+
+def test_reading_a_property_without_parentheses() -> None:
+    text = "var data = stream\n    |from()\n    |httpOut('x')\nvar m = data.nosuch\n"
+    assert only(text) == Diagnostic(4, 14, "error", 'no property "nosuch" on httpOut')
+    assert check(text.replace("nosuch", "quiet")) == []
+
+
+def test_combine_delimiter_changes_what_a_prefix_may_contain() -> None:
+    text = (
+        "stream\n    |from()\n    |combine(lambda: TRUE, lambda: TRUE)\n        .as('a.x', 'b')\n"
+        "        .delimiter('_')\n    |httpOut('x')\n"
+    )
+    assert check(text) == []
+    assert only(text.replace("'a.x'", "'a_x'")) == Diagnostic(
+        3, 6, "error", 'cannot use name a_x as field prefix, it contains the delimiter "_"'
+    )

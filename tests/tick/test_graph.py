@@ -109,3 +109,10 @@ def test_influxql_and_udf_nodes_take_their_function_name() -> None:
 def test_batch_task_graph() -> None:
     text = "batch|query('SELECT mean(v) FROM db.rp.m').period(1m).every(1m)|httpOut('x')\n"
     assert graph(text, "b") == "digraph b {\nbatch0 -> query1;\nquery1 -> http_out2;\n}"
+
+
+def test_stats_is_a_new_source() -> None:
+    text = "stream|from().measurement('cpu')|stats(10s)|httpOut('s')\n"
+    assert graph(text, "t") == (
+        "digraph t {\nstream0 -> from1;\nfrom1 -> noop3;\nstats2 -> http_out4;\n}"
+    )
