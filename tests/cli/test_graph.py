@@ -59,3 +59,19 @@ def test_syntax_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     path.write_text("stream|from(", encoding="utf-8")
     assert main(["graph", str(path)]) == 1
     assert capsys.readouterr().err.startswith(f"{path}:1:13: parser: unexpected EOF")
+
+
+def test_graphviz_failure_is_reported(
+    script: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: "/bin/false")
+    assert main(["graph", str(script), "--svg", str(tmp_path / "x.svg")]) == 1
+    assert "tickgen: error: dot failed" in capsys.readouterr().err
+
+
+def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graph", str(tmp_path / "nope.tick")]) == 1
+    assert "nope.tick: No such file or directory" in capsys.readouterr().err

@@ -81,3 +81,11 @@ def test_bad_parameter_file_fails_with_the_renderers_message(
     path = write(tmp_path, "alerts.yaml", "alerts:\n  - template: nope\n")
     assert main(["lint", str(path)]) == 1
     assert "unknown template" in capsys.readouterr().err
+
+
+def test_missing_tick_file_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "nope.tick"
+    assert main(["lint", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == f"{path}:1:1: error: cannot read the file\n"
+    assert "No such file or directory" in captured.err
