@@ -72,9 +72,20 @@ def test_seed_script_only_warns_that_its_alert_notifies_no_one() -> None:
 
 
 def test_a_task_that_is_only_its_source() -> None:
-    assert only('dbrp "db"."rp"\nstream\n') == Diagnostic(
+    assert only('dbrp "db"."rp"\nstream\n    .quiet()\n') == Diagnostic(
         1, 1, "error", "task does nothing: the pipeline is only stream"
     )
+
+
+def test_a_bare_source_does_not_set_the_task_type() -> None:
+    # Kapacitor looks only at chains (and vars whose value is a chain)
+    neither = (
+        "the script uses neither stream nor batch, so Kapacitor cannot tell the task type "
+        '("invalid task type: invalid")'
+    )
+    assert errors("var s = stream\ns\n    |from()\n    |httpOut('x')\n") == [
+        Diagnostic(1, 1, "error", neither)
+    ]
 
 
 def test_log_handler_path_must_be_absolute() -> None:

@@ -108,7 +108,13 @@ def analyse(
     return _Checker(parse_version(version), kind).run(program)
 
 
-def _leftmost_identifier(expr: ast.Statement) -> ast.Identifier | None:
+def _chain_source(statement: ast.Statement) -> ast.Identifier | None:
+    """The leftmost identifier of a top-level chain or of a var whose value is a
+    chain (taskTypeFromProgram in services/task_store/util.go); a bare ``stream``
+    or ``var s = stream`` does not count."""
+    expr = statement.value if isinstance(statement, ast.Declaration) else statement
+    if not isinstance(expr, ast.Chain):
+        return None
     while isinstance(expr, ast.Chain):
         expr = expr.left
     return expr if isinstance(expr, ast.Identifier) else None
@@ -131,7 +137,6 @@ class _Checker:
         self.pipeline = Pipeline()
         self.scope: dict[str, _Value] = {}
         self.nodes: list[PipelineNode] = []
-        self.mixed = False
 
     # -- reporting
 
@@ -146,7 +151,8 @@ class _Checker:
     def run(self, program: ast.Program) -> Analysis:
         kind = self.task_kind(program)
         for source in ("stream", "batch"):
-            if kind == source or (kind is None and self.mixed):
+            # with the type unknown, both are defined: one error, not one per use
+            if kind in (source, None):
                 node = self.new_node(source, source, ast.Position(), source)
                 self.pipeline.add_source(node)
                 self.scope[source] = _Value("node", node=node)
@@ -162,16 +168,13 @@ class _Checker:
         return Analysis(self.diagnostics, self.pipeline, kind)
 
     def task_kind(self, program: ast.Program) -> TaskKind | None:
-        """services/task_store: the leftmost identifier of every top-level
-        chain or var value must be ``stream`` or ``batch``, and all the same."""
+        """The chains must start at ``stream`` or at ``batch``, all at the same one."""
         seen: dict[str, ast.Identifier] = {}
         for statement in program.statements:
-            value = statement.value if isinstance(statement, ast.Declaration) else statement
-            ident = _leftmost_identifier(value)
+            ident = _chain_source(statement)
             if ident is not None and ident.name in ("stream", "batch"):
                 seen.setdefault(ident.name, ident)
         if len(seen) == 2:
-            self.mixed = True
             later = max(seen.values(), key=lambda i: (i.pos.line, i.pos.column))
             self.error(
                 later.pos,
