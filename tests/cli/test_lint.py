@@ -89,3 +89,9 @@ def test_missing_tick_file_is_an_error(tmp_path: Path, capsys: pytest.CaptureFix
     captured = capsys.readouterr()
     assert captured.out == f"{path}:1:1: error: cannot read the file\n"
     assert "No such file or directory" in captured.err
+
+
+def test_unknown_kapacitor_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "a.tick", CLEAN)
+    assert main(["lint", "--kapacitor-version", "latest", str(path)]) == 1
+    assert "not a Kapacitor version: 'latest'" in capsys.readouterr().err

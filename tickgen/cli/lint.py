@@ -7,9 +7,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from tickgen.errors import TickgenError
 from tickgen.pipeline import render_paths
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
+from tickgen.tick.nodes import parse_version
 
 from ._common import add_template_options, command_parser
 
@@ -24,9 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             "Check each FILE the way Kapacitor checks a task on create, without a server.\n"
             "A .tick file is parsed and checked; any other file (or directory) is read as\n"
-            "parameter files, rendered, and each script checked. Every finding prints as\n"
-            "FILE:LINE:COL: severity: message. The exit status is 1 if there is an error\n"
-            "(or, with --strict, a warning), else 0."
+            "parameter files, rendered, and each script checked. A finding prints as\n"
+            "FILE:LINE:COL: severity: message, or for a parameter file as\n"
+            "FILE:LINE: task ID: line L:C: severity: message (L:C in the script that\n"
+            "'tickgen render' prints). The exit status is 1 if there is an error (or, with\n"
+            "--strict, a warning), else 0."
         ),
         example=(
             "tickgen lint cpu.tick\n"
@@ -46,6 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        parse_version(args.kapacitor_version)
+    except ValueError as exc:
+        raise TickgenError(str(exc)) from None
     findings: list[tuple[str, Diagnostic]] = []  # (where, what)
     params: list[str] = []
     for name in args.files:
