@@ -1,0 +1,194 @@
+"""``python -m benchmarks [--quick] [--no-write]``: measure; write BENCHMARKS.md and results.json.
+
+The steps run one after another (never two measurements at once) and print
+their progress on stderr.  With ``--no-write`` the figures go to stdout as JSON
+and no file is touched.  A render size whose duration, predicted from the
+previous size's rate, exceeds ``--max-seconds`` is not run and the document
+says so with the prediction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tickgen.pipeline import render_paths
+from tickgen.render import RenderedTask, shared_renderer
+
+from . import render_validate
+from .corpus import DEFAULT_PER_FILE, write_corpus
+from .machine import describe_machine
+from .profile_hot import profile_pipeline
+from .report import markdown
+from .targets import evaluate_targets
+from .tick_bench import measure_scripts, two_kb_script
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL_SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (300,)
+
+
+def _say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class Run:
+    """One benchmark run: settings, the scratch directory, and the figures gathered so far."""
+
+    def __init__(self, args: argparse.Namespace, scratch: Path) -> None:
+        self.args = args
+        self.scratch = scratch
+        self.quick: bool = args.quick
+        self.load_averages: list[float] = []
+
+    def note_load(self) -> None:
+        self.load_averages.append(round(os.getloadavg()[0], 2))
+
+    def corpus(self, count: int, variant: int = 0) -> Path:
+        directory = self.scratch / f"corpus-{count}-v{variant}"
+        if not directory.exists():
+            write_corpus(directory, count, per_file=DEFAULT_PER_FILE, variant=variant)
+        return directory
+
+    def render(self) -> dict[str, Any]:
+        sizes = self.args.sizes or (QUICK_SIZES if self.quick else FULL_SIZES)
+        workers = os.cpu_count() or 1
+        figures: dict[str, Any] = {"per_file": DEFAULT_PER_FILE, "sizes": {}}
+        rate: float | None = None
+        for size in sizes:
+            predicted = size / rate * (1 + 1 / max(workers, 1)) if rate else 0.0
+            if predicted > self.args.max_seconds:
+                figures["sizes"][str(size)] = {
+                    "skipped": (
+                        f"not run: at the {rate:,.0f} alerts/s measured for the size before, "
+                        f"one process and all cores would take about {predicted / 60:.0f} min, "
+                        f"over the {self.args.max_seconds / 60:.0f} min budget of this run"
+                    )
+                }
+                _say(f"render {size:,}: skipped (predicted {predicted:.0f} s)")
+                continue
+            directory = self.corpus(size)
+            _say(f"render {size:,}: one process")
+            one = render_validate.measure_size(directory, "one")
+            self.note_load()
+            _say(f"render {size:,}: {one['alerts_per_s']:,.0f} alerts/s; all cores ({workers})")
+            every = render_validate.measure_size(directory, "all", workers=workers)
+            self.note_load()
+            figures["sizes"][str(size)] = {"one_process": one, "all_cores": every}
+            rate = one["alerts_per_s"]
+        sample = min(sizes[0], 1_000)
+        _say(f"render: time per stage on {sample:,} alerts")
+        figures["stages"] = render_validate.measure_size(self.corpus(sample), "stages")
+        self.note_load()
+        return figures
+
+    def rendered(self, count: int, variant: int = 0) -> list[RenderedTask]:
+        return render_paths([self.corpus(count, variant)], renderer=shared_renderer())
+
+    def tick(self, corpus: Sequence[RenderedTask]) -> dict[str, Any]:
+        min_seconds = 0.2 if self.quick else 2.0
+        _say("tick: one 2 KB script")
+        two_kb = measure_scripts([two_kb_script(shared_renderer())], min_seconds)
+        _say(f"tick: corpus of {len(corpus):,} rendered scripts")
+        on_corpus = measure_scripts([t.script for t in corpus], min_seconds)
+        self.note_load()
+        return {"min_seconds": min_seconds, "two_kb": two_kb, "corpus": on_corpus}
+
+    def profile(self) -> dict[str, Any]:
+        count = 300 if self.quick else 1_000
+        _say(f"profile: cProfile over {count:,} alerts")
+        return profile_pipeline(sorted(self.corpus(count).glob("*.yaml")))
+
+    def deploy(self, new: list[RenderedTask]) -> dict[str, Any]:
+        try:
+            from . import deploy_bench
+        except ImportError as exc:  # tests/servers.py is not there (an installed copy)
+            return {"skipped": f"cannot import the server fixtures: {exc}"}
+        count = len(new)
+        _say(f"deploy: {count:,} tasks, tickgen, raw httpx and the kapacitor CLI")
+        changed = self.rendered(count, variant=1)
+        try:
+            figures = deploy_bench.measure_deploy(new, changed)
+        except Exception as exc:  # reported in the document; the other sections stand
+            _say(f"deploy failed: {exc}")
+            return {"skipped": f"failed: {type(exc).__name__}: {exc}"}
+        self.note_load()
+        return figures
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Measure render/validate, TICKscript and deploy; write BENCHMARKS.md.",
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes, to check the harness")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print the figures as JSON; write no file"
+    )
+    parser.add_argument(
+        "--sizes", type=lambda s: tuple(int(x) for x in s.split(",")), help="e.g. 1000,10000"
+    )
+    parser.add_argument("--deploy-tasks", type=int, help="tasks to deploy (1000; 20 with --quick)")
+    parser.add_argument("--no-deploy", action="store_true", help="leave out the deploy section")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: write BENCHMARKS.md again from benchmarks/results.json",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=900.0,
+        help="budget per render size; a size predicted to take longer is not run",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(argv)
+    results_path = ROOT / "benchmarks" / "results.json"
+    if args.report_only:
+        stored: dict[str, Any] = json.loads(results_path.read_text())
+        stored["targets"] = evaluate_targets(stored)
+        (ROOT / "BENCHMARKS.md").write_text(markdown(stored))
+        return 0
+    began = time.perf_counter()
+    results: dict[str, Any] = {"quick": args.quick, "machine": describe_machine()}
+    with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:
+        run = Run(args, Path(tmp))
+        results["render"] = run.render()
+        deploy_count = args.deploy_tasks or (20 if args.quick else 1_000)
+        corpus_count = max(deploy_count, 300 if args.quick else 1_000)
+        _say(f"rendering {corpus_count:,} alerts for the TICKscript and deploy corpora")
+        corpus = run.rendered(corpus_count)
+        results["tick"] = run.tick(corpus)
+        results["profile"] = run.profile()
+        if args.no_deploy:
+            results["deploy"] = {"skipped": "left out with --no-deploy"}
+        else:
+            results["deploy"] = run.deploy(corpus[:deploy_count])
+        results["load_averages"] = run.load_averages
+    results["wall_seconds"] = time.perf_counter() - began
+    results["targets"] = evaluate_targets(results)
+    for row in results["targets"]:
+        met = {True: "met", False: "NOT MET", None: "not measured"}[row["met"]]
+        _say(f"target: {row['target']}: {row['measured']} ({met})")
+    if args.no_write:
+        json.dump(results, sys.stdout, indent=2)
+        print()
+        return 0
+    results_path.write_text(json.dumps(results, indent=2) + "\n")
+    (ROOT / "BENCHMARKS.md").write_text(markdown(results))
+    _say("wrote BENCHMARKS.md and benchmarks/results.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,391 @@
+"""Deploy against a real kapacitord: tickgen, the ``kapacitor`` CLI in a loop, and raw httpx.
+
+Each contender gets a fresh kapacitord (tests/servers.py: free port, temporary
+directories) and does the same three things with the same rendered scripts:
+
+* apply N new tasks (each created and enabled),
+* update all N (a new script; an enabled task is disabled and enabled again,
+  as ``kapacitor define`` does, so the running pipeline takes the change),
+* plan with the N tasks live and nothing to change (read every task's script
+  and compare it with the desired one).
+
+Requests are counted by the server: its HTTP log has one ``msg="http request"``
+line per request, whoever sent it, so the three contenders are counted alike.
+
+tickgen runs as ``tickgen apply`` does once the scripts are rendered:
+``tickgen.deploy.plan_target`` then ``apply_plan`` (8 at a time).  The raw loop
+sends the same writes with the same concurrency over one ``httpx.AsyncClient``
+and nothing else (no plan read, no response models).  The CLI loop runs
+``kapacitor define`` / ``enable`` / ``list`` / ``show`` one process at a time,
+the way a shell script deploying TICKscripts does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tickgen.client import DBRP, AsyncKapacitorClient
+from tickgen.render import RenderedTask
+
+__all__ = ["PARALLEL", "measure_deploy"]
+
+PARALLEL = 8  # tickgen.deploy.apply.DEFAULT_PARALLEL; the raw loop uses the same
+_REPO = Path(__file__).resolve().parent.parent
+if str(_REPO) not in sys.path:
+    sys.path.insert(
+        0, str(_REPO)
+    )  # tests/ is a directory of the checkout, not an installed package
+
+from tests import servers  # noqa: E402
+
+
+class _Server:
+    """A fresh kapacitord; ``requests()`` is the number it has logged so far."""
+
+    def __init__(self, workdir: Path, influxdb_url: str) -> None:
+        self.server = servers.start_kapacitor(workdir, influxdb_url)
+        self.url = self.server.url
+        self.version = self.server.version
+
+    def requests(self) -> int:
+        # The log is written as requests finish; a short settle keeps the count exact.
+        time.sleep(0.2)
+        return self.server.read_log().count('msg="http request"')
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def _phase(server: _Server, action: Callable[[], Any]) -> dict[str, Any]:
+    before = server.requests()
+    began = time.perf_counter()
+    action()
+    seconds = time.perf_counter() - began
+    return {"seconds": seconds, "requests": server.requests() - before}
+
+
+# -- tickgen ---------------------------------------------------------------------------------
+
+
+def _tickgen_phases(
+    url: str, new: Sequence[RenderedTask], changed: Sequence[RenderedTask]
+) -> tuple[str, dict[str, Callable[[], Any]]]:
+    """``tickgen apply``'s library path, or the client alone where tickgen.deploy is missing."""
+    try:
+        from tickgen.deploy import apply_plan, plan_target, url_target
+    except ImportError:
+        return (
+            "tickgen.client.AsyncKapacitorClient (tickgen.deploy not importable)",
+            _client_phases(url, new, changed),
+        )
+
+    target = url_target(url)
+
+    async def apply(tasks: Sequence[RenderedTask], expect: str) -> None:
+        async with AsyncKapacitorClient(url, timeout=120.0) as client:
+            plan = await plan_target(tasks, target, client)
+            kinds = {action.kind for action in plan.changes}
+            if len(plan.changes) != len(tasks) or kinds != {expect}:
+                raise RuntimeError(
+                    f"tickgen planned {plan.summary()}, expected {len(tasks)} {expect}"
+                )
+            result = await apply_plan(plan, client, parallel=PARALLEL)
+            if not result.complete:
+                raise RuntimeError(f"tickgen apply failed: {[o.error for o in result.failed][:3]}")
+
+    async def plan_only(tasks: Sequence[RenderedTask]) -> None:
+        async with AsyncKapacitorClient(url, timeout=120.0) as client:
+            plan = await plan_target(tasks, target, client)
+            if plan.has_changes:
+                raise RuntimeError(f"tickgen planned {plan.summary()} with everything deployed")
+
+    phases: dict[str, Callable[[], Any]] = {
+        "apply": lambda: asyncio.run(apply(new, "create")),
+        "update": lambda: asyncio.run(apply(changed, "update")),
+        "plan": lambda: asyncio.run(plan_only(changed)),
+    }
+    return "tickgen.deploy.plan_target + apply_plan", phases
+
+
+def _client_phases(
+    url: str, new: Sequence[RenderedTask], changed: Sequence[RenderedTask]
+) -> dict[str, Callable[[], Any]]:
+    """The same work through tickgen's client with no plan: creates, updates, a paged read."""
+
+    def dbrps(task: RenderedTask) -> list[DBRP]:
+        return [DBRP(db=d["db"], rp=d["rp"]) for d in task.dbrps]
+
+    async def create_all() -> None:
+        async with AsyncKapacitorClient(url, timeout=120.0) as client:
+
+            def create(task: RenderedTask) -> Callable[[], Awaitable[None]]:
+                async def call() -> None:
+                    await client.create_task(
+                        task.id, task.script, dbrps=dbrps(task), status="enabled"
+                    )
+
+                return call
+
+            await _bounded([create(t) for t in new])
+
+    async def update_all() -> None:
+        async with AsyncKapacitorClient(url, timeout=120.0) as client:
+
+            def update(task: RenderedTask) -> Callable[[], Awaitable[None]]:
+                async def call() -> None:
+                    await client.update_task(task.id, script=task.script, status="enabled")
+
+                return call
+
+            await _bounded([update(t) for t in changed])
+
+    async def plan() -> None:
+        desired = {t.id: t.script for t in changed}
+        async with AsyncKapacitorClient(url, timeout=120.0) as client:
+            live = {
+                t.id: t.script
+                async for t in client.iter_tasks(fields=("type", "dbrps", "script", "status"))
+            }
+        if any(live.get(i) != s for i, s in desired.items()):
+            raise RuntimeError("the client read scripts that differ from the deployed ones")
+
+    return {
+        "apply": lambda: asyncio.run(create_all()),
+        "update": lambda: asyncio.run(update_all()),
+        "plan": lambda: asyncio.run(plan()),
+    }
+
+
+# -- raw httpx ---------------------------------------------------------------------------------
+
+
+async def _bounded(calls: Sequence[Callable[[], Awaitable[None]]]) -> None:
+    gate = asyncio.Semaphore(PARALLEL)
+
+    async def one(call: Callable[[], Awaitable[None]]) -> None:
+        async with gate:
+            await call()
+
+    await asyncio.gather(*(one(c) for c in calls))
+
+
+def _raw_phases(
+    url: str, new: Sequence[RenderedTask], changed: Sequence[RenderedTask]
+) -> dict[str, Callable[[], Any]]:
+    base = f"{url}/kapacitor/v1/tasks"
+
+    async def create_all() -> None:
+        async with httpx.AsyncClient(timeout=120.0) as http:
+
+            def create(task: RenderedTask) -> Callable[[], Awaitable[None]]:
+                async def call() -> None:
+                    # created disabled, then enabled: the all-or-nothing create tickgen does
+                    body = {**task.payload(), "status": "disabled"}
+                    (await http.post(base, json=body)).raise_for_status()
+                    (
+                        await http.patch(f"{base}/{task.id}", json={"status": "enabled"})
+                    ).raise_for_status()
+
+                return call
+
+            await _bounded([create(t) for t in new])
+
+    async def update_all() -> None:
+        async with httpx.AsyncClient(timeout=120.0) as http:
+
+            def update(task: RenderedTask) -> Callable[[], Awaitable[None]]:
+                async def call() -> None:
+                    link = f"{base}/{task.id}"
+                    (await http.patch(link, json={"script": task.script})).raise_for_status()
+                    (await http.patch(link, json={"status": "disabled"})).raise_for_status()
+                    (await http.patch(link, json={"status": "enabled"})).raise_for_status()
+
+                return call
+
+            await _bounded([update(t) for t in changed])
+
+    async def plan() -> None:
+        desired = {t.id: t.script for t in changed}
+        live: dict[str, str] = {}
+        async with httpx.AsyncClient(timeout=120.0) as http:
+            offset = 0
+            while True:
+                params: list[tuple[str, str | int | float | bool | None]] = [
+                    ("fields", f) for f in ("type", "dbrps", "script", "status")
+                ]
+                params += [("script-format", "raw"), ("offset", offset), ("limit", 100)]
+                response = await http.get(base, params=params)
+                response.raise_for_status()
+                page = response.json()["tasks"]
+                live.update((t["id"], t["script"]) for t in page)
+                if len(page) < 100:
+                    break
+                offset += len(page)
+        differing = [i for i, script in desired.items() if live.get(i) != script]
+        if differing:
+            raise RuntimeError(f"raw plan found {len(differing)} differing scripts, expected none")
+
+    return {
+        "apply": lambda: asyncio.run(create_all()),
+        "update": lambda: asyncio.run(update_all()),
+        "plan": lambda: asyncio.run(plan()),
+    }
+
+
+# -- the kapacitor CLI ---------------------------------------------------------------------------
+
+
+def kapacitor_cli() -> Path | None:
+    """The ``kapacitor`` CLI next to the kapacitord the servers use, or on the PATH."""
+    try:
+        beside = servers.find_binary("kapacitord").parent / "kapacitor"
+    except servers.ServerError:
+        beside = None
+    if beside is not None and beside.exists():
+        return beside
+    found = shutil.which("kapacitor")
+    return Path(found) if found else None
+
+
+def _cli_phases(
+    cli: Path, url: str, workdir: Path, new: Sequence[RenderedTask], changed: Sequence[RenderedTask]
+) -> dict[str, Callable[[], Any]]:
+    def write(tasks: Sequence[RenderedTask], name: str) -> list[tuple[str, Path]]:
+        directory = workdir / name
+        directory.mkdir()
+        files = []
+        for task in tasks:
+            path = directory / f"{task.id}.tick"
+            path.write_text(task.script, encoding="utf-8")
+            files.append((task.id, path))
+        return files
+
+    new_files, changed_files = write(new, "new"), write(changed, "changed")
+
+    def kapacitor(*args: str) -> str:
+        done = subprocess.run(
+            [str(cli), "-url", url, *args], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"kapacitor {' '.join(args)}: {done.stderr or done.stdout}")
+        return done.stdout
+
+    def apply() -> None:
+        for task_id, path in new_files:
+            kapacitor(
+                "define",
+                task_id,
+                "-type",
+                "stream",
+                "-tick",
+                str(path),
+                "-dbrp",
+                "telegraf.autogen",
+            )
+            kapacitor("enable", task_id)
+
+    def update() -> None:
+        for task_id, path in changed_files:
+            kapacitor("define", task_id, "-tick", str(path))  # reloads an enabled task
+
+    def plan() -> None:
+        listed = kapacitor("list", "tasks").splitlines()[1:]
+        ids = [line.split()[0] for line in listed if line.strip()]
+        if len(ids) != len(changed):
+            raise RuntimeError(
+                f"kapacitor list tasks shows {len(ids)} tasks, expected {len(changed)}"
+            )
+        for task_id in ids:
+            kapacitor("show", task_id)
+
+    return {"apply": apply, "update": update, "plan": plan}
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+def _run_contender(
+    name: str,
+    make: Callable[[str, Path], dict[str, Callable[[], Any]]],
+    workdir: Path,
+    influxdb_url: str,
+) -> dict[str, Any]:
+    server = _Server(workdir / f"kapacitord-{name}", influxdb_url)
+    try:
+        phases = make(server.url, workdir / name)
+        figures: dict[str, Any] = {"server_version": server.version}
+        for phase in ("apply", "update", "plan"):
+            figures[phase] = _phase(server, phases[phase])
+        return figures
+    finally:
+        server.stop()
+
+
+def measure_deploy(new: Sequence[RenderedTask], changed: Sequence[RenderedTask]) -> dict[str, Any]:
+    """Figures per contender and phase, and tickgen's ratios to the two baselines."""
+    if [t.id for t in new] != [t.id for t in changed]:
+        raise ValueError("the update corpus must have the same ids as the new one")
+    cli = kapacitor_cli()
+    results: dict[str, Any] = {"tasks": len(new), "parallel": PARALLEL}
+    with tempfile.TemporaryDirectory(prefix="tickgen-bench-deploy-") as tmp:
+        workdir = Path(tmp)
+        # influxDBOut needs a configured InfluxDB for the task to start; one
+        # influxd serves every contender's kapacitord (subscriptions off).
+        influxdb = servers.start_influxdb(workdir / "influxdb")
+        try:
+            _run_all(results, new, changed, cli, workdir, influxdb.url)
+        finally:
+            influxdb.stop()
+    results["ratios"] = _ratios(results)
+    return results
+
+
+def _run_all(
+    results: dict[str, Any],
+    new: Sequence[RenderedTask],
+    changed: Sequence[RenderedTask],
+    cli: Path | None,
+    workdir: Path,
+    influxdb_url: str,
+) -> None:
+    def tickgen(url: str, _: Path) -> dict[str, Callable[[], Any]]:
+        path, phases = _tickgen_phases(url, new, changed)
+        results["tickgen_path"] = path
+        return phases
+
+    def raw(url: str, _: Path) -> dict[str, Callable[[], Any]]:
+        return _raw_phases(url, new, changed)
+
+    results["tickgen"] = _run_contender("tickgen", tickgen, workdir, influxdb_url)
+    results["raw_httpx"] = _run_contender("raw", raw, workdir, influxdb_url)
+    if cli is not None:
+
+        def cli_loop(url: str, where: Path) -> dict[str, Callable[[], Any]]:
+            where.mkdir()
+            return _cli_phases(cli, url, where, new, changed)
+
+        results["kapacitor_cli"] = _run_contender("cli", cli_loop, workdir, influxdb_url)
+
+
+def _ratios(results: dict[str, Any]) -> dict[str, Any]:
+    ratios: dict[str, Any] = {}
+    mine = results["tickgen"]
+    for phase in ("apply", "update", "plan"):
+        entry: dict[str, float] = {}
+        if "kapacitor_cli" in results:
+            entry["cli_over_tickgen"] = (
+                results["kapacitor_cli"][phase]["seconds"] / mine[phase]["seconds"]
+            )
+        entry["tickgen_over_raw"] = mine[phase]["seconds"] / results["raw_httpx"][phase]["seconds"]
+        ratios[phase] = entry
+    return ratios
