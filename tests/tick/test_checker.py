@@ -7,9 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
-from tickgen.tick import TickSyntaxError
-from tickgen.tick.checker import Diagnostic, check
+from tickgen.tick import TickSyntaxError, parse
+from tickgen.tick.checker import Diagnostic, analyse, check
+from tickgen.tick.nodes import CHAIN_METHODS, HANDLERS, PROPERTIES
 
 SEED = Path("/work/shared/seed/kapacitor-task-api.md")
 HANDLER = "\n        .log('/tmp/alerts.log')"  # keeps the no-handler warning out of a test
@@ -539,3 +542,48 @@ def test_combine_delimiter_changes_what_a_prefix_may_contain() -> None:
     assert only(text.replace("'a.x'", "'a_x'")) == Diagnostic(
         3, 6, "error", 'cannot use name a_x as field prefix, it contains the delimiter "_"'
     )
+
+
+_NAMES = sorted(
+    {name for methods in (*CHAIN_METHODS.values(), *PROPERTIES.values()) for name in methods}
+    | {name for h in HANDLERS.values() for name in h.properties}
+    | {"nosuch", "Crit", "url"}
+)
+_ARGS = [
+    "1", "1.5", "-2", "10s", "'s'", "'/tmp/a.log'", '"ref"', "/r/", "TRUE", "*", "x", "y",
+    "lambda: \"v\" > x", "['a', 'b']", "['a', *]", "time(1m)", "now()",
+]  # fmt: skip
+
+
+@st.composite
+def _scripts(draw: st.DrawFn) -> str:
+    statements = []
+    for _ in range(draw(st.integers(1, 4))):
+        text = draw(st.sampled_from(["stream", "batch", "x", "y", "s"]))
+        for _ in range(draw(st.integers(0, 6))):
+            op = draw(st.sampled_from("|.@"))
+            args = draw(st.lists(st.sampled_from(_ARGS), max_size=3))
+            text += f"{op}{draw(st.sampled_from(_NAMES))}({', '.join(args)})"
+        name = draw(st.sampled_from(["", "x", "y"]))
+        statements.append(f"var {name} = {text}" if name else text)
+    return "var s = 's'\n" + "\n".join(statements)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_scripts())
+def test_check_never_fails_on_a_script_that_parses(text: str) -> None:
+    try:
+        program = parse(text)
+    except TickSyntaxError:
+        assume(False)  # the parser's tests cover the scripts it rejects
+        return
+    for diagnostic in check(program, version=draw_version(text)):
+        assert diagnostic.line >= 1
+        assert diagnostic.column >= 1
+        assert diagnostic.severity in ("error", "warning")
+    nodes = analyse(program).pipeline.sorted()
+    assert len({node.id for node in nodes}) == len(nodes)  # every node has its own id
+
+
+def draw_version(text: str) -> str:
+    return "1.5" if len(text) % 2 else "1.8"  # both tables of versions, deterministically
