@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,13 +39,15 @@ class Seen:
 class FakeServer:
     """An HTTP/1.1 server on 127.0.0.1 whose answers the test chooses."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.reply: Callable[[Seen], Reply] = lambda seen: Reply()
         self.requests: list[Seen] = []
         self.connections = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._tls = tls
+        scheme = "https" if tls else "http"
+        self.url = f"{scheme}://127.0.0.1:{self._listener.getsockname()[1]}"
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._conns: list[socket.socket] = []
@@ -83,6 +86,13 @@ class FakeServer:
             thread.start()
 
     def _serve(self, conn: socket.socket) -> None:
+        if self._tls is not None:
+            try:
+                conn = self._tls.wrap_socket(conn, server_side=True)
+            except OSError:  # the client refused our certificate: no request arrives
+                conn.close()
+                return
+            self._conns.append(conn)  # the wrapped socket now owns the descriptor
         reader = conn.makefile("rb")
         with conn, reader:
             while not self._stop.is_set():
