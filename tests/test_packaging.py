@@ -1,0 +1,189 @@
+"""tickgen installs and renders in all three ways a package is installed.
+
+templates/ and schemas/ live at the top of the repository; hatchling's
+force-include maps them into the wheel as tickgen/_data/, which does not happen
+for an editable install, and tickgen/_resources.py finds them in either place
+(see STYLE.md).  These tests build and install for real, each into its own fresh
+virtual environment, and run the ``tickgen`` console script from an unrelated
+directory:
+
+* a wheel built from the sdist (what ``python -m build`` and PyPI users get),
+* a wheel built straight from the source tree (``pip install .``),
+* an editable install of the tree (``pip install -e .``).
+
+The builds start from a copy of the git-tracked files, so untracked files in the
+developer's checkout cannot hide a file missing from the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.packaging_util import (
+    REPO,
+    Venv,
+    build,
+    copy_tracked_files,
+    fill_wheelhouse,
+    offline_env,
+    sdist_names,
+    wheel_names,
+)
+
+pytestmark = pytest.mark.slow
+
+EXAMPLE = Path("examples/account_login_relative.yaml")
+# The seed document's create request, verbatim (shared/seed/kapacitor-task-api.md).
+SEED_TASK = REPO / "tests" / "client" / "seed_task.json"
+BUILTIN_TEMPLATES = {"threshold", "relative", "deadman"}
+INSTALLS = ("wheel-from-sdist", "wheel-from-tree", "editable")
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("packaging")
+
+
+@pytest.fixture(scope="module")
+def tree(workspace: Path) -> Path:
+    return copy_tracked_files(REPO, workspace / "tree")
+
+
+@pytest.fixture(scope="module")
+def offline(workspace: Path, tree: Path) -> dict[str, str]:
+    """The environment every build and install runs with: pip offline, on one shared wheelhouse."""
+    wheelhouse = workspace / "wheelhouse"
+    fill_wheelhouse(tree, wheelhouse)
+    return offline_env(wheelhouse)
+
+
+@pytest.fixture(scope="module")
+def sdist(workspace: Path, tree: Path, offline: dict[str, str]) -> Path:
+    return build(tree, workspace / "sdist", "sdist", offline)
+
+
+@pytest.fixture(scope="module")
+def wheel_from_sdist(workspace: Path, sdist: Path, offline: dict[str, str]) -> Path:
+    return build(sdist, workspace / "wheel-from-sdist", "wheel", offline)
+
+
+@pytest.fixture(scope="module")
+def wheel_from_tree(workspace: Path, tree: Path, offline: dict[str, str]) -> Path:
+    return build(tree, workspace / "wheel-from-tree", "wheel", offline)
+
+
+@dataclass(frozen=True)
+class Installed:
+    kind: str
+    venv: Venv
+    tree: Path
+    elsewhere: Path  # an empty working directory, far from the tree and the venv
+
+    def tickgen(self, *args: str | Path) -> str:
+        return self.venv.run([self.venv.bin("tickgen"), *args], cwd=self.elsewhere).stdout
+
+    def python(self, code: str) -> str:
+        return self.venv.run([self.venv.python, "-c", code], cwd=self.elsewhere).stdout
+
+
+@pytest.fixture(scope="module", params=INSTALLS)
+def installed(
+    request: pytest.FixtureRequest, workspace: Path, tree: Path, offline: dict[str, str]
+) -> Installed:
+    kind: str = request.param
+    venv = Venv.create(workspace / f"venv-{kind}", offline)
+    if kind == "editable":
+        venv.pip_install("-e", tree)
+    else:
+        venv.pip_install(request.getfixturevalue(kind.replace("-", "_")))
+    elsewhere = workspace / f"cwd-{kind}"
+    elsewhere.mkdir()
+    return Installed(kind, venv, tree, elsewhere)
+
+
+def test_render_prints_the_seed_script(installed: Installed) -> None:
+    seed_script = json.loads(SEED_TASK.read_text(encoding="utf-8"))["script"]
+    assert installed.tickgen("render", installed.tree / EXAMPLE) == seed_script
+
+
+def test_templates_lists_the_builtins(installed: Installed) -> None:
+    lines = installed.tickgen("templates").splitlines()
+    builtins = {line.split()[0] for line in lines if line.endswith("[built-in]")}
+    assert builtins >= BUILTIN_TEMPLATES, lines
+
+
+def test_schema_prints_the_shipped_json_schema(installed: Installed) -> None:
+    printed = json.loads(installed.tickgen("schema", "threshold"))
+    shipped = json.loads((installed.tree / "schemas/threshold.schema.json").read_text("utf-8"))
+    assert printed == shipped
+
+
+def test_data_is_found_where_this_kind_of_install_puts_it(installed: Installed) -> None:
+    # Proves which copy of tickgen ran: the venv's wheel, or the tree for -e,
+    # never the developer's checkout, and which branch of data_dir() served it.
+    package, templates, schemas = installed.python(
+        "import tickgen, tickgen._resources as r\n"
+        "print(tickgen.__file__, r.data_dir('templates'), r.data_dir('schemas'), sep='\\n')"
+    ).splitlines()
+    package_dir = Path(package).parent
+    if installed.kind == "editable":
+        assert package_dir == installed.tree / "tickgen"
+        data_root = installed.tree
+    else:
+        assert package_dir.is_relative_to(installed.venv.path)
+        assert package_dir.parent.name == "site-packages"
+        data_root = package_dir / "_data"
+    assert Path(templates) == data_root / "templates"
+    assert Path(schemas) == data_root / "schemas"
+
+
+def _files_under(root: Path, sub: str) -> list[str]:
+    # __pycache__ appears in the tree once the editable install has run from it
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in (root / sub).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+
+
+def test_sdist_carries_templates_schemas_and_examples(sdist: Path, tree: Path) -> None:
+    names = set(sdist_names(sdist))
+    for sub in ("templates", "schemas", "examples", "tickgen"):
+        expected = _files_under(tree, sub)
+        assert expected, sub
+        assert set(expected) <= names, set(expected) - names
+    assert {"pyproject.toml", "README.md", "PKG-INFO"} <= names
+
+
+def test_wheel_carries_the_data_inside_the_package(wheel_from_sdist: Path, tree: Path) -> None:
+    names = wheel_names(wheel_from_sdist)
+    assert {
+        "tickgen/_data/templates/threshold.tick.j2",
+        "tickgen/_data/schemas/threshold.schema.json",
+        "tickgen/py.typed",
+    } <= set(names)
+    for sub in ("templates", "schemas"):
+        expected = {f"tickgen/_data/{name}" for name in _files_under(tree, sub)}
+        assert expected <= set(names), expected - set(names)
+    # Nothing lands at the top of site-packages (a bare templates/ would collide with others).
+    name, version = wheel_from_sdist.name.split("-")[:2]
+    strays = [n for n in names if not n.startswith(("tickgen/", f"{name}-{version}.dist-info/"))]
+    assert strays == []
+
+
+def test_wheels_from_the_sdist_and_from_the_tree_are_identical(
+    wheel_from_sdist: Path, wheel_from_tree: Path
+) -> None:
+    def contents(wheel: Path) -> dict[str, bytes]:
+        with zipfile.ZipFile(wheel) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+
+    from_sdist, from_tree = contents(wheel_from_sdist), contents(wheel_from_tree)
+    assert sorted(from_sdist) == sorted(from_tree)
+    differing = [name for name in from_sdist if from_sdist[name] != from_tree[name]]
+    assert differing == []
