@@ -71,3 +71,10 @@ def test_syntax_error_names_file_line_and_column(
 def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fmt", str(tmp_path / "nope.tick")]) == 1
     assert "nope.tick" in capsys.readouterr().err
+
+
+def test_rewrite_keeps_the_file_mode_and_leaves_no_temporary_file(ugly: Path) -> None:
+    ugly.chmod(0o640)
+    assert main(["fmt", str(ugly)]) == 0
+    assert ugly.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in ugly.parent.iterdir()] == ["cpu.tick"]

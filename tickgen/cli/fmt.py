@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from tickgen.tick import TickSyntaxError
@@ -73,8 +76,19 @@ def run(args: argparse.Namespace) -> int:
         elif name == "-":
             sys.stdout.write(formatted)
         elif changed:
-            Path(name).write_text(formatted, encoding="utf-8")
+            _replace(Path(name), formatted)
     return status
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` next to ``path`` and rename it over: an interrupted run
+    leaves the old file whole, never half a script."""
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+    ) as tmp:
+        tmp.write(text)
+    shutil.copymode(path, tmp.name)
+    os.replace(tmp.name, path)
 
 
 def unified_diff(before: str, after: str, name: str) -> str:
