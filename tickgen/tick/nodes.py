@@ -1,8 +1,11 @@
 """Kapacitor's pipeline nodes and alert handlers, as one table.
 
-Every fact here was read in ``pipeline/*.go`` of influxdata/kapacitor (tag v1.5.9
-and HEAD, v1.8.x).  Kapacitor resolves ``|name()``, ``.name()`` and ``@name()`` by
-reflection over Go types; this module writes those types down as data so that
+The facts come from the project's Kapacitor reference (§3.2-3.5, itself read in
+``pipeline/*.go`` of influxdata/kapacitor at tag v1.5.9 and at HEAD, v1.8.x), with
+the id numbering, the ``.as()`` rules, the stats/deadman wiring and the task type
+rule checked again in that source.  Kapacitor resolves ``|name()``, ``.name()``
+and ``@name()`` by reflection over Go types; this module writes those types down
+as data so that
 :mod:`tickgen.tick.checker` can resolve a call with two dict lookups and
 :mod:`tickgen.tick.graph` can name nodes as Kapacitor does.
 
