@@ -23,6 +23,7 @@ the way a shell script deploying TICKscripts does.
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import subprocess
 import sys
@@ -41,37 +42,55 @@ __all__ = ["PARALLEL", "measure_deploy"]
 
 PARALLEL = 8  # tickgen.deploy.apply.DEFAULT_PARALLEL; the raw loop uses the same
 _REPO = Path(__file__).resolve().parent.parent
+# tests/ is a directory of the checkout, not an installed package
 if str(_REPO) not in sys.path:
-    sys.path.insert(
-        0, str(_REPO)
-    )  # tests/ is a directory of the checkout, not an installed package
+    sys.path.insert(0, str(_REPO))
 
 from tests import servers  # noqa: E402
 
+_REQUEST_LINE = re.compile(r'msg="http request".* duration=(\S+)')
+_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def go_duration_seconds(text: str) -> float:
+    """Go's ``time.Duration.String()`` (``113.5ms``, ``44.4µs``, ``1m2.5s``) in seconds."""
+    return sum(float(n) * _UNIT_SECONDS[unit] for n, unit in _GO_DURATION_PART.findall(text))
+
 
 class _Server:
-    """A fresh kapacitord; ``requests()`` is the number it has logged so far."""
+    """A fresh kapacitord whose HTTP log says how many requests it served, and for how long."""
 
     def __init__(self, workdir: Path, influxdb_url: str) -> None:
         self.server = servers.start_kapacitor(workdir, influxdb_url)
         self.url = self.server.url
         self.version = self.server.version
 
-    def requests(self) -> int:
+    def log_size(self) -> int:
         # The log is written as requests finish; a short settle keeps the count exact.
         time.sleep(0.2)
-        return self.server.read_log().count('msg="http request"')
+        return len(self.server.read_log())
+
+    def requests_since(self, offset: int) -> tuple[int, float]:
+        """Requests logged after ``offset``, and the time the server spent on them."""
+        durations = _REQUEST_LINE.findall(self.server.read_log()[offset:])
+        return len(durations), sum(go_duration_seconds(d) for d in durations)
 
     def stop(self) -> None:
         self.server.stop()
 
 
 def _phase(server: _Server, action: Callable[[], Any]) -> dict[str, Any]:
-    before = server.requests()
+    offset = server.log_size()
     began = time.perf_counter()
     action()
     seconds = time.perf_counter() - began
-    return {"seconds": seconds, "requests": server.requests() - before}
+    server.log_size()
+    requests, server_seconds = server.requests_since(offset)
+    # server_seconds adds up the handlers' durations; with requests in flight
+    # at once it can exceed the wall time, and it shows how much of it the
+    # server's own work was.
+    return {"seconds": seconds, "requests": requests, "server_seconds": server_seconds}
 
 
 # -- tickgen ---------------------------------------------------------------------------------

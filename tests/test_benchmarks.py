@@ -1,0 +1,75 @@
+"""The benchmark harness runs end to end and reports every figure it promises.
+
+Timings are not asserted (they depend on the machine); only that ``python -m
+benchmarks --quick --no-write`` completes, writes nothing, and prints results
+with every section, each holding the figures BENCHMARKS.md is made from.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import servers
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGES = {"load", "schema", "model", "versions", "render", "parse", "check", "format", "payload"}
+
+
+def _servers_available() -> bool:
+    try:
+        servers.find_binary("influxd")
+        servers.find_binary("kapacitord")
+    except servers.ServerError:
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_quick_run_reports_every_section() -> None:
+    files = [ROOT / "BENCHMARKS.md", ROOT / "benchmarks" / "results.json"]
+    before = {f: f.stat().st_mtime_ns if f.exists() else None for f in files}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--no-write", "--deploy-tasks", "5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(done.stdout)
+
+    assert {"machine", "render", "tick", "profile", "deploy", "targets"} <= set(results)
+    run = results["render"]["sizes"]["300"]
+    assert run["one_process"]["alerts"] == 300
+    assert run["all_cores"]["alerts"] == 300
+    assert {"alerts_per_s", "alerts_per_cpu_s", "p50_ms", "p99_ms", "peak_rss_mb"} <= set(
+        run["one_process"]
+    )
+    assert set(results["render"]["stages"]["stages"]) == STAGES
+    for section in ("two_kb", "corpus"):
+        for op in ("parse", "format", "format_ast", "check"):
+            assert results["tick"][section][op]["scripts_per_s"] > 0
+    assert results["profile"]["alerts"] == 300
+    assert results["profile"]["top_own"]
+
+    deploy = results["deploy"]
+    if _servers_available():
+        assert "skipped" not in deploy, deploy.get("skipped")
+        for contender in ("tickgen", "raw_httpx"):
+            for phase in ("apply", "update", "plan"):
+                assert deploy[contender][phase]["requests"] > 0
+        # 5 tasks: a create is POST + PATCH enabled, the plan is one page
+        assert deploy["raw_httpx"]["apply"]["requests"] == 10
+        assert deploy["tickgen"]["plan"]["requests"] == 1
+        assert set(deploy["ratios"]) == {"apply", "update", "plan"}
+    else:
+        assert "skipped" in deploy
+    assert [row["target"] for row in results["targets"]]
+    # --no-write leaves the committed figures alone
+    assert before == {f: f.stat().st_mtime_ns if f.exists() else None for f in files}
