@@ -95,3 +95,26 @@ def test_unknown_kapacitor_version(tmp_path: Path, capsys: pytest.CaptureFixture
     path = write(tmp_path, "a.tick", CLEAN)
     assert main(["lint", "--kapacitor-version", "latest", str(path)]) == 1
     assert "not a Kapacitor version: 'latest'" in capsys.readouterr().err
+
+
+def test_directory_with_scripts_and_parameter_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scripts = tmp_path / "tasks"
+    (scripts / "sub").mkdir(parents=True)
+    bad = write(scripts / "sub", "bad.tick", FAILS)
+    write(scripts, "good.tick", CLEAN)
+    (scripts / "alerts.yaml").write_bytes((EXAMPLES / "account_login_relative.yaml").read_bytes())
+    assert main(["lint", str(scripts)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{bad}:4:6: error: no chaining method")
+    assert out[1].endswith(
+        "task dutianze-t: line 58:6: warning: alert has no handler and no "
+        ".topic(): its events reach no topic and notify no one"
+    )
+    assert len(out) == 2
+
+
+def test_directory_with_nothing_to_lint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(tmp_path)]) == 1
+    assert "no .tick or parameter files here" in capsys.readouterr().err

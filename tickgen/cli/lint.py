@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tickgen.errors import TickgenError
+from tickgen.params import PARAMETER_SUFFIXES
 from tickgen.pipeline import render_paths
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
@@ -25,9 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         summary="check TICKscripts and parameter files offline",
         description=(
             "Check each FILE the way Kapacitor checks a task on create, without a server.\n"
-            "A .tick file is parsed and checked; any other file (or directory) is read as\n"
-            "parameter files, rendered, and each script checked. A finding prints as\n"
-            "FILE:LINE:COL: severity: message, or for a parameter file as\n"
+            "A .tick file is parsed and checked; any other file is read as parameter\n"
+            "files, rendered, and each script checked; a directory, for both kinds.\n"
+            "A finding prints as FILE:LINE:COL: severity: message, or for a parameter file as\n"
             "FILE:LINE: task ID: line L:C: severity: message (L:C in the script that\n"
             "'tickgen render' prints). The exit status is 1 if there is an error (or, with\n"
             "--strict, a warning), else 0."
@@ -57,7 +58,17 @@ def run(args: argparse.Namespace) -> int:
     findings: list[tuple[str, Diagnostic]] = []  # (where, what)
     params: list[str] = []
     for name in args.files:
-        if Path(name).suffix in TICK_SUFFIXES:
+        path = Path(name)
+        if path.is_dir():
+            # a directory may hold scripts, parameter files or both
+            files = sorted(p for p in path.rglob("*") if p.is_file())
+            for script in (p for p in files if p.suffix in TICK_SUFFIXES):
+                findings.extend(_lint_tick(str(script), args))
+            if any(p.suffix.lower() in PARAMETER_SUFFIXES for p in files):
+                params.append(name)
+            elif not any(p.suffix in TICK_SUFFIXES for p in files):
+                raise TickgenError(f"{name}: no .tick or parameter files here")
+        elif path.suffix in TICK_SUFFIXES:
             findings.extend(_lint_tick(name, args))
         else:
             params.append(name)
