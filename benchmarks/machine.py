@@ -48,6 +48,14 @@ def _git_commit(repo: Path) -> str | None:
     return done.stdout.strip() or None
 
 
+def _autogroup() -> bool | None:
+    """Whether the kernel shares CPU time between sessions rather than between processes."""
+    try:
+        return Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return None
+
+
 def _version(package: str) -> str | None:
     try:
         return metadata.version(package)
@@ -62,6 +70,7 @@ def describe_machine() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "memory_gb": _memory_gb(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "sched_autogroup": _autogroup(),
         "os": f"{platform.system()} {platform.release()}",
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "packages": {name: _version(name) for name in _PACKAGES},

@@ -108,6 +108,12 @@ renderer is built and its templates compiled before the clock starts
 (start-up: {_startup(render)}).  "All cores" hands one file at a time to a
 process pool (duplicate task ids are then checked per file only).
 
+When "all cores" is no faster than one process, the cores were busy with other
+work: with Linux's autogroup scheduling ({_autogroup(results)}) CPU time is shared
+between sessions, not processes, so on a loaded machine the extra worker of a
+run gets no extra CPU, and the pool's start-up (each worker builds its
+renderer) is inside its clock.
+
 p50 and p99 are of the time between two consecutive alerts leaving the
 pipeline; an alert that starts a file also carries that file's load, which is
 what p99 shows with {render["per_file"]} alerts per file.
@@ -119,6 +125,11 @@ pipeline makes, one clock around each):
 
 {_table(["Stage", "µs per alert", "share"], stage_rows)}
 """
+
+
+def _autogroup(results: dict[str, Any]) -> str:
+    value = results["machine"].get("sched_autogroup")
+    return {True: "on for this run", False: "off for this run", None: "not recorded"}[value]
 
 
 def _startup(render: dict[str, Any]) -> str:
