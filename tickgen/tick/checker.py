@@ -32,6 +32,8 @@ from .nodes import (
 from .parser import parse
 from .pipeline import UNSET, Pipeline, PipelineNode
 
+__all__ = ["Analysis", "Diagnostic", "Severity", "TaskKind", "analyse", "check"]
+
 Severity = Literal["error", "warning"]
 TaskKind = Literal["stream", "batch"]
 

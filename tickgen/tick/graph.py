@@ -17,6 +17,8 @@ from . import ast
 from .checker import TaskKind, analyse
 from .pipeline import Pipeline
 
+__all__ = ["dot", "graph"]
+
 
 def dot(pipeline: Pipeline, name: str) -> str:
     """``pipeline.Dot(name)``: every node in topological order, its edges in

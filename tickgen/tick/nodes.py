@@ -31,6 +31,7 @@ received and ``none`` meaning nothing can be chained after it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class Version(NamedTuple):
 _VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
 
 
+@functools.lru_cache(maxsize=64)  # called on every check with the same few strings
 def parse_version(text: str) -> Version:
     """``"1.5"``, ``"1.6.3"`` or ``"v1.8.3"`` as a comparable :class:`Version`."""
     match = _VERSION.fullmatch(text.strip())
