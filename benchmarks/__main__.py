@@ -138,6 +138,12 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--deploy-tasks", type=int, help="tasks to deploy (1000; 20 with --quick)")
     parser.add_argument("--no-deploy", action="store_true", help="leave out the deploy section")
     parser.add_argument(
+        "--add-sizes",
+        type=lambda s: tuple(int(x) for x in s.split(",")),
+        help="measure these render sizes in one process only and add them to "
+        "benchmarks/results.json (a size too slow for the full run), then rewrite BENCHMARKS.md",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="measure nothing: write BENCHMARKS.md again from benchmarks/results.json",
@@ -151,6 +157,26 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _add_sizes(results_path: Path, sizes: Sequence[int]) -> int:
+    """One-process figures for more sizes, added to a full run's results (marked as added)."""
+    stored: dict[str, Any] = json.loads(results_path.read_text())
+    with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:
+        for size in sizes:
+            directory = Path(tmp) / f"corpus-{size}"
+            write_corpus(directory, size, per_file=DEFAULT_PER_FILE)
+            _say(f"render {size:,}: one process (added to the stored run)")
+            one = render_validate.measure_size(directory, "one")
+            one["added_after_run"] = describe_machine()["date"]
+            stored["render"]["sizes"][str(size)] = {"one_process": one}
+            _say(
+                f"render {size:,}: {one['alerts_per_s']:,.0f} alerts/s, {one['peak_rss_mb']:.0f} MB"
+            )
+    stored["targets"] = evaluate_targets(stored)
+    results_path.write_text(json.dumps(stored, indent=2) + "\n")
+    (ROOT / "BENCHMARKS.md").write_text(markdown(stored))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     results_path = ROOT / "benchmarks" / "results.json"
@@ -159,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stored["targets"] = evaluate_targets(stored)
         (ROOT / "BENCHMARKS.md").write_text(markdown(stored))
         return 0
+    if args.add_sizes:
+        return _add_sizes(results_path, args.add_sizes)
     began = time.perf_counter()
     results: dict[str, Any] = {"quick": args.quick, "machine": describe_machine()}
     with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:

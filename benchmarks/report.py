@@ -94,7 +94,16 @@ def _render(results: dict[str, Any]) -> str:
         for s in STAGES
     ]
     stage_rows.append(["**total**", f"{stages['seconds'] / stages['alerts'] * 1e6:,.0f}", "100%"])
+    added = [
+        f"* {int(size):,} alerts: measured in one process only, after the run "
+        f"({run['one_process']['added_after_run']}, load average "
+        f"{run['one_process']['load_average']:.1f}) with `python -m benchmarks --add-sizes {size}`"
+        for size, run in render["sizes"].items()
+        if "added_after_run" in run.get("one_process", {})
+    ]
     skipped_text = ("\n\nNot run:\n\n" + "\n".join(skipped)) if skipped else ""
+    if added:
+        skipped_text += "\n\nAdded later:\n\n" + "\n".join(added)
     return f"""## 1. Render and validate
 
 Generated parameter files, {render["per_file"]} alerts per file with `defaults`
