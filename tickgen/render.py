@@ -25,8 +25,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import tick
 from ._resources import data_dir
 from .catalog import Catalog, TemplateInfo
-from .errors import TemplateBug, TemplateError
-from .handlers import handler_lines
+from .errors import ParameterError, Problem, TemplateBug, TemplateError
+from .handlers import handler_lines, version_problems
 from .models import Alert, AlertBase, CustomAlert, task_id_problem
 from .tick import quote
 from .tick.quote import QuoteError, Tick
@@ -233,6 +233,12 @@ class Renderer:
 
     def render(self, alert: Alert, *, source: str = "<python>") -> RenderedTask:
         """Render, parse, check and format one alert."""
+        if not isinstance(alert, CustomAlert):
+            too_new = version_problems(alert.handlers, self.kapacitor_version)
+            if too_new:
+                raise ParameterError(
+                    [Problem(message, file=source, path=f"handlers{rel}") for rel, message in too_new]
+                )
         text = self.render_text(alert)
         task_id = alert.id
         try:
