@@ -116,3 +116,10 @@ def test_stats_is_a_new_source() -> None:
     assert graph(text, "t") == (
         "digraph t {\nstream0 -> from1;\nfrom1 -> noop3;\nstats2 -> http_out4;\n}"
     )
+
+
+def test_a_long_chain_is_no_problem() -> None:
+    text = "stream|from()" + "|where(lambda: TRUE)" * 1500 + "|httpOut('x')\n"
+    lines = graph(text, "t").splitlines()
+    assert lines[1] == "stream0 -> from1;"
+    assert lines[-2] == "where1501 -> http_out1502;"

@@ -292,7 +292,19 @@ class _Checker:
     # -- chains: |node(), .property(), @udf()
 
     def chain(self, chain: ast.Chain) -> _Value:
-        target = self.expr(chain.left)
+        # chains nest to the left; walk the links in a loop, not by recursion, so
+        # that a script of a thousand links is no problem
+        links: list[ast.Chain] = []
+        expr: ast.Expr = chain
+        while isinstance(expr, ast.Chain):
+            links.append(expr)
+            expr = expr.left
+        target = self.expr(expr)
+        for link in reversed(links):
+            target = self.link(target, link)
+        return target
+
+    def link(self, target: _Value, chain: ast.Chain) -> _Value:
         right = chain.right
         if target.type == "unknown":
             if isinstance(right, ast.Function):

@@ -7,7 +7,7 @@
     }
 
 Nodes are named ``<desc><id>`` with ids in creation order, as the checker's walk
-numbers them (see :class:`tickgen.tick.checker.Pipeline`).  Kapacitor writes no
+numbers them (see :mod:`tickgen.tick.pipeline`).  Kapacitor writes no
 newline after the closing brace, and neither does :func:`graph`.
 """
 

@@ -66,16 +66,18 @@ class Pipeline:
         """Kapacitor's ``Pipeline.sort``: reverse DFS post-order, sources taken last first."""
         done: set[int] = set()
         order: list[PipelineNode] = []
-
-        def visit(node: PipelineNode) -> None:
-            if id(node) in done:
-                return
-            done.add(id(node))
-            for child in node.children:
-                visit(child)
-            order.append(node)
-
         for source in reversed(self.sources):
-            visit(source)
+            # an explicit stack: a long chain must not hit Python's recursion limit
+            stack = [(source, iter(source.children))]
+            done.add(id(source))
+            while stack:
+                node, children = stack[-1]
+                child = next((c for c in children if id(c) not in done), None)
+                if child is None:
+                    stack.pop()
+                    order.append(node)
+                else:
+                    done.add(id(child))
+                    stack.append((child, iter(child.children)))
         order.reverse()
         return order
