@@ -58,26 +58,48 @@ def error(text: str) -> TickSyntaxError:
         ),
         ("var x = 09", 'parser: illegal number syntax: "09"'),
         ("var x = 9223372036854775808", 'parser: illegal number syntax: "9223372036854775808"'),
-        ("var x = 1.2.3", "parser: unexpected multiple decimals in number line 1 char 9 "
-         f'in "var x = 1.2.3". expected: {PRIMARY}'),
+        (
+            "var x = 1.2.3",
+            "parser: unexpected multiple decimals in number line 1 char 9 "
+            f'in "var x = 1.2.3". expected: {PRIMARY}',
+        ),
         ("var x = 99999999999999999999s", "parser: invalid duration"),
-        ("var x = 9999999999999w", "parser: overflowed duration 9999999999999w: "
-         "choose a smaller duration or INF"),
+        (
+            "var x = 9999999999999w",
+            "parser: overflowed duration 9999999999999w: choose a smaller duration or INF",
+        ),
         ("var x = ٣s", "parser: invalid duration"),
         ("var x = ١٢", 'parser: illegal number syntax: "١٢"'),
-        ("stream()|", 'parser: unexpected EOF line 1 char 10 in "stream()|". expected: "identifier"'),
+        (
+            "stream()|",
+            'parser: unexpected EOF line 1 char 10 in "stream()|". expected: "identifier"',
+        ),
         ("stream|from", 'parser: unexpected EOF line 1 char 12 in "tream|from". expected: "("'),
-        ("var x = [1]", 'parser: unexpected number line 1 char 10 in "var x = [1]". '
-         'expected: "identifier","string","*"'),
-        ("dbrp 'db'.'rp'", 'parser: unexpected string line 1 char 6 in "dbrp \'db\'.\'rp\'". '
-         'expected: "reference"'),
-        ('dbrp "db" "rp"', 'parser: unexpected reference line 1 char 11 in "dbrp "db" "rp"". '
-         'expected: "."'),
-        ("var 1 = 2", 'parser: unexpected number line 1 char 5 in "var 1 = 2". expected: "identifier"'),
+        (
+            "var x = [1]",
+            'parser: unexpected number line 1 char 10 in "var x = [1]". '
+            'expected: "identifier","string","*"',
+        ),
+        (
+            "dbrp 'db'.'rp'",
+            "parser: unexpected string line 1 char 6 in \"dbrp 'db'.'rp'\". "
+            'expected: "reference"',
+        ),
+        (
+            'dbrp "db" "rp"',
+            'parser: unexpected reference line 1 char 11 in "dbrp "db" "rp"". expected: "."',
+        ),
+        (
+            "var 1 = 2",
+            'parser: unexpected number line 1 char 5 in "var 1 = 2". expected: "identifier"',
+        ),
         # "10ns" is 10 and the identifier ns: fine between statements, not in a call
         ("f(10ns)", 'parser: unexpected identifier line 1 char 5 in "f(10ns)". expected: ")"'),
-        ("lambda : 1", "parser: unexpected unknown state, last char: ':' line 1 char 8 "
-         f'in "lambda : 1". expected: {PRIMARY}'),
+        (
+            "lambda : 1",
+            "parser: unexpected unknown state, last char: ':' line 1 char 8 "
+            f'in "lambda : 1". expected: {PRIMARY}',
+        ),
         ('var s = "a"\n+', f'parser: unexpected EOF line 2 char 2 in "+". expected: {PRIMARY}'),
     ],
 )
@@ -101,7 +123,7 @@ def test_error_fields() -> None:
 
 
 def test_snippet_is_clipped_to_ten_bytes_and_the_line() -> None:
-    exc = error("stream\n    |from()\n        .where(lambda: \"host\" == )")
+    exc = error('stream\n    |from()\n        .where(lambda: "host" == )')
     assert str(exc).startswith('parser: unexpected ) line 3 char 34 in ""host" == )". ')
 
 
@@ -265,7 +287,10 @@ def test_parens_kept_only_around_binaries() -> None:
 
 
 def test_chain_structure_and_positions() -> None:
-    text = "\nvar x = stream\n\t\t|window()\n\t\t.period(5m)\n\t\t.every(60s)\n\t\t|map(influxql.agg.mean('value'))"
+    text = (
+        "\nvar x = stream\n\t\t|window()\n\t\t.period(5m)\n\t\t.every(60s)\n"
+        "\t\t|map(influxql.agg.mean('value'))"
+    )
     node = only(text)
     assert isinstance(node, ast.Declaration)
     assert node.pos == P(1, 2, 1)
@@ -291,7 +316,9 @@ def test_chain_structure_and_positions() -> None:
     period = every.left
     assert isinstance(period, ast.Chain)
     window = period.left
-    assert window == ast.Chain(ast.Identifier("stream"), "|", ast.Function("window", [], ast.FuncKind.CHAIN))
+    assert window == ast.Chain(
+        ast.Identifier("stream"), "|", ast.Function("window", [], ast.FuncKind.CHAIN)
+    )
 
 
 def test_dynamic_call() -> None:
@@ -312,14 +339,23 @@ def test_pipe_needs_a_call_but_dot_and_at_take_identifiers() -> None:
 
 def test_global_call_followed_by_operators() -> None:
     node = only("time(1m) + 1")
-    assert node == ast.Binary("+", ast.Function("time", [ast.Duration("1m", 60 * 10**9)]), ast.Number(1, True))
+    assert node == ast.Binary(
+        "+", ast.Function("time", [ast.Duration("1m", 60 * 10**9)]), ast.Number(1, True)
+    )
 
 
 def test_statements_need_no_separator() -> None:
     statements = parse("var a = 1 var b = 2 a b").statements
-    assert [type(s).__name__ for s in statements] == ["Declaration", "Declaration", "Identifier", "Identifier"]
+    assert [type(s).__name__ for s in statements] == [
+        "Declaration",
+        "Declaration",
+        "Identifier",
+        "Identifier",
+    ]
     # ... so a typed declaration swallows the next line's identifier
-    assert parse("var x\nstream").statements == [ast.TypeDeclaration(ast.Identifier("x"), ast.Identifier("stream"))]
+    assert parse("var x\nstream").statements == [
+        ast.TypeDeclaration(ast.Identifier("x"), ast.Identifier("stream"))
+    ]
 
 
 def test_lambda_is_an_identifier_without_colon() -> None:
@@ -419,6 +455,7 @@ def test_multiline_flags() -> None:
 
 def test_comment_storage() -> None:
     node = only("//x\n//     y\n//\n\n// second\nvar a = 1")
+    assert isinstance(node, ast.Declaration)
     assert node.comment == ast.Comment(["x", "    y", "", "\n", "second"])
 
 
@@ -467,5 +504,5 @@ def test_nesting_up_to_the_limit_parses() -> None:
 def test_long_chains_and_operator_runs_are_not_recursive() -> None:
     chain = "stream" + "|log()" * 3000
     assert isinstance(only(chain), ast.Chain)
-    terms = " OR ".join(f'"h" == \'{i}\'' for i in range(3000))
+    terms = " OR ".join(f"\"h\" == '{i}'" for i in range(3000))
     assert isinstance(only("lambda: " + terms), ast.Lambda)

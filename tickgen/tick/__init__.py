@@ -31,6 +31,6 @@ __all__ = [
 ]
 
 
-def format(text: str) -> str:  # noqa: A001 - the name tickfmt users expect
+def format(text: str) -> str:
     """The canonical layout of ``text``, byte for byte as Kapacitor's ``tickfmt``."""
     return format_program(parse(text))

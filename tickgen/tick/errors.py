@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import TickgenError
+from tickgen.errors import TickgenError
 
 __all__ = ["TickSyntaxError"]
 

@@ -104,9 +104,7 @@ class _Formatter:
         self.write(" = ")
         self.node(node.value, indent, False)
 
-    def _type_declaration(
-        self, node: ast.TypeDeclaration, indent: str, on_new_line: bool
-    ) -> None:
+    def _type_declaration(self, node: ast.TypeDeclaration, indent: str, on_new_line: bool) -> None:
         if node.comment is not None:
             self._comment(node.comment, indent, on_new_line)
         self.write("var ")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from typing import NoReturn
 
 from . import ast
 from .errors import TickSyntaxError
@@ -133,7 +132,7 @@ class _Parser:
     def _expect(self, kind: TokenKind) -> int:
         i = self.i
         if self.kinds[i] is not kind:
-            self._unexpected(i, (kind,))
+            raise self._unexpected(i, (kind,))
         self.i = i + 1
         return i
 
@@ -174,11 +173,12 @@ class _Parser:
     def _has_newline(self, start: int, end: int) -> bool:
         return self.text.find("\n", start, end) != -1
 
-    def _unexpected(self, i: int, expected: tuple[TokenKind, ...]) -> NoReturn:
+    def _unexpected(self, i: int, expected: tuple[TokenKind, ...]) -> TickSyntaxError:
+        """Kapacitor's ``unexpected()``: token ``i`` is none of ``expected``."""
         kind = self.kinds[i]
         what = self.values[i] if kind is _ERROR else str(kind)
         message = what if kind is _ERROR else f"unexpected {what}"
-        raise TickSyntaxError(
+        return TickSyntaxError(
             message,
             self.text,
             self.starts[i],
@@ -186,13 +186,13 @@ class _Parser:
             unexpected=what,
         )
 
-    def _error(self, message: str, i: int) -> NoReturn:
-        raise TickSyntaxError(message, self.text, self.starts[i])
+    def _error(self, message: str, i: int) -> TickSyntaxError:
+        return TickSyntaxError(message, self.text, self.starts[i])
 
     def _enter(self, i: int) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            self._error(f"expression nests more than {MAX_NESTING} levels deep", i)
+            raise self._error(f"expression nests more than {MAX_NESTING} levels deep", i)
 
     # -- grammar ----------------------------------------------------------
 
@@ -206,7 +206,9 @@ class _Parser:
                 for index in (i - 1, i):
                     raw = self.comments.pop(index, None) if index >= 0 else None
                     if raw is not None:
-                        statements.append(ast.Comment(_comment_lines(raw), self._position(raw[0][0])))
+                        statements.append(
+                            ast.Comment(_comment_lines(raw), self._position(raw[0][0]))
+                        )
                 return ast.Program(statements, self._position(0))
             statements.append(self._statement())
 
@@ -272,7 +274,9 @@ class _Parser:
 
     def _identifier(self) -> ast.Identifier:
         i = self._expect(_IDENT)
-        return ast.Identifier(self.values[i], self._position(self.starts[i]), self._consume_comment())
+        return ast.Identifier(
+            self.values[i], self._position(self.starts[i]), self._consume_comment()
+        )
 
     def _function(self, func_kind: ast.FuncKind) -> ast.Function:
         i = self._expect(_IDENT)
@@ -307,7 +311,7 @@ class _Parser:
             elif kind is _STAR:
                 items.append(self._star())
             else:
-                self._unexpected(self.i, (_IDENT, _STRING, _STAR))
+                raise self._unexpected(self.i, (_IDENT, _STRING, _STAR))
             if kinds[self.i] is not _COMMA:
                 break
             self.i += 1
@@ -417,7 +421,7 @@ class _Parser:
             return ast.Unary(
                 self.values[i], operand, self._position(self.starts[i]), self._consume_comment()
             )
-        self._unexpected(i, _PRIMARY_EXPECTED)
+        raise self._unexpected(i, _PRIMARY_EXPECTED)
 
     # -- literals -----------------------------------------------------------
 
@@ -437,7 +441,7 @@ class _Parser:
                 if number_int is not None and number_int <= _INT64_MAX:
                     value = number_int
         if value is None:
-            self._error(f"illegal number syntax: {go_quote(text)}", i)
+            raise self._error(f"illegal number syntax: {go_quote(text)}", i)
         return ast.Number(
             value,
             isinstance(value, int),
@@ -452,13 +456,11 @@ class _Parser:
         unit = text.lstrip("0123456789")
         digits = text[: len(text) - len(unit)]
         if not digits or unit not in _UNIT_NS or int(digits) > _INT64_MAX:
-            self._error("invalid duration", i)
+            raise self._error("invalid duration", i)
         # Go multiplies in int64 and wraps; only a negative result is caught.
         nanoseconds = (int(digits) * _UNIT_NS[unit]) % 2**64
         if nanoseconds > _INT64_MAX:
-            self._error(
-                f"overflowed duration {text}: choose a smaller duration or INF", i
-            )
+            raise self._error(f"overflowed duration {text}: choose a smaller duration or INF", i)
         return ast.Duration(
             text, nanoseconds, self._position(self.starts[i]), self._consume_comment()
         )
@@ -469,9 +471,7 @@ class _Parser:
         if len(text) >= 6 and text.startswith("'''"):
             node = ast.String(text[3:-3], True, self._position(self.starts[i]))
         else:
-            node = ast.String(
-                text[1:-1].replace("\\'", "'"), False, self._position(self.starts[i])
-            )
+            node = ast.String(text[1:-1].replace("\\'", "'"), False, self._position(self.starts[i]))
         node.comment = self._consume_comment()
         return node
 
@@ -488,7 +488,7 @@ class _Parser:
         literal = self.values[i][1:-1]
         problem = check_regex(literal.replace("\\/", "/"))
         if problem is not None:
-            self._error(problem, i)
+            raise self._error(problem, i)
         return ast.Regex(literal, self._position(self.starts[i]), self._consume_comment())
 
     def _star(self) -> ast.Star:
@@ -520,7 +520,9 @@ def _comment_lines(raw: list[tuple[int, str]]) -> list[str]:
 
 
 # strings.TrimSpace trims unicode.IsSpace characters.
-_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
+    chr(c) for c in range(0x2000, 0x200B)
+)
 
 
 def check_regex(pattern: str) -> str | None:
