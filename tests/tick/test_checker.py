@@ -481,12 +481,8 @@ def test_check_is_fast_enough_to_run_on_every_rendered_script() -> None:
 def test_argument_counts_with_variadic_and_optional_parameters() -> None:
     text = "stream\n    |from()\n    |top(10)\n    |httpOut('x')\n"
     assert only(text) == Diagnostic(3, 6, "error", "|top() takes at least 2 arguments, got 1")
-    text = (
-        "stream\n    |from()\n    |alert()\n        .stateChangesOnly(1m, 2m)\n        .topic('t')"
-    )
-    assert only(text) == Diagnostic(
-        4, 10, "error", ".stateChangesOnly() takes 0 to 1 arguments, got 2"
-    )
+    text = "stream\n    |from()\n    |httpPost('http://a', 'http://b')\n"
+    assert only(text) == Diagnostic(3, 6, "error", "|httpPost() takes 0 to 1 arguments, got 2")
 
 
 def test_a_number_is_not_a_duration_and_a_string_is_not_a_node() -> None:

@@ -177,8 +177,8 @@ def test_signatures_keep_go_types() -> None:
     assert (deadman.min_args, deadman.max_args) == (2, None)
     flapping = PROPERTIES["alert"]["flapping"]
     assert (flapping.min_args, flapping.max_args) == (2, 2)
-    state_changes = PROPERTIES["alert"]["stateChangesOnly"]
-    assert (state_changes.min_args, state_changes.max_args) == (0, 1)
+    http_post = CHAIN_METHODS["from"]["httpPost"]
+    assert (http_post.min_args, http_post.max_args) == (0, 1)
     assert PROPERTIES["join"]["fill"].params[0].types == {"any"}
     for methods in (*CHAIN_METHODS.values(), *PROPERTIES.values()):
         for method in methods.values():

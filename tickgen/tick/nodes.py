@@ -261,7 +261,8 @@ ALERT_PROPERTIES: dict[str, Method] = _methods(
         "idField": "string",
         "all": "",
         "noRecoveries": "",
-        "stateChangesOnly": "duration?",
+        # Go: StateChangesOnly(maxInterval ...time.Duration), reads only the first
+        "stateChangesOnly": "duration...",
         "flapping": "float float",
         "inhibit": "string string...",
         # settable Go fields that the docs hide
