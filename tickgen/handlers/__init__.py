@@ -34,14 +34,19 @@ Deviations from Chronograf, each fixing a bug rather than copying it:
 * Values are escaped by :mod:`tickgen.tick.quote` (a value ending in a
   backslash, which breaks Chronograf's script, is written triple-quoted), list
   and map properties never drop empty entries (empty strings are refused
-  instead), and a header or map entry always keeps both arguments.
+  instead), and a header or map entry always keeps both arguments.  Map
+  values (sensu metadata, alerta/bigPanda attributes, serviceNow
+  additional_info, zenoss custom_field) are strings, numbers or booleans:
+  the JSON values a TICKscript literal can write.
 
 ``.topic()`` is not a handler here: it is an alert property (the alert
 model's ``topic``), which Kapacitor writes before any handler.
 
 :func:`version_problems` reports handlers and properties that the target
 Kapacitor version does not have yet; each model carries the version that added
-it under ``x-kapacitor-since`` in its JSON Schema.
+it under ``x-kapacitor-since`` in its JSON Schema.  :func:`handlers_json_schema`
+is the list's schema with pydantic's discriminated ``oneOf`` rewritten by
+:func:`if_then`, so that a validator's errors name the property at fault.
 """
 
 from __future__ import annotations

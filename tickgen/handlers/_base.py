@@ -44,10 +44,6 @@ NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Int64 = Annotated[StrictInt, Field(ge=-_INT64, le=_INT64)]
 
 
-# The values a map property (sensu metadata, alerta attributes, ...) can hold.
-# Kapacitor takes any Go value there, but a TICKscript literal can only be a
-# string, a number or a boolean: JSON objects, arrays and null cannot be
-# written, so they are refused here rather than at render time.
 def _int64_only(value: object) -> object:
     # Without this, strict float would take an integer too large for int64
     # and silently write it as a float.
@@ -56,6 +52,10 @@ def _int64_only(value: object) -> object:
     return value
 
 
+# The values a map property (sensu metadata, alerta attributes, ...) can hold.
+# Kapacitor takes any Go value there, but a TICKscript literal can only be a
+# string, a number or a boolean: JSON objects, arrays and null cannot be
+# written, so they are refused here rather than at render time.
 Scalar = Annotated[
     StrictBool | Int64 | Annotated[StrictFloat, Field(allow_inf_nan=False)] | StrictStr,
     BeforeValidator(_int64_only),
