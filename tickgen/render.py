@@ -68,13 +68,12 @@ class RenderedTask:
 
     def payload(self) -> dict[str, Any]:
         """The body of ``POST /kapacitor/v1/tasks`` (keys in the order Kapacitor's docs use)."""
-        return {
-            "id": self.id,
-            "type": self.type,
-            "dbrps": [dict(d) for d in self.dbrps],
-            "script": self.script,
-            "status": self.status,
-        }
+        payload: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.dbrps:  # empty when the script has its own dbrp statements
+            payload["dbrps"] = [dict(d) for d in self.dbrps]
+        payload["script"] = self.script
+        payload["status"] = self.status
+        return payload
 
 
 # -- filters and helpers the templates call ------------------------------------------------
@@ -108,18 +107,34 @@ def where_filter(alert: AlertBase) -> Tick:
     return Tick("lambda: " + (" AND ".join(terms) if terms else "TRUE"))
 
 
-FILTERS: dict[str, Callable[..., Tick]] = {
-    "quote": quote.string,
-    "quote_list": quote.string_list,
-    "reference": quote.reference,
-    "regex": quote.regex,
-    "duration": quote.duration,
-    "number": quote.number,
-    "float_number": quote.float_number,
-    "boolean": quote.boolean,
-    "identifier": quote.identifier,
-    "literal": quote.value,
-    "operator": _operator,
+def _defined(escape: Callable[[Any], Tick]) -> Callable[[Any], Tick]:
+    """An undefined value reaching a filter is reported by its name, like any undefined."""
+
+    def checked(value: Any) -> Tick:
+        if isinstance(value, jinja2.Undefined):
+            value._fail_with_undefined_error()
+        return escape(value)
+
+    checked.__name__ = escape.__name__
+    checked.__doc__ = escape.__doc__
+    return checked
+
+
+FILTERS: dict[str, Callable[[Any], Tick]] = {
+    name: _defined(escape)
+    for name, escape in {
+        "quote": quote.string,
+        "quote_list": quote.string_list,
+        "reference": quote.reference,
+        "regex": quote.regex,
+        "duration": quote.duration,
+        "number": quote.number,
+        "float_number": quote.float_number,
+        "boolean": quote.boolean,
+        "identifier": quote.identifier,
+        "literal": quote.value,
+        "operator": _operator,
+    }.items()
 }
 
 
@@ -168,6 +183,15 @@ def _template_line(exc: BaseException, filename: str | None) -> int | None:
     return line
 
 
+def with_schema_defaults(schema: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
+    """A user template's parameters, with the schema's top-level defaults filled in."""
+    filled = dict(params)
+    for name, spec in schema.get("properties", {}).items():
+        if name not in filled and isinstance(spec, dict) and "default" in spec:
+            filled[name] = spec["default"]
+    return filled
+
+
 def params_hash(params: Mapping[str, Any]) -> str:
     text = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -210,7 +234,8 @@ class Renderer:
         info = self.catalog.get(alert.template)
         template = self._template(info)
         if isinstance(alert, CustomAlert):
-            context: dict[str, Any] = {**alert.params, "params": alert.params}
+            params = with_schema_defaults(info.schema, alert.params)
+            context: dict[str, Any] = {**params, "params": params}
         else:
             context = {"alert": alert, "alert_name": alert.alert_name}
         try:
@@ -257,7 +282,10 @@ class Renderer:
             )
         script = tick.format_program(program)
         if isinstance(alert, CustomAlert):
-            dbrps, status, params = _custom_task_fields(alert)
+            in_script = any(isinstance(node, tick.ast.DBRP) for node in program.statements)
+            info = self.catalog.get(alert.template)
+            filled = CustomAlert(template=alert.template, params=with_schema_defaults(info.schema, alert.params))
+            dbrps, status, params = _custom_task_fields(filled, dbrps_in_script=in_script)
         else:
             dbrps = [{"db": d.db, "rp": d.rp} for d in alert.task_dbrps]
             status = alert.status
@@ -291,11 +319,21 @@ def shared_renderer(
     )
 
 
-def _custom_task_fields(alert: CustomAlert) -> tuple[list[dict[str, str]], str, dict[str, Any]]:
+def _custom_task_fields(
+    alert: CustomAlert, *, dbrps_in_script: bool
+) -> tuple[list[dict[str, str]], str, dict[str, Any]]:
+    """Task fields from a user template's parameters.
+
+    A script with ``dbrp`` statements must not also carry ``dbrps`` in the payload
+    (Kapacitor: "cannot specify dbrp in both implicitly and explicitly").
+    """
     params = alert.params
     problem = task_id_problem(str(params.get("id", "")))
     if problem:
         raise TemplateError(problem, template=alert.template)
+    status = str(params.get("status", "enabled"))
+    if dbrps_in_script:
+        return [], status, dict(params)
     raw_dbrps = params.get("dbrps")
     if raw_dbrps is None and "database" in params:
         raw_dbrps = [{"db": params["database"], "rp": params.get("retention_policy", "autogen")}]
@@ -306,5 +344,4 @@ def _custom_task_fields(alert: CustomAlert) -> tuple[list[dict[str, str]], str, 
             template=alert.template,
         )
     dbrps = [{"db": str(d["db"]), "rp": str(d["rp"])} for d in raw_dbrps]
-    status = str(params.get("status", "enabled"))
     return dbrps, status, dict(params)
