@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tickgen.cli import main
 
@@ -75,3 +76,31 @@ def test_graphviz_failure_is_reported(
 def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["graph", str(tmp_path / "nope.tick")]) == 1
     assert "nope.tick: No such file or directory" in capsys.readouterr().err
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_parameter_file_graphs_each_alert_under_its_task_id(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["graph", str(EXAMPLES / "account_login_relative.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("digraph dutianze-t {\nstream0 -> from1;\n")
+    assert "eval2 -> join5;\n" in out
+    assert out.endswith("eval8 -> influxdb_out9;\n}\n")
+
+
+def test_svg_of_a_file_with_several_alerts_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alerts = [
+        yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8"))
+        for name in ("account_login_relative.yaml", "handlers.yaml")
+    ]
+    path = tmp_path / "two.yaml"
+    path.write_text(yaml.safe_dump({"alerts": alerts}), encoding="utf-8")
+    assert main(["graph", str(path)]) == 0
+    assert capsys.readouterr().out.count("digraph ") == 2
+    assert main(["graph", str(path), "--svg", str(tmp_path / "x.svg")]) == 1
+    assert "holds 2 alerts; --svg draws one" in capsys.readouterr().err
