@@ -43,6 +43,7 @@ def test_the_tree() -> None:
         (429, "slow down", errors.RateLimited),
         (500, "failed to start", errors.ServerError),
         (503, "unavailable", errors.ServerError),
+        (500, 'failed to get topic events: unknown topic "t"', errors.NotFound),
         (418, "teapot", errors.APIError),
     ],
 )

@@ -163,3 +163,16 @@ def test_a_write_error_is_plain_text(client: Any) -> None:
     with pytest.raises(BadRequest) as caught:
         client.write_points("cpu,host=a usage=", db="telegraf", rp="autogen")
     assert caught.value.message == "unable to parse 'cpu,host=a usage=': missing field value"
+
+
+def test_events_of_an_unknown_topic_are_not_found(
+    client: Any, kapacitor: servers.Server, unique_id: Any
+) -> None:
+    topic = unique_id("topic")
+    raw = httpx.get(f"{kapacitor.url}/kapacitor/v1/alerts/topics/{topic}/events")
+    assert raw.status_code == 500  # the quirk; the topic itself is a 404
+    with pytest.raises(NotFound, match="unknown topic") as caught:
+        client.list_topic_events(topic)
+    assert caught.value.status == 500
+    with pytest.raises(NotFound, match="unknown topic"):
+        client.get_topic(topic)

@@ -12,7 +12,7 @@
             │   ├── InvalidScript      400 "invalid TICKscript: ..."; .line and .char when given
             │   └── Conflict           the id is taken ("task X already exists")
             ├── AuthError              401 and 403
-            ├── NotFound               404
+            ├── NotFound               404 (and the 500 for the events of an unknown topic)
             ├── RateLimited            429
             └── ServerError            5xx (a task that fails to start is a 500)
 
@@ -127,6 +127,10 @@ def error_for_status(status: int, message: str, *, request: str = "") -> APIErro
         cls = NotFound
     elif status == 429:
         cls = RateLimited
+    elif status >= 500 and "unknown topic" in message:
+        # 1.5.9 answers the events of a topic that does not exist (yet) with a 500
+        # "failed to get topic events: unknown topic"; the topic itself is a 404.
+        cls = NotFound
     elif status >= 500:
         cls = ServerError
     else:
