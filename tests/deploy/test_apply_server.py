@@ -1,0 +1,224 @@
+"""plan / apply / prune against the real Kapacitor (the session fixture).
+
+Each test deploys under its own id prefix (a target of a tickgen.toml) so the
+tests sharing the server never see each other's tasks.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests import servers
+from tests.deploy.conftest import plan_json, run_cli, write_alerts
+from tickgen.client import DBRP, KapacitorClient, NotFound
+from tickgen.deploy import read_marker, strip_marker
+from tickgen.pipeline import render_paths
+
+
+class CountingTransport(httpx.AsyncHTTPTransport):
+    """Counts the requests of each method and path that go through it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[tuple[str, str]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append((request.method, request.url.path))
+        return await super().handle_async_request(request)
+
+
+@pytest.mark.slow
+def test_two_hundred_alerts_plan_apply_edit_prune(
+    kapacitor: servers.Server,
+    tmp_path: Path,
+    project: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = project(kapacitor.url, id_prefix="big-")
+    alerts = tmp_path / "alerts"
+    ids = [f"cpu{i:03d}" for i in range(200)]
+    files = write_alerts(alerts, ids)
+    args = [str(alerts), "--config", str(config), "--target", "test"]
+
+    code, plan = plan_json(capsys, *args, "--detailed-exitcode")
+    assert code == 2
+    assert plan["summary"] == {
+        "create": 200, "update": 0, "delete": 0, "unchanged": 0, "conflict": 0
+    }
+
+    started = time.monotonic()
+    code, out, err = run_cli(capsys, "apply", *args)
+    apply_seconds = time.monotonic() - started
+    assert code == 0, out + err
+    assert "Apply on test: 200 succeeded (200 created), 0 failed" in out
+    assert err.count("created big-cpu") == 200  # plain progress lines: stderr is no tty
+    with capsys.disabled():
+        print(f"\napply of 200 creates: {apply_seconds:.1f}s")
+
+    code, out, _ = run_cli(capsys, "plan", *args, "--detailed-exitcode")
+    assert code == 0
+    assert out.endswith("Plan: 0 to create, 0 to update, 0 to delete, 200 unchanged.\n")
+
+    # What the server holds is the rendered script plus the mark, enabled.
+    with KapacitorClient(kapacitor.url) as client:
+        task = client.get_task("big-cpu007", script_format="raw")
+    rendered = {t.id: t for t in render_paths(files["cpu007"])}["cpu007"]
+    assert strip_marker(task.script) == rendered.script
+    marker = read_marker(task.script)
+    assert marker is not None
+    assert marker.template == "threshold"
+    assert marker.params_hash == rendered.params_hash
+    assert task.status == "enabled"
+    assert task.executing
+
+    # Edit three files, delete two.
+    for task_id in ("cpu010", "cpu020", "cpu030"):
+        write_alerts(alerts, [task_id], crit=95)
+    for task_id in ("cpu100", "cpu199"):
+        files[task_id].unlink()
+
+    code, out, _ = run_cli(capsys, "plan", *args, "--detailed-exitcode")
+    assert code == 2
+    assert out.count("  ~ update    big-cpu") == 3
+    assert "  - delete    " not in out  # only with --prune
+    assert "      -var crit = 90" in out
+    assert "      +var crit = 95" in out
+    assert out.endswith("Plan: 0 to create, 3 to update, 0 to delete, 195 unchanged.\n")
+
+    code, out, _ = run_cli(capsys, "plan", *args, "--prune", "--detailed-exitcode")
+    assert code == 2
+    assert "  - delete    big-cpu100" in out
+    assert "  - delete    big-cpu199" in out
+    assert out.endswith("Plan: 0 to create, 3 to update, 2 to delete, 195 unchanged.\n")
+
+    code, out, err = run_cli(capsys, "apply", *args, "--prune")
+    assert code == 0, out + err
+    assert "5 succeeded (3 updated, 2 deleted), 0 failed" in out
+
+    # Plan again: nothing to do, and reading 198 live tasks took two list requests.
+    transport = CountingTransport()
+    code, plan = _plan_with_transport(capsys, transport, *args, "--prune", "--detailed-exitcode")
+    assert code == 0
+    assert plan["summary"]["unchanged"] == 198
+    assert plan["live_requests"] == 2
+    assert transport.requests == [("GET", "/kapacitor/v1/tasks")] * 2
+    with capsys.disabled():
+        print(f"plan of 198 live tasks: {len(transport.requests)} requests")
+
+    with KapacitorClient(kapacitor.url) as client:
+        updated = client.get_task("big-cpu020", script_format="raw")
+        assert "var crit = 95" in updated.script
+        assert updated.executing  # restarted with the new script
+        for pruned in ("big-cpu100", "big-cpu199"):
+            with pytest.raises(NotFound):
+                client.get_task(pruned)
+        for task_id in ids:
+            client.delete_task(f"big-{task_id}")
+
+
+def _plan_with_transport(
+    capsys: pytest.CaptureFixture[str], transport: httpx.AsyncBaseTransport, *args: str
+) -> tuple[int, dict[str, object]]:
+    """``tickgen plan`` whose async clients send through ``transport``."""
+    from tickgen.client import AsyncKapacitorClient
+
+    original = AsyncKapacitorClient.__init__
+
+    def patched(self: AsyncKapacitorClient, *a: object, **kw: object) -> None:
+        kw["transport"] = transport
+        original(self, *a, **kw)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(AsyncKapacitorClient, "__init__", patched)
+        return plan_json(capsys, *args)
+
+
+def test_hand_made_tasks_are_neither_overwritten_nor_pruned(
+    kapacitor: servers.Server,
+    tmp_path: Path,
+    project: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = project(kapacitor.url, id_prefix="hand-")
+    alerts = tmp_path / "alerts"
+    write_alerts(alerts, ["mine", "taken"])
+    hand_script = "stream\n    |from()\n        .measurement('by_hand')\n    |alert()\n"
+    dbrp = [DBRP(db="telegraf", rp="autogen")]
+    args = [str(alerts), "--config", str(config), "--target", "test"]
+    with KapacitorClient(kapacitor.url) as client:
+        client.create_task("hand-taken", hand_script, dbrps=dbrp, status="enabled")
+        client.create_task("hand-other", hand_script, dbrps=dbrp)
+        try:
+            code, out, _ = run_cli(capsys, "plan", *args, "--prune", "--detailed-exitcode")
+            assert code == 2
+            assert "  ! conflict  hand-taken" in out
+            assert "hand-other" not in out
+            assert out.endswith(
+                "1 to create, 0 to update, 0 to delete, 0 unchanged, 1 conflict left alone.\n"
+            )
+
+            code, out, _ = run_cli(capsys, "apply", *args, "--prune")
+            assert code == 1  # the conflicting alert was not deployed
+            assert "1 succeeded (1 created), 0 failed" in out
+            assert "left alone: hand-taken" in out
+            assert client.get_task("hand-taken", script_format="raw").script == hand_script
+            assert client.get_task("hand-other", script_format="raw").script == hand_script
+
+            # Only "mine" desired: prune keeps it and never deletes the hand-made ones.
+            code, out, _ = run_cli(
+                capsys, "apply", str(alerts / "mine.yaml"), "--config", str(config), "--target",
+                "test", "--prune",
+            )
+            assert code == 0, out
+            assert {t.id for t in client.list_tasks(pattern="hand-*")} == {
+                "hand-mine", "hand-other", "hand-taken"
+            }
+
+            # --adopt takes the hand-made task over: it is overwritten and marked.
+            code, out, _ = run_cli(capsys, "apply", *args, "--adopt")
+            assert code == 0, out
+            adopted = client.get_task("hand-taken", script_format="raw").script
+            assert read_marker(adopted) is not None
+        finally:
+            for task_id in ("hand-taken", "hand-other", "hand-mine"):
+                client.delete_task(task_id)
+
+
+def test_update_restarts_running_task_and_status_changes(
+    kapacitor: servers.Server,
+    tmp_path: Path,
+    project: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = project(kapacitor.url, id_prefix="upd-")
+    alerts = tmp_path / "alerts"
+    files = write_alerts(alerts, ["a"])
+    args = [str(alerts), "--config", str(config), "--target", "test"]
+    with KapacitorClient(kapacitor.url) as client:
+        try:
+            assert run_cli(capsys, "apply", *args)[0] == 0
+            before = client.get_task("upd-a")
+            write_alerts(alerts, ["a"], crit=50)
+            assert run_cli(capsys, "apply", *args)[0] == 0
+            after = client.get_task("upd-a")
+            assert after.executing
+            # a restart shows in last-enabled; a bare PATCH of the script would not
+            assert after.last_enabled is not None
+            assert before.last_enabled is not None
+            assert after.last_enabled > before.last_enabled
+            assert "var crit = 50" in client.get_task("upd-a", script_format="raw").script
+
+            files["a"].write_text(files["a"].read_text() + "status: disabled\n")
+            out = run_cli(capsys, "plan", *args)[1]
+            # the status is a parameter too, so the params hash of the mark changes with it
+            assert "~ update    upd-a  script, status: enabled -> disabled" in out
+            assert "+// managed-by: tickgen template=threshold params=" in out
+            assert run_cli(capsys, "apply", *args)[0] == 0
+            assert client.get_task("upd-a").status == "disabled"
+        finally:
+            client.delete_task("upd-a")
