@@ -29,8 +29,8 @@ else:  # tickgen depends on tomli below 3.11
 REPO = Path(__file__).resolve().parent.parent
 
 # Environment variables that could point a child at the developer's environment:
-# an activated venv, PYTHONPATH (the checkout), pip's index and config.
-_LEAKY_PREFIXES = ("PYTHON", "PIP_", "VIRTUAL_ENV", "CONDA_PREFIX", "__PYVENV_LAUNCHER__")
+# an activated venv, PYTHONPATH (the checkout), user site-packages.
+_LEAKY_PREFIXES = ("PYTHON", "VIRTUAL_ENV", "CONDA_PREFIX", "__PYVENV_LAUNCHER__")
 
 
 class CommandFailed(AssertionError):
@@ -56,8 +56,8 @@ def run(
     return proc
 
 
-def base_env() -> dict[str, str]:
-    """This process's environment without anything that leaks the outer Python setup."""
+def online_env() -> dict[str, str]:
+    """For the one step that reaches PyPI: keeps the developer's pip settings (index, cert)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_LEAKY_PREFIXES)}
     env["PYTHONNOUSERSITE"] = "1"  # ~/.local site-packages would be visible to a venv
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
@@ -65,8 +65,14 @@ def base_env() -> dict[str, str]:
 
 
 def offline_env(wheelhouse: Path) -> dict[str, str]:
-    """pip (and so ``python -m build``'s isolated backend env) installs only from the wheelhouse."""
-    env = base_env()
+    """pip (and so ``python -m build``'s isolated backend env) installs only from the wheelhouse.
+
+    No pip setting of the developer's applies: a find-links, --user or --target
+    from the environment or a pip.conf would change what gets installed where.
+    """
+    env = {k: v for k, v in online_env().items() if not k.startswith("PIP_")}
+    env["PIP_CONFIG_FILE"] = os.devnull  # pip then reads no configuration file at all
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env["PIP_NO_INDEX"] = "1"
     env["PIP_FIND_LINKS"] = str(wheelhouse)
     return env
@@ -108,7 +114,7 @@ def fill_wheelhouse(project: Path, wheelhouse: Path) -> None:
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", wheelhouse,
          *build_requirements(project)],
         cwd=wheelhouse,
-        env=base_env(),
+        env=online_env(),
     )  # fmt: skip
 
 
