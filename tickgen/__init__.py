@@ -36,20 +36,47 @@ from .render import RenderedTask, Renderer, shared_renderer
 from . import tick
 
 if TYPE_CHECKING:
-    from .client import AsyncKapacitorClient, KapacitorClient
+    from .client import (
+        APIError,
+        AsyncKapacitorClient,
+        AuthError,
+        Conflict,
+        InvalidScript,
+        KapacitorClient,
+        KapacitorError,
+        NotFound,
+    )
+
+# the client pulls in httpx: these names load it only when first used
+_CLIENT_NAMES = (
+    "APIError",
+    "AsyncKapacitorClient",
+    "AuthError",
+    "Conflict",
+    "InvalidScript",
+    "KapacitorClient",
+    "KapacitorError",
+    "NotFound",
+)
 
 __all__ = [
     "DBRP",
+    "APIError",
     "Aggregate",
     "Alert",
     "AsyncKapacitorClient",
+    "AuthError",
     "Comparison",
+    "Conflict",
     "CustomAlert",
     "Deadman",
     "Flapping",
     "InfluxDBOut",
     "Inhibit",
+    "InvalidScript",
     "KapacitorClient",
+    "KapacitorError",
+    "NotFound",
     "ParameterError",
     "Problem",
     "Range",
@@ -66,6 +93,7 @@ __all__ = [
     "render",
     "render_paths",
     "render_task",
+    "tick",
 ]
 
 
@@ -100,8 +128,7 @@ def payload(
 
 
 def __getattr__(name: str) -> Any:
-    # the client pulls in httpx; load it only when asked for
-    if name in ("KapacitorClient", "AsyncKapacitorClient"):
+    if name in _CLIENT_NAMES:
         from . import client
 
         return getattr(client, name)
