@@ -4,36 +4,31 @@
 and stopped at the end; ``kapacitor_factory`` starts a private kapacitord for a
 test that kills or restarts it.  When a test fails, the tails of every running
 server's log are appended to its report.  With ``CI=true`` a missing binary fails
-the tests that need it; elsewhere they are skipped with the reason.
+the tests that need it; elsewhere they are skipped with the reason
+(servers.start_or_skip).
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from tests import servers
 
-SERVER_FIXTURES = {"influxdb", "kapacitor", "kapacitor_factory"}
-
-
-def _start(start: Callable[[], servers.Server]) -> servers.Server:
-    try:
-        return start()
-    except servers.ServerError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"cannot start the test servers in CI: {exc}", pytrace=False)
-        pytest.skip(f"test servers unavailable: {exc}")
+SERVER_FIXTURES = {"influxdb", "kapacitor", "kapacitor_factory", "influx_query"}
 
 
 @pytest.fixture(scope="session")
 def influxdb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.Server]:
-    server = _start(lambda: servers.start_influxdb(tmp_path_factory.mktemp("influxdb")))
+    server = servers.start_or_skip(
+        lambda: servers.start_influxdb(tmp_path_factory.mktemp("influxdb"))
+    )
     yield server
     server.stop()
 
@@ -44,9 +39,27 @@ def kapacitor(
 ) -> Iterator[servers.Server]:
     """The shared kapacitord, connected to ``influxdb``; tests must not stop it."""
     workdir = tmp_path_factory.mktemp("kapacitor")
-    server = _start(lambda: servers.start_kapacitor(workdir, influxdb.url))
+    server = servers.start_or_skip(lambda: servers.start_kapacitor(workdir, influxdb.url))
     yield server
     server.stop()
+
+
+@pytest.fixture
+def influx_query(influxdb: servers.Server) -> Callable[..., list[dict[str, Any]]]:
+    """``influx_query("SELECT ...", db=...)`` → rows as dicts, from the real InfluxDB."""
+
+    def query(q: str, db: str | None = None) -> list[dict[str, Any]]:
+        params = {"q": q, **({"db": db} if db else {})}
+        response = httpx.post(f"{influxdb.url}/query", params=params, timeout=10)
+        response.raise_for_status()
+        rows: list[dict[str, Any]] = []
+        for result in response.json()["results"]:
+            assert "error" not in result, result["error"]
+            for series in result.get("series", []):
+                rows += [dict(zip(series["columns"], v, strict=True)) for v in series["values"]]
+        return rows
+
+    return query
 
 
 @pytest.fixture
@@ -57,7 +70,7 @@ def kapacitor_factory(tmp_path: Path) -> Iterator[Callable[[], servers.Server]]:
 
     def start() -> servers.Server:
         workdir = tmp_path / f"kapacitor-{next(counter)}"
-        server = _start(lambda: servers.start_kapacitor(workdir))
+        server = servers.start_or_skip(lambda: servers.start_kapacitor(workdir))
         started.append(server)
         return server
 
@@ -67,7 +80,7 @@ def kapacitor_factory(tmp_path: Path) -> Iterator[Callable[[], servers.Server]]:
 
 
 @pytest.fixture
-def unique_id(request: pytest.FixtureRequest) -> Callable[[str], str]:
+def unique_id(request: pytest.FixtureRequest) -> Callable[..., str]:
     """``unique_id("cpu")`` → an id valid for Kapacitor, unique in this session."""
     base = re.sub(r"[^-._a-zA-Z0-9]+", "_", request.node.name)[:60]
 
@@ -93,9 +106,5 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    if report.failed:
-        for server in list(servers.RUNNING):
-            report.sections.append(
-                (f"{server.name} log ({server.log_path}), last lines", server.log_tail())
-            )
+    servers.add_log_tails(report)
     return report

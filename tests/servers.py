@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
+import pytest
 
 KAPACITOR_VERSION = os.environ.get("TICKGEN_KAPACITOR_VERSION", "1.5.9")
 START_TIMEOUT = 60.0  # seconds; a cold start on a busy 2-core machine takes a few
@@ -35,7 +36,11 @@ RUNNING: list[Server] = []
 
 
 class ServerError(RuntimeError):
-    """A server binary that is missing, or one that failed to start."""
+    """A server that failed to start."""
+
+
+class MissingBinary(ServerError):
+    """influxd or kapacitord is not installed."""
 
 
 @dataclass
@@ -98,7 +103,33 @@ def find_binary(name: str) -> Path:
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return Path(candidate)
-    raise ServerError(f"{name} not found (run scripts/setup-servers)")
+    raise MissingBinary(f"{name} not found (run scripts/setup-servers)")
+
+
+def start_or_skip(start: Callable[[], Server], *, ci: bool | None = None) -> Server:
+    """Start a server for a fixture; what to do when that is impossible.
+
+    A missing binary skips the test with the reason, except in CI (``CI=true``),
+    where it must fail: a CI run that skips every server test proves nothing.
+    A server that is installed but fails to start always fails the test.
+    """
+    ci = os.environ.get("CI") == "true" if ci is None else ci
+    try:
+        return start()
+    except MissingBinary as exc:
+        if ci:
+            pytest.fail(f"cannot start the test servers in CI: {exc}", pytrace=False)
+        pytest.skip(f"test servers unavailable: {exc}")
+    except ServerError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+def add_log_tails(report: pytest.TestReport, lines: int = 60) -> None:
+    """On a failed report, add the last log lines of every running server."""
+    if report.failed:
+        for server in list(RUNNING):
+            title = f"{server.name} log ({server.log_path}), last {lines} lines"
+            report.sections.append((title, server.log_tail(lines)))
 
 
 def start_influxdb(workdir: Path) -> Server:

@@ -17,7 +17,6 @@ import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from tests import servers
@@ -90,24 +89,6 @@ def make_client(request: pytest.FixtureRequest) -> Iterator[MakeClient]:
 def client(make_client: MakeClient, kapacitor: servers.Server) -> Any:
     """A client (sync, or async behind a facade) for the shared kapacitord."""
     return make_client(kapacitor.url)
-
-
-@pytest.fixture
-def influx_query(influxdb: servers.Server) -> Callable[..., list[dict[str, Any]]]:
-    """``influx_query("SELECT ...", db=...)`` → rows as dicts, from the real InfluxDB."""
-
-    def query(q: str, db: str | None = None) -> list[dict[str, Any]]:
-        params = {"q": q, **({"db": db} if db else {})}
-        response = httpx.post(f"{influxdb.url}/query", params=params, timeout=10)
-        response.raise_for_status()
-        rows: list[dict[str, Any]] = []
-        for result in response.json()["results"]:
-            assert "error" not in result, result["error"]
-            for series in result.get("series", []):
-                rows += [dict(zip(series["columns"], v, strict=True)) for v in series["values"]]
-        return rows
-
-    return query
 
 
 @pytest.fixture
