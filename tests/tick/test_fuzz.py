@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tickgen import tick
 from tickgen.tick import TickSyntaxError, ast, parse
-from tickgen.tick.lexer import TokenKind, tokenize
+from tickgen.tick.lexer import TokenKind, check_regex, tokenize
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 GOLDEN = Path(__file__).parent.parent / "golden" / "tickfmt"
@@ -97,6 +97,16 @@ def test_tokenize_ends_with_eof_or_error(text: str) -> None:
     assert tokens[-1].kind in (TokenKind.EOF, TokenKind.ERROR)
     starts = [t.start for t in tokens]
     assert starts == sorted(starts)
+
+
+REGEX_CHARS = "ab()[]{}|*+?^$.\\-:<>=!,0123456789PpQEdxu_é "
+
+
+@SETTINGS
+@given(st.text(alphabet=REGEX_CHARS, max_size=40))
+def test_regex_check_never_crashes(pattern: str) -> None:
+    result = check_regex(pattern)
+    assert result is None or result.startswith("error parsing regexp: ")
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,16 @@ def error(text: str) -> TickSyntaxError:
             "parser: overflowed duration 9999999999999w: choose a smaller duration or INF",
         ),
         ("var x = ٣s", "parser: invalid duration"),
+        # Go prints the count without its leading zeros
+        (
+            "var x = 009999999999999w",
+            "parser: overflowed duration 9999999999999w: choose a smaller duration or INF",
+        ),
+        ("var r = /(a/", "parser: error parsing regexp: missing closing ): `(a`"),
+        (
+            'var r = lambda: "h" =~ /a\\/(?=b)/',
+            "parser: error parsing regexp: invalid or unsupported Perl syntax: `(?=`",
+        ),
         ("var x = ١٢", 'parser: illegal number syntax: "١٢"'),
         (
             "stream()|",

@@ -20,7 +20,7 @@ from bisect import bisect_right
 
 from . import ast
 from .errors import TickSyntaxError
-from .lexer import TokenKind, go_quote, lex
+from .lexer import TokenKind, check_regex, go_quote, lex
 
 __all__ = ["MAX_NESTING", "parse"]
 
@@ -460,7 +460,9 @@ class _Parser:
         # Go multiplies in int64 and wraps; only a negative result is caught.
         nanoseconds = (int(digits) * _UNIT_NS[unit]) % 2**64
         if nanoseconds > _INT64_MAX:
-            raise self._error(f"overflowed duration {text}: choose a smaller duration or INF", i)
+            raise self._error(
+                f"overflowed duration {int(digits)}{unit}: choose a smaller duration or INF", i
+            )
         return ast.Duration(
             text, nanoseconds, self._position(self.starts[i]), self._consume_comment()
         )
@@ -523,7 +525,3 @@ def _comment_lines(raw: list[tuple[int, str]]) -> list[str]:
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
     chr(c) for c in range(0x2000, 0x200B)
 )
-
-
-def check_regex(pattern: str) -> str | None:
-    return None
