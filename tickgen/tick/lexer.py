@@ -405,11 +405,36 @@ def go_quote(text: str) -> str:
 _LPAREN, _BAR = -1, -2  # pseudo entries; an expression is its repeat product (>= 1)
 _PERL_CLASSES = frozenset({"\\d", "\\D", "\\s", "\\S", "\\w", "\\W"})
 _POSIX_CLASSES = frozenset(
-    "alnum alpha ascii blank cntrl digit graph lower print punct space upper word xdigit".split()
+    [
+        "alnum",
+        "alpha",
+        "ascii",
+        "blank",
+        "cntrl",
+        "digit",
+        "graph",
+        "lower",
+        "print",
+        "punct",
+        "space",
+        "upper",
+        "word",
+        "xdigit",
+    ]
 )
+# Unicode general categories by major class and their minor letters (Go's unicode.Categories).
+_CATEGORY_MINORS = {
+    "C": "cfos",
+    "L": "lmotu",
+    "M": "cen",
+    "N": "dlo",
+    "P": "cdefios",
+    "S": "ckmo",
+    "Z": "lps",
+}
 _CATEGORIES = frozenset(
-    "C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps "
-    "S Sc Sk Sm So Z Zl Zp Zs Any Assigned ASCII LC".split()
+    [*_CATEGORY_MINORS, "Any", "Assigned", "ASCII", "LC"]
+    + [major + minor for major, minors in _CATEGORY_MINORS.items() for minor in minors]
 )
 _SCRIPT_NAME = re.compile(r"[A-Z][A-Za-z_]*")
 _REPEAT = re.compile(r"\{(0|[1-9][0-9]*)(?:(,)(0|[1-9][0-9]*)?)?\}")
