@@ -12,13 +12,14 @@ from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-from tickgen.client import AsyncKapacitorClient
+from tickgen.client import AsyncKapacitorClient, KapacitorError
 from tickgen.render import RenderedTask
 
 from .apply import DEFAULT_PARALLEL, ApplyResult, Outcome, apply_plan
 from .desired import desired_for
 from .live import prefix_pattern, read_live
 from .plan import Plan, compute_plan
+from .state import DeployError
 from .targets import Target
 
 
@@ -70,7 +71,11 @@ async def plan_all(
 
     async def one(run: TargetRun) -> None:
         assert run.client is not None
-        run.plan = await plan_target(tasks, run.target, run.client, prune=prune, adopt=adopt)
+        try:
+            run.plan = await plan_target(tasks, run.target, run.client, prune=prune, adopt=adopt)
+        except KapacitorError as exc:
+            where = f"target {run.target.name} ({run.client.url})"
+            raise DeployError(f"{where}: cannot read its tasks: {exc}") from exc
 
     await asyncio.gather(*(one(run) for run in runs))
 

@@ -1,0 +1,115 @@
+"""Targets from tickgen.toml, and how the CLI picks them; no server needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.deploy.conftest import run_cli, write_alerts
+from tickgen.deploy import DeployError, Target, load_targets, resolve_targets, url_target
+from tickgen.deploy.desired import desired_for
+from tickgen.render import RenderedTask
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "tickgen.toml"
+
+
+def test_example_config_loads() -> None:
+    targets = load_targets(EXAMPLE)
+    assert set(targets) == {"staging", "prod"}
+    prod = targets["prod"]
+    assert prod.url == "https://kapacitor.prod.example.com:9092"
+    assert (prod.username_env, prod.password_env, prod.token_env) == ("KAP_USER", "KAP_PASS", None)
+    assert prod.dbrps == (("telegraf", "autogen"),)
+    assert targets["staging"].id_prefix == "staging-"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[targets.x]\nid_prefix = "a"\n', "'url' is required"),
+        ('[targets.x]\nurl = "http://k"\npassword = "hunter2"\n', "unknown key(s) password"),
+        ('[targets.x]\nurl = "http://k"\nid_prefix = "a b"\n', "id_prefix must be"),
+        ('[targets.x]\nurl = "http://k"\ndbrps = [{ db = "a" }]\n', "needs a 'db' and an 'rp'"),
+        ('[targets.x]\nurl = "http://k"\ntoken_env = ""\n', "must name an environment variable"),
+        ("[targets\n", "tickgen.toml"),
+    ],
+)
+def test_bad_configs_say_what_is_wrong(tmp_path: Path, body: str, message: str) -> None:
+    config = tmp_path / "tickgen.toml"
+    config.write_text(body)
+    with pytest.raises(DeployError) as info:
+        load_targets(config)
+    assert message in str(info.value)
+
+
+def test_resolve_targets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KAPACITOR_URL", raising=False)
+    assert resolve_targets([], None, None) == [Target("default", "http://localhost:9092")]
+    assert resolve_targets([], "http://k:1", None)[0].url == "http://k:1"
+    assert url_target(None, {"KAPACITOR_URL": "http://env:2"}).url == "http://env:2"
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DeployError, match="needs a config file"):
+        resolve_targets(["prod"], None, None)
+    (tmp_path / "tickgen.toml").write_text(EXAMPLE.read_text())  # found in the current dir
+    assert [t.name for t in resolve_targets(["prod", "staging", "prod"], None, None)] == [
+        "prod",
+        "staging",
+    ]
+    with pytest.raises(DeployError, match="no target named qa; known: prod, staging"):
+        resolve_targets(["qa"], None, None)
+    with pytest.raises(DeployError, match="either --url or --target"):
+        resolve_targets(["prod"], "http://k", None)
+
+
+def test_credentials_come_from_the_environment_and_are_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    prod = load_targets(EXAMPLE)["prod"]
+    monkeypatch.delenv("KAP_USER", raising=False)
+    with pytest.raises(DeployError, match="environment variable KAP_USER is not set"):
+        prod.client()
+    monkeypatch.setenv("KAP_USER", "ops")
+    monkeypatch.setenv("KAP_PASS", "hunter2")
+    client = prod.client()
+    assert client._core.settings.auth_scheme == "basic"
+    assert "hunter2" not in repr(client)
+    assert "hunter2" not in repr(prod)
+    assert "hunter2" not in repr(client._core.settings)
+
+
+def test_prefix_and_default_dbrps() -> None:
+    task = RenderedTask("cpu", "threshold", "stream|from()\n", [], "enabled", source="a.yaml:1")
+    prod = Target("prod", "http://k", dbrps=(("telegraf", "autogen"),), id_prefix="prod-")
+    (desired,) = desired_for([task], prod)
+    assert desired.id == "prod-cpu"
+    assert desired.dbrps == (("telegraf", "autogen"),)
+    assert desired.script == "// managed-by: tickgen template=threshold\nstream|from()\n"
+    with pytest.raises(DeployError, match=r"a.yaml:1: task 'cpu' has no dbrps"):
+        desired_for([task], Target("bare", "http://k"))
+
+
+def test_unreachable_server_is_an_error_before_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_alerts(tmp_path / "alerts", ["a"])
+    url = "http://user:hunter2@127.0.0.1:9"
+    code, out, err = run_cli(capsys, "apply", str(tmp_path / "alerts"), "--url", url)
+    assert code == 1
+    assert out == ""
+    assert err.startswith(
+        "tickgen: error: target default (http://127.0.0.1:9): cannot read its tasks: "
+        "GET /kapacitor/v1/tasks: "
+    )
+    assert "hunter2" not in err
+
+
+def test_parameter_problems_stop_the_run_before_any_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.yaml").write_text("template: threshold\nid: x\n")
+    code, _out, err = run_cli(capsys, "plan", str(tmp_path), "--url", "http://127.0.0.1:9")
+    assert code == 1
+    assert "bad.yaml" in err
+    assert "database" in err
+    assert "ConnectError" not in err
