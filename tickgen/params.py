@@ -180,16 +180,32 @@ def read_document(path: Path, text: str | None = None) -> Document:
     return Document(name=name, kind=kind, text=text, data=data)
 
 
+# Files a directory may hold that are not parameter files: template schemas and
+# the project config.  Named explicitly they are still read (and rejected).
+_NOT_PARAMETERS = (".schema.json",)
+PROJECT_CONFIG = "tickgen.toml"
+
+
+def _is_parameter_file(path: Path, root: Path) -> bool:
+    if path.suffix.lower() not in PARAMETER_SUFFIXES or not path.is_file():
+        return False
+    if path.name == PROJECT_CONFIG or path.name.endswith(_NOT_PARAMETERS):
+        return False
+    return not any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the parameter files found below each directory."""
+    """Files as given, and the parameter files found below each directory.
+
+    Below a directory, hidden files and folders, template schemas
+    (``*.schema.json``) and the project config (``tickgen.toml``) are skipped.
+    """
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in PARAMETER_SUFFIXES and p.is_file()
-            )
+            found = sorted(p for p in path.rglob("*") if _is_parameter_file(p, path))
             if not found:
                 problems.append(Problem("no .yaml, .yml, .json or .toml files here", file=str(path)))
             files.extend(found)
