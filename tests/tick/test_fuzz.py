@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from tickgen import tick
 from tickgen.tick import TickSyntaxError, ast, parse
-from tickgen.tick.lexer import TokenKind, check_regex, tokenize
+from tickgen.tick.lexer import TokenKind, tokenize
+from tickgen.tick.re2 import check_regex
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 GOLDEN = Path(__file__).parent.parent / "golden" / "tickfmt"

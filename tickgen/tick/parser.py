@@ -20,7 +20,8 @@ from bisect import bisect_right
 
 from . import ast
 from .errors import TickSyntaxError
-from .lexer import TokenKind, check_regex, go_quote, lex
+from .lexer import TokenKind, go_quote, lex
+from .re2 import check_regex
 
 __all__ = ["MAX_NESTING", "parse"]
 
