@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from typing import Any
 
@@ -65,3 +66,21 @@ def test_reprs_name_the_server(kapacitor: servers.Server) -> None:
     with KapacitorClient(kapacitor.url, token="x") as client:
         assert repr(client) == f"KapacitorClient({kapacitor.url!r}, auth=bearer)"
     assert repr(AsyncKapacitorClient(kapacitor.url)).startswith("AsyncKapacitorClient(")
+
+
+def test_both_clients_offer_the_same_operations() -> None:
+    def operations(cls: type) -> dict[str, inspect.Signature]:
+        return {
+            name: inspect.signature(member)
+            for name, member in vars(cls).items()
+            if callable(member) and not name.startswith("_") and name not in ("close", "aclose")
+        }
+
+    sync, asynchronous = operations(KapacitorClient), operations(AsyncKapacitorClient)
+    assert sync.keys() == asynchronous.keys()
+    assert len(sync) > 25
+    for name, signature in sync.items():
+        assert signature.parameters == asynchronous[name].parameters, name
+        assert inspect.iscoroutinefunction(getattr(AsyncKapacitorClient, name)) or (
+            inspect.isasyncgenfunction(getattr(AsyncKapacitorClient, name))
+        ), name
