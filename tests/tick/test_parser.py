@@ -516,3 +516,24 @@ def test_long_chains_and_operator_runs_are_not_recursive() -> None:
     assert isinstance(only(chain), ast.Chain)
     terms = " OR ".join(f"\"h\" == '{i}'" for i in range(3000))
     assert isinstance(only("lambda: " + terms), ast.Lambda)
+
+
+@pytest.mark.parametrize(
+    ("literal", "after"),
+    [("10ns", "identifier"), ("1.5s", "identifier"), ("1m30s", "duration")],
+)
+def test_durations_kapacitor_does_not_have_are_errors_in_arguments(
+    literal: str, after: str
+) -> None:
+    exc = error(f"stream|window().period({literal})")
+    assert exc.message == f"unexpected {after}"
+    assert exc.expected == (")",)
+
+
+def test_durations_kapacitor_does_not_have_split_into_statements() -> None:
+    # Between statements Kapacitor's parser takes "10ns" as 10 and then the
+    # expression statement "ns"; only evaluation finds ns undefined.
+    assert parse("var x = 1m30s").statements == [
+        ast.Declaration(ast.Identifier("x"), ast.Duration("1m", 60 * 10**9)),
+        ast.Duration("30s", 30 * 10**9),
+    ]

@@ -274,15 +274,17 @@ class _Parser:
         return lhs
 
     def _identifier(self) -> ast.Identifier:
-        i = self._expect(_IDENT)
-        return ast.Identifier(
-            self.values[i], self._position(self.starts[i]), self._consume_comment()
-        )
+        i = self.i
+        if self.kinds[i] is not _IDENT:
+            raise self._unexpected(i, (_IDENT,))
+        self.i = i + 1
+        comment = self._consume_comment() if self.comments else None
+        return ast.Identifier(self.values[i], self._position(self.starts[i]), comment)
 
     def _function(self, func_kind: ast.FuncKind) -> ast.Function:
         i = self._expect(_IDENT)
         self._enter(i)
-        comment = self._consume_comment()
+        comment = self._consume_comment() if self.comments else None
         self._expect(_LPAREN)
         args: list[ast.Expr] = []
         while self.kinds[self.i] is not _RPAREN:
