@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -76,7 +78,7 @@ def test_seed_script_only_warns_that_its_alert_notifies_no_one() -> None:
 
 def test_a_task_that_is_only_its_source() -> None:
     assert only('dbrp "db"."rp"\nstream\n    .quiet()\n') == Diagnostic(
-        1, 1, "error", "task does nothing: the pipeline is only stream"
+        1, 1, "error", "task does nothing"
     )
 
 
@@ -583,3 +585,115 @@ def test_check_never_fails_on_a_script_that_parses(text: str) -> None:
 
 def draw_version(text: str) -> str:
     return "1.5" if len(text) % 2 else "1.8"  # both tables of versions, deterministically
+
+
+# --- Kapacitor's validate() rules and definition-time operators --------------------
+
+V = "var other = stream\n    |from()\n"  # a second stream for joins
+
+
+RULES = [
+    ("stream|from()|httpPost()", "must provide url or endpoint"),
+    ("stream|from()|httpPost('u').endpoint('e')", "only one endpoint and url may be specified"),
+    ("stream|from()|httpPost('u').header('Authenticate', 'x')",
+     "cannot set 'authenticate' header"),
+    ("stream|from()|alert().post('u').header('authenticate', 'x')",
+     "invalid post: cannot set 'authenticate' header"),
+    ("stream|from()|alert().snmpTrap('1.1').data('1.2', 'x', 'v')",
+     'invalid SNMP trap "1.1": unsupported data type "x" for data entry "1.2"'),
+    ("stream|from()|barrier().idle(1s).period(1s)", "cannot specify both idle and period"),
+    ("stream|from()|barrier()", "idle must be greater than zero"),
+    ("stream|from()|barrier().period(0s)", "idle must be greater than zero"),
+    ("stream|from()|window().period(1m).periodCount(5).everyCount(1)",
+     "cannot specify both period and periodCount"),
+    ("stream|from()|window().align().periodCount(1).everyCount(1)",
+     "can only align windows based off time, not count"),
+    ("stream|from()|window().periodCount(2)", "everyCount must be greater than zero"),
+    ("stream|from()|window().periodCount(2).everyCount(0)",
+     "everyCount must be greater than zero"),
+    ("stream|from()|groupBy('host').exclude('a')", "exclude requires '*'"),
+    ("stream|from()|kapacitorLoopback().retentionPolicy('rp')", "must specify a database"),
+    ("stream|from()|kapacitorLoopback().database('db')", "must specify a retention policy"),
+    ("stream|from()|k8sAutoscale().replicas(lambda: 1)",
+     "must specify exactly one of ResourceName or ResourceNameTag"),
+    ("stream|from()|swarmAutoscale().serviceName('a').serviceNameTag('b').replicas(lambda: 1)",
+     "must specify exactly one of ServiceName or ServiceNameTag"),
+    ("stream|from()|ec2Autoscale().groupName('a')", "must provide a replicas lambda expression"),
+    ("var x = 1 + 1.0\nstream|from()|httpOut('a')",
+     "mismatched type to binary operator. got int + float. "
+     "see bool(), int(), float(), string(), duration()"),
+    ("var x = TRUE == 1\nstream|from()|httpOut('a')",
+     "mismatched type to binary operator. got boolean == int. "
+     "see bool(), int(), float(), string(), duration()"),
+    ("var x = 'a' - 'b'\nstream|from()|httpOut('a')", "invalid math operator - for type string"),
+    ("var x = 1.5 % 1.0\nstream|from()|httpOut('a')", "invalid math operator % for type float"),
+    ("var x = TRUE < FALSE\nstream|from()|httpOut('a')",
+     "invalid comparison operator < for type boolean"),
+    ("var x = 1 AND 2\nstream|from()|httpOut('a')", "invalid logical operator AND for type int"),
+    ("var x = 5m * 5m\nstream|from()|httpOut('a')",
+     "mismatched type to binary operator. got duration * duration. "
+     "see bool(), int(), float(), string(), duration()"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("script", "message"), RULES)
+def test_kapacitor_validate_rules(script: str, message: str) -> None:
+    assert [d.message for d in errors(script)] == [message]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "stream|from()|barrier().period(1s)",
+        "stream|from()|window().periodCount(5).everyCount(1)",
+        "stream|from()|window().period(1m).everyCount(2)",
+        "stream|from()|groupBy(*).exclude('a')",
+        "stream|from()|alert().post().topic('t')",
+        "var p = 2 * 5m\nvar q = 5m / 2.0\nvar r = 'a' + 'b'\nvar s = 1 % 2\n"
+        "stream|from()|window().period(p).every(q)|httpOut(r)",
+    ],
+)
+def test_what_the_validate_rules_let_through(script: str) -> None:
+    assert errors(script) == []
+
+
+# Scripts sent to the real kapacitord: it must accept exactly those the checker
+# finds no error in, and where the checker uses Kapacitor's own words, say them.
+AGREEMENT = [
+    ("stream|from()|alert().teams().channelURL('x').crit(lambda: TRUE)", False),
+    ("stream|from()|alert().stateChangesOnly(1m, 2m).topic('t')", False),
+    ("stream|from()|alert().pushover().url('x')", False),
+    ("stream|from()|deadman(100, 10s).topic('t')", False),
+    ("stream|from()|deadman(100.0, 10s).topic('t')", False),
+    ("stream|from()|sample(1.0)|httpOut('a')", False),
+    ("stream|from()|window()|period(1m)", False),
+    ("stream|from()|httpOut('a')|influxDBOut()|httpOut('b')", False),
+    ("stream.quiet()", True),
+    ("stream|from().measurement(\"cpu\")|httpOut('a')", False),
+    ("stream|from()|alert().crit(lambda: \"v\" > nope).topic('t')", False),
+    ("var x = 1\nvar x = 2\nstream|from()|httpOut('a')", False),
+    ("var x = 1\nbatch|query('SELECT 1')|httpOut('a')\nstream|from()|httpOut('b')", False),
+    (V + "stream|from()|join(other).as('a', 'a')|httpOut('a')", True),
+    (V + "stream|from()|join(other).as('a', 'b')|httpOut('a')", True),
+    (V + "stream|from()|union(other)|httpOut('a')", True),
+    ("stream|from()|eval(lambda: 1).as('a').tags('b')|httpOut('a')", True),
+]
+
+
+def test_the_checker_agrees_with_the_real_kapacitor(kapacitor: Any) -> None:
+    disagreements = []
+    with httpx.Client(base_url=kapacitor.url + "/kapacitor/v1", timeout=30) as client:
+        for number, (script, same_words) in enumerate(
+            AGREEMENT + [(script, True) for script, _ in RULES]
+        ):
+            task_id = f"agree{number}"
+            response = client.post(
+                "/tasks", json={"id": task_id, "script": script, "dbrps": [{"db": "d", "rp": "r"}]}
+            )
+            client.delete(f"/tasks/{task_id}")
+            theirs = response.json().get("error", "") if response.status_code != 200 else ""
+            theirs = re.sub(r"^invalid TICKscript: (line \d+ char \d+: )?", "", theirs).rstrip()
+            ours = [d.message for d in errors(script, version=kapacitor.version)]
+            if bool(theirs) != bool(ours) or (same_words and theirs and theirs not in ours):
+                disagreements.append(f"{script!r}: kapacitor {theirs!r}, checker {ours!r}")
+    assert disagreements == []

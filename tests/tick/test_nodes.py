@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 
 from tickgen.tick.nodes import (
     CHAIN_METHODS,
+    COMMON_CHAIN,
     HANDLERS,
     NODES,
     PROPERTIES,
     SHADOWED,
     TYPES,
+    Method,
     Version,
     parse_version,
 )
@@ -214,3 +219,108 @@ def test_parse_version_rejects_garbage() -> None:
 
 def test_versions_compare_numerically() -> None:
     assert parse_version("1.10") > parse_version("1.9")
+
+
+# --- the table against a real kapacitord ------------------------------------------
+#
+# Every method in the table is called once, with arguments of its declared types,
+# in a task created (disabled) on the real server.  A method the table says exists
+# in the server's version must resolve and take those types; a newer one must not
+# exist.  Errors of a node's own validate() ("a call to join.as() is required")
+# are fine here: they come after resolution.
+
+_SAMPLES = {
+    "string": "'a'",
+    "int": "1",
+    "float": "1.0",
+    "duration": "1s",
+    "lambda": "lambda: TRUE",
+    "bool": "TRUE",
+    "star": "*",
+    "node": "other",
+    "time": "time(1m)",
+    "regex": "/a/",
+    "any": "'a'",
+}
+_RESOLUTION_ERRORS = (
+    "no method or property",
+    "no chaining method",
+    "no property method",
+    "reflect",
+)
+
+
+def _call(method: Method) -> str:
+    args = []
+    for param in method.params:
+        kind = next(t for t in _SAMPLES if t in param.types)
+        args.append("'/tmp/a.log'" if method.name == "log" and kind == "string" else _SAMPLES[kind])
+    return f"{method.name}({', '.join(args)})"
+
+
+# the pipeline that gives each node kind, on a stream task unless it starts at batch
+_NODE_PREFIX = {
+    "stream": "stream",
+    "batch": "batch",
+    "query": "batch|query('SELECT v FROM db.rp.m')",
+    "from": "stream|from()",
+    "stats": "stream|from()|stats(1s)",
+    "aggregate": "stream|from()|window()|mean('v')",
+    "batchSelector": "stream|from()|window()|top(1, 'v')",
+    "transform": "stream|from()|difference('v')",
+}
+
+
+def _prefix(kind: str) -> str | None:
+    if kind in _NODE_PREFIX:
+        return _NODE_PREFIX[kind]
+    creator = next((m for m in CHAIN_METHODS["from"].values() if m.creates == kind), None)
+    if creator is None or creator.since > Version(1, 5, 9):
+        return None  # noop and udf have no creator; trickle and queryFlux come later
+    return f"stream|from()|{_call(creator)}"
+
+
+def _cases() -> list[tuple[str, Version]]:
+    """(script, the version that must have everything it calls)."""
+    cases = []
+    for kind in NODES:
+        prefix = _prefix(kind)
+        if prefix is None:
+            continue
+        for method in PROPERTIES[kind].values():
+            cases.append((f"{prefix}.{_call(method)}", method.since))
+        chain = CHAIN_METHODS[kind]
+        if kind != "from" and NODES[kind].common_chain:
+            chain = {n: m for n, m in chain.items() if n not in COMMON_CHAIN}  # once, on from
+        for method in chain.values():
+            if method.name in ("window", "trickle"):
+                continue  # edge rules, not resolution: the checker's tests cover them
+            cases.append((f"{prefix}|{_call(method)}", method.since))
+    for handler in HANDLERS.values():
+        alert = f"stream|from()|alert().{_call(handler.creator)}"
+        cases.append((alert, handler.creator.since))
+        for method in handler.properties.values():
+            cases.append((f"{alert}.{_call(method)}", max(method.since, handler.creator.since)))
+    return cases
+
+
+def test_every_method_resolves_on_the_real_kapacitor(kapacitor: Any) -> None:
+    server_version = parse_version(kapacitor.version)
+    wrong: list[str] = []
+    with httpx.Client(base_url=kapacitor.url + "/kapacitor/v1", timeout=30) as client:
+        for number, (expr, since) in enumerate(_cases()):
+            source = "batch" if expr.startswith("batch") else "stream"
+            other = "batch|query('SELECT v FROM db.rp.m')" if source == "batch" else "stream|from()"
+            script = f"var other = {other}\n{expr}\n"
+            task_id = f"table{number}"
+            response = client.post(
+                "/tasks",
+                json={"id": task_id, "script": script, "dbrps": [{"db": "db", "rp": "rp"}]},
+            )
+            client.delete(f"/tasks/{task_id}")
+            error = response.json().get("error", "") if response.status_code != 200 else ""
+            unresolved = any(phrase in error for phrase in _RESOLUTION_ERRORS)
+            if unresolved != (since > server_version):
+                wrong.append(f"{expr} (since {since}): {error or 'accepted'}")
+    assert wrong == []
+    assert len(_cases()) > 300

@@ -31,6 +31,7 @@ from .nodes import (
 )
 from .parser import parse
 from .pipeline import UNSET, Pipeline, PipelineNode
+from .rules import binary_error, binary_result, node_errors
 
 __all__ = ["Analysis", "Diagnostic", "Severity", "TaskKind", "analyse", "check"]
 
@@ -60,10 +61,9 @@ class _Value(NamedTuple):  # a NamedTuple: made on every expression, so it must 
 
 
 _UNKNOWN = _Value("unknown")
-_INT, _FLOAT, _BOOL, _LAMBDA = _Value("int"), _Value("float"), _Value("bool"), _Value("lambda")
+_BOOL, _LAMBDA = _Value("bool"), _Value("lambda")
 # literals whose value type needs nothing from the node (dispatch by type: check is hot)
 _CONSTANT_TYPES: dict[type, _Value] = {
-    ast.Duration: _Value("duration"),
     ast.Bool: _BOOL,
     ast.Reference: _Value("reference"),
     ast.Regex: _Value("regex"),
@@ -74,6 +74,7 @@ _VAR_TYPES = frozenset(
 )
 _TAG_IN_TEMPLATE = re.compile(r'index\s+\.Tags\s+"([^"]+)"|\.Tags\.([A-Za-z_][A-Za-z0-9_]*)')
 _ARITHMETIC = frozenset(["+", "-", "*", "/", "%"])
+_SNMP_TYPES = frozenset(["c", "i", "n", "s", "t"])  # what kapacitord 1.5.9 accepts
 
 
 @dataclass
@@ -163,7 +164,7 @@ class _Checker:
         if kind is not None and len(self.nodes) == len(self.pipeline.sources):
             self.error(
                 program.statements[0].pos if program.statements else ast.Position(),
-                f"task does nothing: the pipeline is only {kind}",
+                "task does nothing",  # Kapacitor's words: the pipeline is only its source
             )
         self.validate_nodes()
         self.diagnostics.sort(key=lambda d: (d.line, d.column))
@@ -248,7 +249,9 @@ class _Checker:
         if isinstance(expr, ast.String):
             return _Value("string", expr.value)
         if isinstance(expr, ast.Number):
-            return _INT if expr.is_int else _FLOAT
+            return _Value("int" if expr.is_int else "float", expr.value)
+        if isinstance(expr, ast.Duration):
+            return _Value("duration", expr.nanoseconds)
         if isinstance(expr, ast.List):
             return _Value("list", tuple(self.expr(item) for item in expr.items))
         if isinstance(expr, ast.Lambda):
@@ -265,18 +268,17 @@ class _Checker:
     def binary(self, expr: ast.Binary, in_lambda: bool) -> _Value:
         left = self.expr(expr.left, in_lambda)
         right = self.expr(expr.right, in_lambda)
-        if expr.op not in _ARITHMETIC:
-            return _Value("bool")
-        if left.type == right.type == "string" and expr.op == "+":
-            # evaluated at definition time: var id = name + '-{{.Group}}'
-            if isinstance(left.const, str) and isinstance(right.const, str):
-                return _Value("string", left.const + right.const)
-            return _Value("string")
-        if left.type == right.type:
-            return _Value(left.type)
-        if "duration" in (left.type, right.type) and expr.op in ("*", "/"):
-            return _Value("duration")
-        return _UNKNOWN
+        if in_lambda:  # fields have no type before run time
+            return _UNKNOWN if expr.op in _ARITHMETIC else _BOOL
+        # evaluated when the var is defined: var id = name + '-{{.Group}}'
+        error = binary_error(left.type, expr.op, right.type)
+        if error is not None:
+            self.error(expr.pos, error)
+            return _UNKNOWN
+        if expr.op == "+" and isinstance(left.const, str) and isinstance(right.const, str):
+            return _Value("string", left.const + right.const)
+        result = binary_result(left.type, expr.op, right.type)
+        return _Value(result) if result is not None else _UNKNOWN
 
     def global_call(self, func: ast.Function, in_lambda: bool) -> _Value:
         values = [self.expr(arg, in_lambda) for arg in func.args]
@@ -362,6 +364,8 @@ class _Checker:
             self.link_all([*self.node_args(values), parent], node, func)
         else:
             self.pipeline.link(parent, node)
+        typed_list = len(values) == 1 and values[0].type == "list" and values[0].const is None
+        node.args = ("unknown",) if typed_list else tuple(v.type for v in self.spread(values))
         if func.name in ("eval", "combine"):
             node.expressions = len(values)
         elif func.name == "groupBy":
@@ -417,7 +421,8 @@ class _Checker:
                 )
             if method is not None:
                 self.usable(method, func, ".")
-                self.arguments(method, func, values, ".")
+                if self.arguments(method, func, values, "."):
+                    self.handler_property(target, func, values)
                 return target
         if node.kind == "udf":
             return target  # UDF options are declared in Kapacitor's configuration
@@ -430,6 +435,9 @@ class _Checker:
             return self.alert_property(target, func, values)
         if not ok:
             return target
+        node.settings[name] = tuple(v.const for v in self.spread(values))
+        if name == "header" and node.kind == "httpPost":
+            self.authenticate_header(func, values, "")
         if name in ("as", "tags"):
             if len(values) == 1 and values[0].type == "list" and values[0].const is None:
                 node.names_known = False  # a template's typed list var
@@ -445,6 +453,24 @@ class _Checker:
         elif name == "groupBy" or (name == "on" and node.kind == "join"):
             node.own_group = self.group_dims(values, func)
         return target
+
+    def handler_property(self, target: _Value, func: ast.Function, values: list[_Value]) -> None:
+        """The checks of the alert node's validate() that look at handler properties."""
+        if target.handler == "post" and func.name == "header":
+            self.authenticate_header(func, values, "invalid post: ")
+        elif target.handler == "snmpTrap" and func.name == "data":
+            oid, data_type = values[0].const, values[1].const
+            if isinstance(data_type, str) and data_type not in _SNMP_TYPES:
+                self.error(
+                    func.pos,
+                    f'invalid SNMP trap "{target.const}": unsupported data type "{data_type}" '
+                    f'for data entry "{oid}"',
+                )
+
+    def authenticate_header(self, func: ast.Function, values: list[_Value], prefix: str) -> None:
+        header = values[0].const
+        if isinstance(header, str) and header.lower() == "authenticate":
+            self.error(func.pos, f"{prefix}cannot set 'authenticate' header")
 
     def ambiguous(
         self, node: PipelineNode, handler: str, func: ast.Function, values: list[_Value]
@@ -474,7 +500,8 @@ class _Checker:
             if isinstance(path, str) and not path.startswith("/"):
                 # checked when the task starts: a 500 after the task is stored
                 self.error(func.pos, f"log path must be absolute: {path!r}")
-            return _Value("handler", node=node, handler=name)
+            creator_arg = values[0].const if values else None  # the snmpTrap oid, for messages
+            return _Value("handler", creator_arg, node=node, handler=name)
         if target.handler is not None:
             self.warning(
                 func.pos,
@@ -628,64 +655,12 @@ class _Checker:
         memo[id(node)] = group
         return group
 
-    def validate_eval(self, node: PipelineNode) -> None:
-        """pipeline/eval.go validate(), with its messages."""
-        names = node.as_names or ()
-        if len(names) != node.expressions:
-            self.error(
-                node.pos,
-                "must specify same number of expressions and .as() names: "
-                f"got {len(names)} as names, and {node.expressions} expressions.",
-            )
-        for tag in node.tags:
-            if tag is not None and None not in names and tag not in names:
-                self.error(
-                    node.pos, f'invalid tag name "{tag}", name is not present is .as() names'
-                )
-
-    def validate_prefixes(self, node: PipelineNode) -> None:
-        """validate() of pipeline/join.go and combine.go, with their messages."""
-        kind = node.kind
-        if kind == "join":
-            count, what = len(node.parents), "joined streams"
-        else:
-            count, what = node.expressions, "combine expressions"
-        names = node.as_names
-        if not names:
-            self.error(
-                node.pos,
-                f"a call to {kind}.as() is required to specify the output stream prefixes.",
-            )
-            return
-        if len(names) != count:
-            self.error(
-                node.pos,
-                f"number of prefixes specified by {kind}.as() must match the number of {what}",
-            )
-        for name in names:
-            if name == "":
-                self.error(
-                    node.pos,
-                    f"must provide a prefix name for the {kind} node, see .as() property method",
-                )
-            elif name is not None and node.delimiter and node.delimiter in name:
-                self.error(
-                    node.pos,
-                    f"cannot use name {name} as field prefix, it contains the delimiter "
-                    f'"{node.delimiter}"',
-                )
-        constants = [name for name in names if name is not None]
-        if len(set(constants)) != len(constants):
-            self.error(node.pos, "cannot use the same prefix name see .as() property method")
-
     def validate_nodes(self) -> None:
         """The checks of each node's validate() (reference §3.7), and the warnings."""
         memo: dict[int, frozenset[str] | None] = {}
         for node in self.nodes:
-            if node.kind == "eval" and node.names_known:
-                self.validate_eval(node)
-            elif node.kind in ("join", "combine") and node.names_known:
-                self.validate_prefixes(node)
+            for message in node_errors(node):
+                self.error(node.pos, message)
             if node.kind != "alert":
                 continue
             if node.handlers == 0 and not node.topic:

@@ -25,6 +25,9 @@ class PipelineNode:
     parents: list[PipelineNode] = field(default_factory=list)
     children: list[PipelineNode] = field(default_factory=list)
     expressions: int = 0  # lambdas given to eval()/combine()
+    args: tuple[str, ...] = ()  # the types of the creating call's arguments
+    # property -> the arguments of its last call (constants, None where not known)
+    settings: dict[str, tuple[object, ...]] = field(default_factory=dict)
     # the last .as() and .tags(): None until called; an entry is None when it is not
     # a constant; ``names_known`` is False for a template's typed list var
     as_names: tuple[str | None, ...] | None = None
