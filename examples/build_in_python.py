@@ -1,6 +1,6 @@
 """Build alerts in Python and print their scripts: one threshold per service.
 
-    python examples/build_in_python.py
+python examples/build_in_python.py
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def latency_alert(service: str, limit_ms: int) -> tickgen.Threshold:
         aggregate=tickgen.Aggregate(function="percentile", percentile=95, period="5m", every="1m"),
         crit=tickgen.Comparison(op=">", value=limit_ms),
         warn=tickgen.Comparison(op=">", value=limit_ms * 0.8),
-        message=f"p95 latency of {service} is {{{{ index .Fields \"value\" }}}} ms",
+        message=f'p95 latency of {service} is {{{{ index .Fields "value" }}}} ms',
         topic="latency",
     )
 

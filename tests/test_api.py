@@ -37,7 +37,9 @@ def test_client_errors_are_tickgen_errors() -> None:
 
 def test_importing_tickgen_does_not_import_httpx() -> None:
     code = "import sys, tickgen; print('httpx' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"
 
 

@@ -39,7 +39,10 @@ def test_the_examples_the_readme_promises_exist() -> None:
 
 def test_python_example_runs() -> None:
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "build_in_python.py")], capture_output=True, text=True, check=True
+        [sys.executable, str(EXAMPLES / "build_in_python.py")],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.count("|alert()") == 3
     assert "var whereFilter = lambda: (\"service\" == 'checkout')" in result.stdout

@@ -31,7 +31,10 @@ CASES: dict[str, tuple[str, str]] = {
         OK + "group_by: host\n",
         "wrong_type_string.yaml:7: group_by: 'host' is not a list",
     ),
-    "unknown_key.yaml": (OK + "feild: x\n", "unknown_key.yaml:7: feild: unknown parameter 'feild' (did you mean 'field'?)"),
+    "unknown_key.yaml": (
+        OK + "feild: x\n",
+        "unknown_key.yaml:7: feild: unknown parameter 'feild' (did you mean 'field'?)",
+    ),
     "unknown_nested_key.yaml": (
         OK.replace('crit: {op: ">", value: 90}', 'crit: {op: ">", value: 90, level: 2}'),
         "unknown_nested_key.yaml:6: crit.level: unknown parameter 'level'",
@@ -57,7 +60,10 @@ CASES: dict[str, tuple[str, str]] = {
         "bad_id.yaml:2: id: task id 'cpu alert!' contains ' ': Kapacitor allows only letters, digits, '-', '.' and '_'",
     ),
     "empty_id.yaml": (OK.replace("id: cpu", "id: ''"), "empty_id.yaml:2: id: must not be empty"),
-    "empty_group_tag.yaml": (OK + "group_by: ['']\n", "empty_group_tag.yaml:7: group_by[0]: must not be empty"),
+    "empty_group_tag.yaml": (
+        OK + "group_by: ['']\n",
+        "empty_group_tag.yaml:7: group_by[0]: must not be empty",
+    ),
     "repeated_group_tag.yaml": (
         OK + "group_by: [host, host]\n",
         "repeated_group_tag.yaml:7: group_by: group_by lists ['host'] more than once",
@@ -70,7 +76,10 @@ CASES: dict[str, tuple[str, str]] = {
         OK.replace("template: threshold\n", ""),
         "no_template.yaml:1: missing required parameter 'template' (one of: threshold, relative, deadman)",
     ),
-    "broken.yaml": (OK + "crit: [\n", "broken.yaml:8: invalid YAML: did not find expected node content"),
+    "broken.yaml": (
+        OK + "crit: [\n",
+        "broken.yaml:8: invalid YAML: did not find expected node content",
+    ),
     "tab_indent.yaml": (OK + "where:\n\thost: [a]\n", "tab_indent.yaml:8: invalid YAML"),
     "missing_field.yaml": (
         OK.replace("field: usage_user\n", ""),
@@ -112,11 +121,21 @@ CASES: dict[str, tuple[str, str]] = {
         OK + "database: other\n",
         "duplicate_key.yaml:7: invalid YAML: duplicate key 'database' (first on line 3)",
     ),
-    "list_of_numbers.yaml": ("- 1\n- 2\n", "list_of_numbers.yaml:1: [0]: an alert must be a mapping of parameters"),
-    "scalar.yaml": ("hello\n", "scalar.yaml:1: expected an alert (a mapping with 'template'), a list of alerts"),
-    "empty_where_values.yaml": (OK + "where: {host: []}\n", "empty_where_values.yaml:7: where.host: must not be an empty list"),
+    "list_of_numbers.yaml": (
+        "- 1\n- 2\n",
+        "list_of_numbers.yaml:1: [0]: an alert must be a mapping of parameters",
+    ),
+    "scalar.yaml": (
+        "hello\n",
+        "scalar.yaml:1: expected an alert (a mapping with 'template'), a list of alerts",
+    ),
+    "empty_where_values.yaml": (
+        OK + "where: {host: []}\n",
+        "empty_where_values.yaml:7: where.host: must not be an empty list",
+    ),
     "direction_with_absolute.yaml": (
-        OK.replace("template: threshold", "template: relative") + "shift: 1m\nchange: absolute\ndirection: increase\n",
+        OK.replace("template: threshold", "template: relative")
+        + "shift: 1m\nchange: absolute\ndirection: increase\n",
         "direction_with_absolute.yaml:9: direction: direction applies to change: percent only",
     ),
     "relative_without_shift.yaml": (
@@ -140,7 +159,8 @@ CASES: dict[str, tuple[str, str]] = {
         "handler_missing_property.yaml:7: handlers[0]: missing required parameter 'address'",
     ),
     "handler_too_new.yaml": (
-        OK + "handlers: [{kind: email, to: [a@example.com], to_templates: ['{{.ID}}@example.com']}]\n",
+        OK
+        + "handlers: [{kind: email, to: [a@example.com], to_templates: ['{{.ID}}@example.com']}]\n",
         "handler_too_new.yaml:7: handlers[0].to_templates: ",
     ),
     "duplicate_ids.yaml": (
@@ -155,21 +175,36 @@ CASES: dict[str, tuple[str, str]] = {
         "defaults: {}\nalerts: []\nfoo: 1\n",
         "extra_top_level.yaml:3: foo: unknown key 'foo' next to 'alerts'",
     ),
-    "alerts_not_list.yaml": ("alerts: {a: 1}\n", "alerts_not_list.yaml:1: alerts: must be a list of alerts"),
-    "bad_json.json": ('{"template": "threshold", "id": }', "bad_json.json:1: invalid JSON: Expecting value (column 33)"),
-    "duplicate_json_key.json": ('{"template": "threshold", "template": "x"}', "duplicate_json_key.json: invalid JSON: duplicate key 'template'"),
+    "alerts_not_list.yaml": (
+        "alerts: {a: 1}\n",
+        "alerts_not_list.yaml:1: alerts: must be a list of alerts",
+    ),
+    "bad_json.json": (
+        '{"template": "threshold", "id": }',
+        "bad_json.json:1: invalid JSON: Expecting value (column 33)",
+    ),
+    "duplicate_json_key.json": (
+        '{"template": "threshold", "template": "x"}',
+        "duplicate_json_key.json: invalid JSON: duplicate key 'template'",
+    ),
     "json_wrong_type.json": (
         '{\n  "template": "threshold",\n  "id": "j",\n  "database": "db",\n  "measurement": "m",\n'
         '  "field": "f",\n  "crit": {"op": ">", "value": "90"},\n  "history": "many"\n}\n',
         "json_wrong_type.json:8: history: 'many' is not a whole number or null",
     ),
-    "bad_toml.toml": ('template = "threshold"\nid = \n', "bad_toml.toml:2: invalid TOML: Invalid value (column 6)"),
+    "bad_toml.toml": (
+        'template = "threshold"\nid = \n',
+        "bad_toml.toml:2: invalid TOML: Invalid value (column 6)",
+    ),
     "toml_wrong_type.toml": (
         'template = "threshold"\nid = "t"\ndatabase = "db"\nmeasurement = "m"\nfield = "f"\n'
         'crit = {op = ">", value = 1}\nno_recoveries = "yes"\n',
         "toml_wrong_type.toml: no_recoveries: 'yes' is not a boolean (true/false)",
     ),
-    "wrong_suffix.txt": ("x", "wrong_suffix.txt: not a parameter file: use .yaml, .yml, .json or .toml"),
+    "wrong_suffix.txt": (
+        "x",
+        "wrong_suffix.txt: not a parameter file: use .yaml, .yml, .json or .toml",
+    ),
 }
 
 
@@ -193,7 +228,9 @@ def test_all_problems_of_all_files_are_reported_at_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "a.yaml").write_text(OK.replace("value: 90", "value: [1]") + "feild: 1\n")
-    (tmp_path / "b.yaml").write_text(OK.replace("id: cpu", "id: other").replace("measurement: cpu\n", ""))
+    (tmp_path / "b.yaml").write_text(
+        OK.replace("id: cpu", "id: other").replace("measurement: cpu\n", "")
+    )
     assert main(["render", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert f"{tmp_path}/a.yaml:6: crit.value:" in err

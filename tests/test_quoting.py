@@ -18,7 +18,22 @@ from tickgen.tick.quote import QuoteError
 # Every character but surrogates (not encodable) and NUL-free enough for YAML/JSON alike.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 NASTY = st.sampled_from(
-    ["'", "\\", "\\'", "'''", '"', "\n", "{{ .ID }}", "{% if %}", "|", "//", "/*", "µ", "lambda:", "TRUE"]
+    [
+        "'",
+        "\\",
+        "\\'",
+        "'''",
+        '"',
+        "\n",
+        "{{ .ID }}",
+        "{% if %}",
+        "|",
+        "//",
+        "/*",
+        "µ",
+        "lambda:",
+        "TRUE",
+    ]
 )
 STRINGS = st.one_of(TEXT, st.lists(st.one_of(NASTY, TEXT), max_size=6).map("".join))
 
@@ -98,14 +113,36 @@ def _alert(**strings: str) -> tickgen.Threshold:
         id_tag=strings["id_tag"],
         topic=strings["topic"],
         crit={"op": "==", "value": strings["crit"]},
-        influxdb_out={"database": strings["out_db"], "retention_policy": "autogen", "measurement": "m"},
+        influxdb_out={
+            "database": strings["out_db"],
+            "retention_policy": "autogen",
+            "measurement": "m",
+        },
         http_out=strings["endpoint"],
-        handlers=[{"kind": "slack", "channel": strings["channel"]}, {"kind": "log", "path": "/var/log/" + strings["channel"]}],
+        handlers=[
+            {"kind": "slack", "channel": strings["channel"]},
+            {"kind": "log", "path": "/var/log/" + strings["channel"]},
+        ],
     )
 
 
-FIELDS = ("database", "rp", "measurement", "field", "name", "message", "details", "tag", "value",
-          "id_tag", "topic", "crit", "out_db", "endpoint", "channel")
+FIELDS = (
+    "database",
+    "rp",
+    "measurement",
+    "field",
+    "name",
+    "message",
+    "details",
+    "tag",
+    "value",
+    "id_tag",
+    "topic",
+    "crit",
+    "out_db",
+    "endpoint",
+    "channel",
+)
 PLAIN = {name: f"p{index}" for index, name in enumerate(FIELDS)}
 
 

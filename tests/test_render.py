@@ -32,7 +32,10 @@ def test_payload_carries_status_and_dbrps() -> None:
     payload = tickgen.payload(alert)
     assert payload["status"] == "disabled"
     assert payload["type"] == "stream"
-    assert payload["dbrps"] == [{"db": "telegraf", "rp": "autogen"}, {"db": "telegraf", "rp": "long"}]
+    assert payload["dbrps"] == [
+        {"db": "telegraf", "rp": "autogen"},
+        {"db": "telegraf", "rp": "long"},
+    ]
     assert list(payload) == ["id", "type", "dbrps", "script", "status"]
 
 
@@ -46,13 +49,21 @@ def test_python_api_builds_the_same_alert_as_a_file() -> None:
         shift="10m",
         crit=tickgen.Comparison(op=">", value=10),
     )
-    (from_file,) = tickgen.load(Path(__file__).parents[1] / "examples" / "account_login_relative.yaml")
+    (from_file,) = tickgen.load(
+        Path(__file__).parents[1] / "examples" / "account_login_relative.yaml"
+    )
     assert alert == from_file
     assert tickgen.render(alert) == tickgen.render(from_file)
 
 
 def test_extras_change_the_script_only_when_used() -> None:
-    base = dict(id="c", database="d", measurement="m", field="f", crit={"op": ">", "value": 1})
+    base = {
+        "id": "c",
+        "database": "d",
+        "measurement": "m",
+        "field": "f",
+        "crit": {"op": ">", "value": 1},
+    }
     plain = tickgen.render(tickgen.Threshold(**base))  # type: ignore[arg-type]
     defaults = tickgen.render(
         tickgen.Threshold(
@@ -71,9 +82,16 @@ def test_extras_change_the_script_only_when_used() -> None:
 
 def test_a_value_that_cannot_be_written_names_the_template_and_line() -> None:
     alert = tickgen.Threshold(
-        id="c", database="d", measurement="m", field="f", message="a'''b\\", crit={"op": ">", "value": 1}
+        id="c",
+        database="d",
+        measurement="m",
+        field="f",
+        message="a'''b\\",
+        crit={"op": ">", "value": 1},
     )
-    with pytest.raises(TemplateError, match=r"template threshold, line \d+: a string that ends in a backslash"):
+    with pytest.raises(
+        TemplateError, match=r"template threshold, line \d+: a string that ends in a backslash"
+    ):
         tickgen.render(alert)
 
 

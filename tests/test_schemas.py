@@ -16,7 +16,9 @@ SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 @pytest.mark.parametrize("name", sorted(BUILTIN_MODELS))
 def test_checked_in_schema_matches_the_model(name: str) -> None:
     checked_in = (SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")
-    assert checked_in == schema_text(BUILTIN_MODELS[name]), f"run scripts/gen-schemas: {name} drifted"
+    assert checked_in == schema_text(BUILTIN_MODELS[name]), (
+        f"run scripts/gen-schemas: {name} drifted"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(BUILTIN_MODELS))
@@ -28,6 +30,8 @@ def test_schema_is_valid_draft_2020_12(name: str) -> None:
 
 
 def test_schemas_and_templates_come_in_pairs() -> None:
-    templates = {p.name.removesuffix(".tick.j2") for p in (SCHEMAS.parent / "templates").glob("*.tick.j2")}
+    templates = {
+        p.name.removesuffix(".tick.j2") for p in (SCHEMAS.parent / "templates").glob("*.tick.j2")
+    }
     schemas = {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")}
     assert templates == schemas == set(BUILTIN_MODELS)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import tick
 from ._version import __version__
 from .errors import ParameterError, Problem, TemplateBug, TemplateError, TickgenError
 from .models import (
@@ -33,7 +34,6 @@ from .models import (
 )
 from .pipeline import load, render_paths
 from .render import RenderedTask, Renderer, shared_renderer
-from . import tick
 
 if TYPE_CHECKING:
     from .client import (
@@ -114,7 +114,9 @@ def render(
     kapacitor_version: str | None = None,
 ) -> str:
     """The canonical TICKscript of one alert, parsed and checked."""
-    return render_task(alert, template_dirs=template_dirs, kapacitor_version=kapacitor_version).script
+    return render_task(
+        alert, template_dirs=template_dirs, kapacitor_version=kapacitor_version
+    ).script
 
 
 def payload(
@@ -124,7 +126,9 @@ def payload(
     kapacitor_version: str | None = None,
 ) -> dict[str, Any]:
     """The ``POST /kapacitor/v1/tasks`` body of one alert."""
-    return render_task(alert, template_dirs=template_dirs, kapacitor_version=kapacitor_version).payload()
+    return render_task(
+        alert, template_dirs=template_dirs, kapacitor_version=kapacitor_version
+    ).payload()
 
 
 def __getattr__(name: str) -> Any:

@@ -39,7 +39,9 @@ class TemplateInfo:
         try:
             loaded = json.loads(self.schema_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise TemplateError(f"cannot read {self.schema_path}: {exc}", template=self.name) from None
+            raise TemplateError(
+                f"cannot read {self.schema_path}: {exc}", template=self.name
+            ) from None
         if not isinstance(loaded, dict):
             raise TemplateError(f"{self.schema_path} is not a JSON object", template=self.name)
         return loaded
@@ -49,7 +51,9 @@ class TemplateInfo:
         try:
             return SchemaCheck(self.schema)
         except Exception as exc:  # jsonschema.SchemaError and friends
-            raise TemplateError(f"{self.schema_path} is not a valid JSON Schema: {exc}", template=self.name) from None
+            raise TemplateError(
+                f"{self.schema_path} is not a valid JSON Schema: {exc}", template=self.name
+            ) from None
 
     @property
     def description(self) -> str:
@@ -69,7 +73,11 @@ class Catalog:
         schema_dir = data_dir("schemas")
         for name, model in BUILTIN_MODELS.items():
             self._templates[name] = TemplateInfo(
-                name, builtin_dir / f"{name}{TEMPLATE_SUFFIX}", schema_dir / f"{name}{SCHEMA_SUFFIX}", True, model
+                name,
+                builtin_dir / f"{name}{TEMPLATE_SUFFIX}",
+                schema_dir / f"{name}{SCHEMA_SUFFIX}",
+                True,
+                model,
             )
         for directory in self.template_dirs:
             self._add_user_dir(directory)
@@ -88,7 +96,9 @@ class Catalog:
             known = self._templates.get(name)
             if known is not None:
                 where = "a built-in template" if known.builtin else str(known.template_path)
-                raise TemplateError(f"{template_path} has the same name as {where}; rename it", template=name)
+                raise TemplateError(
+                    f"{template_path} has the same name as {where}; rename it", template=name
+                )
             self._templates[name] = TemplateInfo(name, template_path, schema_path, False)
 
     def __iter__(self) -> Iterator[TemplateInfo]:

@@ -75,7 +75,12 @@ def parameters_markdown() -> str:
         out += [f"### {name}", "", " ".join(str(spec.get("description", "")).split()), ""]
         out += _table(spec, shared)
         out.append("")
-    out += ["## Handlers", "", "Each entry of `handlers` has a `kind` and that handler's properties.", ""]
+    out += [
+        "## Handlers",
+        "",
+        "Each entry of `handlers` has a `kind` and that handler's properties.",
+        "",
+    ]
     for name in sorted(n for n in shared if n.endswith("Handler")):
         spec = shared[name]
         kind = spec.get("properties", {}).get("kind", {}).get("const", name)

@@ -8,7 +8,7 @@ two drift.  Parameter names are snake_case in Python and in parameter files.
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -36,8 +36,8 @@ __all__ = [
     "Condition",
     "Deadman",
     "Flapping",
-    "Inhibit",
     "InfluxDBOut",
+    "Inhibit",
     "Range",
     "Relative",
     "Threshold",
@@ -54,8 +54,8 @@ Duration = Annotated[
 ]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 TagValues = Annotated[list[StrictStr], Field(min_length=1)]
-Number = Union[StrictInt, StrictFloat]
-Value = Union[StrictBool, StrictInt, StrictFloat, StrictStr]
+Number = StrictInt | StrictFloat
+Value = StrictBool | StrictInt | StrictFloat | StrictStr
 
 AGGREGATES = (
     "mean",
@@ -132,7 +132,7 @@ class Range(_Model):
         return upper
 
 
-Condition = Annotated[Union[Comparison, Range], Field(discriminator="op")]
+Condition = Annotated[Comparison | Range, Field(discriminator="op")]
 
 
 class Aggregate(_Model):
@@ -156,7 +156,9 @@ class Aggregate(_Model):
     def _percentile(cls, value: float | None, info: ValidationInfo) -> float | None:
         function = info.data.get("function")
         if function == "percentile" and value is None:
-            raise ValueError("function percentile needs the percentile (0-100), e.g. percentile: 95")
+            raise ValueError(
+                "function percentile needs the percentile (0-100), e.g. percentile: 95"
+            )
         if function != "percentile" and value is not None:
             raise ValueError(f"percentile applies to function percentile only, not {function}")
         return value
@@ -372,7 +374,7 @@ class Deadman(AlertBase):
     )
 
 
-BuiltinAlert = Union[Threshold, Relative, Deadman]
+BuiltinAlert = Threshold | Relative | Deadman
 
 
 class CustomAlert(BaseModel):
@@ -388,4 +390,4 @@ class CustomAlert(BaseModel):
         return str(self.params["id"])
 
 
-Alert = Union[Threshold, Relative, Deadman, CustomAlert]
+Alert = Threshold | Relative | Deadman | CustomAlert

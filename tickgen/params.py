@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 PARAMETER_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathPart = str | int
 
 
@@ -92,8 +92,9 @@ def _yaml_positions(text: str) -> dict[tuple[PathPart, ...], int]:
         lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                walk(value, (*path, str(key.value)))
-                lines[(*path, str(key.value))] = key.start_mark.line + 1
+                key_path = (*path, str(key.value))
+                walk(value, key_path)
+                lines[key_path] = key.start_mark.line + 1
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 walk(item, (*path, index))
@@ -122,7 +123,9 @@ def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode)
     return loader.construct_mapping(node)
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -140,7 +143,7 @@ def read_document(path: Path, text: str | None = None) -> Document:
     kind = PARAMETER_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise ParameterError(
-            [Problem(f"not a parameter file: use .yaml, .yml, .json or .toml", file=name)]
+            [Problem("not a parameter file: use .yaml, .yml, .json or .toml", file=name)]
         )
     if text is None:
         try:
@@ -151,7 +154,7 @@ def read_document(path: Path, text: str | None = None) -> Document:
             raise ParameterError([Problem(f"cannot read: {exc}", file=name)]) from None
     try:
         if kind == "yaml":
-            data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
+            data = yaml.load(text, Loader=_StrictLoader)
         elif kind == "json":
             data = json.loads(text, object_pairs_hook=_json_pairs)
         else:
@@ -176,7 +179,9 @@ def read_document(path: Path, text: str | None = None) -> Document:
         if at:
             line = int(at.group(1))
             message = message[: at.start()] + f" (column {at.group(2)})"
-        raise ParameterError([Problem(f"invalid {label}: {message}", file=name, line=line)]) from None
+        raise ParameterError(
+            [Problem(f"invalid {label}: {message}", file=name, line=line)]
+        ) from None
     return Document(name=name, kind=kind, text=text, data=data)
 
 
@@ -207,7 +212,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if _is_parameter_file(p, path))
             if not found:
-                problems.append(Problem("no .yaml, .yml, .json or .toml files here", file=str(path)))
+                problems.append(
+                    Problem("no .yaml, .yml, .json or .toml files here", file=str(path))
+                )
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -321,12 +328,22 @@ def document_alerts(doc: Document) -> Iterator[AlertSource]:
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
         problems.append(
-            Problem("must be a mapping of parameters", file=doc.name, line=doc.line_of(("defaults",)), path="defaults")
+            Problem(
+                "must be a mapping of parameters",
+                file=doc.name,
+                line=doc.line_of(("defaults",)),
+                path="defaults",
+            )
         )
     alerts = data["alerts"]
     if not isinstance(alerts, list):
         problems.append(
-            Problem("must be a list of alerts", file=doc.name, line=doc.line_of(("alerts",)), path="alerts")
+            Problem(
+                "must be a list of alerts",
+                file=doc.name,
+                line=doc.line_of(("alerts",)),
+                path="alerts",
+            )
         )
     if problems:
         raise ParameterError(problems)
@@ -338,7 +355,9 @@ def _one(
     doc: Document, item: Any, index: int | None, under: str | None, defaults: Mapping[str, Any]
 ) -> AlertSource:
     if not isinstance(item, dict):
-        prefix: tuple[PathPart, ...] = () if index is None else ((index,) if under is None else (under, index))
+        prefix: tuple[PathPart, ...] = (
+            () if index is None else ((index,) if under is None else (under, index))
+        )
         raise ParameterError(
             [
                 Problem(

@@ -47,10 +47,9 @@ def _data_path(data: Any, loc: Sequence[str | int]) -> list[str | int]:
     """Keep the parts of a pydantic location that exist in the data (drop union tags)."""
     path: list[str | int] = []
     for part in loc:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-            path.append(part)
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+        in_mapping = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and part < len(data)
+        if in_mapping or in_list:
             data = data[part]
             path.append(part)
     return path
@@ -64,13 +63,16 @@ def validate_source(
     name = params.get("template")
     if name is None:
         return None, [
-            source.problem((), f"missing required parameter 'template' (one of: {', '.join(catalog.names())})")
+            source.problem(
+                (), f"missing required parameter 'template' (one of: {', '.join(catalog.names())})"
+            )
         ]
     info = catalog.find(name) if isinstance(name, str) else None
     if info is None:
         return None, [
             source.problem(
-                ("template",), f"unknown template {name!r}; known templates: {', '.join(catalog.names())}"
+                ("template",),
+                f"unknown template {name!r}; known templates: {', '.join(catalog.names())}",
             )
         ]
     problems = [source.problem(path, message) for path, message in info.check.errors(params)]
@@ -131,7 +133,10 @@ def iter_loaded(
             if isinstance(task_id, str) and task_id:
                 if task_id in seen:
                     found.append(
-                        source.problem(("id",), f"duplicate task id {task_id!r}: also defined at {seen[task_id]}")
+                        source.problem(
+                            ("id",),
+                            f"duplicate task id {task_id!r}: also defined at {seen[task_id]}",
+                        )
                     )
                     alert = None
                 else:
@@ -155,7 +160,9 @@ def run(
         try:
             task = renderer.render(loaded.alert, source=loaded.source.label)
         except TemplateError as exc:
-            problems.append(Problem(str(exc), file=loaded.source.document.name, line=_line(loaded.source)))
+            problems.append(
+                Problem(str(exc), file=loaded.source.document.name, line=_line(loaded.source))
+            )
             continue
         on_task(task)
     return problems
@@ -173,11 +180,17 @@ def load(
     template_dirs: Sequence[str | Path] = (),
     kapacitor_version: str | None = None,
 ) -> list[Alert]:
-    """Read and validate parameter files and directories; raise ParameterError with every problem."""
+    """Read and validate parameter files and directories.
+
+    Raises ParameterError with every problem found.
+    """
     renderer = shared_renderer(template_dirs, kapacitor_version)
     problems: list[Problem] = []
     path_list = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    alerts = [loaded.alert for loaded in iter_loaded(path_list, renderer.catalog, renderer.kapacitor_version, problems)]
+    alerts = [
+        loaded.alert
+        for loaded in iter_loaded(path_list, renderer.catalog, renderer.kapacitor_version, problems)
+    ]
     if problems:
         raise ParameterError(problems)
     return alerts
@@ -198,4 +211,3 @@ def render_paths(
     if problems:
         raise ParameterError(problems)
     return tasks
-

@@ -81,7 +81,9 @@ class RenderedTask:
 
 def _operator(op: str) -> Tick:
     if op not in _OPERATORS:
-        raise QuoteError(f"{op!r} is not a comparison operator; use one of {' '.join(sorted(_OPERATORS))}")
+        raise QuoteError(
+            f"{op!r} is not a comparison operator; use one of {' '.join(sorted(_OPERATORS))}"
+        )
     return Tick(op)
 
 
@@ -120,22 +122,20 @@ def _defined(escape: Callable[[Any], Tick]) -> Callable[[Any], Tick]:
     return checked
 
 
-FILTERS: dict[str, Callable[[Any], Tick]] = {
-    name: _defined(escape)
-    for name, escape in {
-        "quote": quote.string,
-        "quote_list": quote.string_list,
-        "reference": quote.reference,
-        "regex": quote.regex,
-        "duration": quote.duration,
-        "number": quote.number,
-        "float_number": quote.float_number,
-        "boolean": quote.boolean,
-        "identifier": quote.identifier,
-        "literal": quote.value,
-        "operator": _operator,
-    }.items()
+_ESCAPES: dict[str, Callable[[Any], Tick]] = {
+    "quote": quote.string,
+    "quote_list": quote.string_list,
+    "reference": quote.reference,
+    "regex": quote.regex,
+    "duration": quote.duration,
+    "number": quote.number,
+    "float_number": quote.float_number,
+    "boolean": quote.boolean,
+    "identifier": quote.identifier,
+    "literal": quote.value,
+    "operator": _operator,
 }
+FILTERS: dict[str, Callable[[Any], Tick]] = {name: _defined(f) for name, f in _ESCAPES.items()}
 
 
 def _refuse_unescaped(value: Any) -> Any:
@@ -223,9 +223,13 @@ class Renderer:
             try:
                 compiled = env.get_template(info.template_path.name)
             except jinja2.TemplateSyntaxError as exc:
-                raise TemplateError(exc.message or str(exc), template=info.name, line=exc.lineno) from None
+                raise TemplateError(
+                    exc.message or str(exc), template=info.name, line=exc.lineno
+                ) from None
             except jinja2.TemplateNotFound as exc:
-                raise TemplateError(f"template file {exc.name} not found", template=info.name) from None
+                raise TemplateError(
+                    f"template file {exc.name} not found", template=info.name
+                ) from None
             self._compiled[info.name] = compiled
         return compiled
 
@@ -262,7 +266,10 @@ class Renderer:
             too_new = version_problems(alert.handlers, self.kapacitor_version)
             if too_new:
                 raise ParameterError(
-                    [Problem(message, file=source, path=f"handlers{rel}") for rel, message in too_new]
+                    [
+                        Problem(message, file=source, path=f"handlers{rel}")
+                        for rel, message in too_new
+                    ]
                 )
         text = self.render_text(alert)
         task_id = alert.id
@@ -271,7 +278,9 @@ class Renderer:
             diagnostics = tick.check(program, "stream", version=self.kapacitor_version)
         except tick.TickSyntaxError as exc:
             raise TemplateBug(
-                f"the script for task {task_id!r} does not parse: {exc}", template=alert.template, line=exc.line
+                f"the script for task {task_id!r} does not parse: {exc}",
+                template=alert.template,
+                line=exc.line,
             ) from None
         errors = [d for d in diagnostics if d.severity == "error"]
         if errors:
@@ -284,7 +293,9 @@ class Renderer:
         if isinstance(alert, CustomAlert):
             in_script = any(isinstance(node, tick.ast.DBRP) for node in program.statements)
             info = self.catalog.get(alert.template)
-            filled = CustomAlert(template=alert.template, params=with_schema_defaults(info.schema, alert.params))
+            filled = CustomAlert(
+                template=alert.template, params=with_schema_defaults(info.schema, alert.params)
+            )
             dbrps, status, params = _custom_task_fields(filled, dbrps_in_script=in_script)
         else:
             dbrps = [{"db": d.db, "rp": d.rp} for d in alert.task_dbrps]

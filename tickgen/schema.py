@@ -30,7 +30,10 @@ _TYPE_WORDS = {
 
 
 def _tag_table(all_of: list[Any]) -> tuple[str, dict[Any, int]] | None:
-    """For ``allOf: [{if: {properties: {tag: {const: v}}}, then: ...}, ...]``: tag and v -> index."""
+    """The tag and a map tag value -> branch index, for a tagged union in if/then form.
+
+    That is ``allOf: [{if: {properties: {tag: {const: v}}}, then: ...}, ...]``.
+    """
     tag: str | None = None
     table: dict[Any, int] = {}
     for index, branch in enumerate(all_of):
@@ -44,7 +47,13 @@ def _tag_table(all_of: list[Any]) -> tuple[str, dict[Any, int]] | None:
         if tag is not None and name != tag:
             return None
         tag = name
-        values = [test["const"]] if set(test) == {"const"} else test.get("enum") if set(test) == {"enum"} else None
+        values = (
+            [test["const"]]
+            if set(test) == {"const"}
+            else test.get("enum")
+            if set(test) == {"enum"}
+            else None
+        )
         if not values:
             return None
         for value in values:
@@ -55,7 +64,9 @@ def _tag_table(all_of: list[Any]) -> tuple[str, dict[Any, int]] | None:
 _TAG_TABLES: dict[int, tuple[list[Any], tuple[str, dict[Any, int]] | None]] = {}
 
 
-def _all_of(validator: Any, all_of: list[Any], instance: Any, schema: Any) -> Iterator[ValidationError]:
+def _all_of(
+    validator: Any, all_of: list[Any], instance: Any, schema: Any
+) -> Iterator[ValidationError]:
     """allOf, with a direct jump for a tagged union written as if/then branches.
 
     Checking every ``if`` of a 25-handler union costs milliseconds per alert; an
@@ -81,7 +92,7 @@ def _all_of(validator: Any, all_of: list[Any], instance: Any, schema: Any) -> It
         yield from validator.descend(instance, subschema, schema_path=index)
 
 
-_Validator = validators.extend(Draft202012Validator, {"allOf": _all_of})
+_Validator = validators.extend(Draft202012Validator, {"allOf": _all_of})  # type: ignore[no-untyped-call]
 
 
 def compile_schema(schema: Mapping[str, Any]) -> Any:
@@ -125,7 +136,7 @@ def _show(value: Any) -> str:
 
 def _type_words(expected: Any) -> str:
     names = expected if isinstance(expected, list) else [expected]
-    words = [_TYPE_WORDS.get(name, name) for name in names]
+    words = [_TYPE_WORDS.get(str(name), str(name)) for name in names]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
@@ -150,7 +161,8 @@ def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], s
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         yield path, f"missing required parameter {missing!r}"
     elif kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        allowed = sorted(schema.get("properties", {}))
         extras = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
         for extra in extras:
             hint = difflib.get_close_matches(extra, allowed, n=1)
@@ -159,13 +171,14 @@ def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], s
             else:
                 yield (*path, extra), f"unknown parameter {extra!r}; allowed: {', '.join(allowed)}"
     elif kind in ("enum", "const"):
-        options = error.validator_value if kind == "enum" else [error.validator_value]
+        expected_values: Any = error.validator_value
+        options: list[Any] = list(expected_values) if kind == "enum" else [expected_values]
         listed = ", ".join(_show(option) for option in options)
-        hint = ""
+        suggestion = ""
         if isinstance(value, str):
             close = difflib.get_close_matches(value, [str(o) for o in options], n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-        yield path, f"{_show(value)} is not one of {listed}{hint}"
+            suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+        yield path, f"{_show(value)} is not one of {listed}{suggestion}"
     elif kind == "pattern":
         yield path, _pattern_message(error)
     elif kind == "minLength":
@@ -200,7 +213,9 @@ def _pattern_message(error: ValidationError) -> str:
 def _describe_union(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Explain a failed anyOf: follow the branch whose type fits, else list the types."""
     path = _path(error)
-    fitting = [sub for sub in error.context or () if not (sub.validator == "type" and _path(sub) == path)]
+    fitting = [
+        sub for sub in error.context or () if not (sub.validator == "type" and _path(sub) == path)
+    ]
     if fitting:
         # branches whose type matched: report their own errors
         best_branch = min({sub.relative_schema_path[0] for sub in fitting})
@@ -210,6 +225,8 @@ def _describe_union(error: ValidationError) -> Iterator[tuple[tuple[str | int, .
         return
     expected: list[str] = []
     for sub in error.context or ():
-        names = sub.validator_value if isinstance(sub.validator_value, list) else [sub.validator_value]
+        names = (
+            sub.validator_value if isinstance(sub.validator_value, list) else [sub.validator_value]
+        )
         expected.extend(str(name) for name in names if str(name) not in expected)
     yield path, f"{_show(error.instance)} is not {_type_words(expected)}"

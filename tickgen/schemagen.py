@@ -67,7 +67,15 @@ def _merge_plain_types(branches: list[Any]) -> dict[str, Any] | None:
     types: list[str] = []
     extra: dict[str, Any] = {}
     for branch in branches:
-        if not isinstance(branch, dict) or set(branch) - {"type", "minLength", "pattern", "description", "examples", "minimum", "maximum"}:
+        if not isinstance(branch, dict) or set(branch) - {
+            "type",
+            "minLength",
+            "pattern",
+            "description",
+            "examples",
+            "minimum",
+            "maximum",
+        }:
             return None
         kind = branch.get("type")
         if not isinstance(kind, str):

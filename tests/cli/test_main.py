@@ -38,7 +38,9 @@ def test_usage_error_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert "unrecognized arguments" in capsys.readouterr().err
 
 
-def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_interrupt_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import tickgen.cli.render as render_command
 
     def interrupted(*args: object, **kwargs: object) -> list[object]:
@@ -64,13 +66,24 @@ def test_schema_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_schema_of_unknown_template(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "nope"]) == 1
-    assert "unknown template 'nope'; known templates: threshold, relative, deadman" in capsys.readouterr().err
+    assert (
+        "unknown template 'nope'; known templates: threshold, relative, deadman"
+        in capsys.readouterr().err
+    )
 
 
 def test_console_script_pipes_cleanly_into_a_closed_reader() -> None:
     # tickgen render ... | head -1 must not print a BrokenPipeError traceback
     render = subprocess.Popen(
-        [sys.executable, "-m", "tickgen", "render", "--color", "never", str(EXAMPLES / "services.yaml")],
+        [
+            sys.executable,
+            "-m",
+            "tickgen",
+            "render",
+            "--color",
+            "never",
+            str(EXAMPLES / "services.yaml"),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

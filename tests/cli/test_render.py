@@ -28,7 +28,11 @@ def test_one_script_has_no_header(capsys: pytest.CaptureFixture[str]) -> None:
 def test_several_payloads_are_a_json_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", "--payload", str(EXAMPLES / "services.yaml")]) == 0
     payloads = json.loads(capsys.readouterr().out)
-    assert [p["id"] for p in payloads] == ["web-api-latency", "web-shop-latency", "web-admin-latency"]
+    assert [p["id"] for p in payloads] == [
+        "web-api-latency",
+        "web-shop-latency",
+        "web-admin-latency",
+    ]
 
 
 def test_directory_input_and_out_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,14 @@ from typing import IO
 
 from ..pipeline import run
 from ..render import RenderedTask, Renderer
-from ._common import add_template_options, command_parser, fail_with, renderer_from, stderr_line, use_color
+from ._common import (
+    add_template_options,
+    command_parser,
+    fail_with,
+    renderer_from,
+    stderr_line,
+    use_color,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,7 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "tickgen render alerts/ --out build/   # writes build/<id>.tick and build/<id>.json"
         ),
     )
-    parser.add_argument("paths", nargs="+", metavar="FILE|DIR", help="parameter files or directories")
+    parser.add_argument(
+        "paths", nargs="+", metavar="FILE|DIR", help="parameter files or directories"
+    )
     parser.add_argument(
         "--payload",
         action="store_true",

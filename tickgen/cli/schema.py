@@ -14,7 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         sub,
         "schema",
         summary="print a template's JSON Schema",
-        description="Print the JSON Schema (draft 2020-12) that a template's parameters must satisfy.",
+        description=(
+            "Print the JSON Schema (draft 2020-12) that a template's parameters must satisfy."
+        ),
         example="tickgen schema threshold\ntickgen schema --templates my-templates/ disk",
     )
     parser.add_argument("name", help="the template name (see 'tickgen templates')")

@@ -17,7 +17,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         example="tickgen templates\ntickgen templates --templates my-templates/",
     )
     parser.add_argument(
-        "--templates", metavar="DIR", action="append", default=[], help="also list the templates in DIR"
+        "--templates",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="also list the templates in DIR",
     )
     parser.set_defaults(run=run_templates)
 

@@ -19,10 +19,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "schema and model, render it and check the script with tickgen's TICKscript\n"
             "checker. Prints every problem with its file, line and parameter; exit 1 if any."
         ),
-        example="tickgen validate alerts/\ntickgen validate --templates my-templates/ alerts/disk.yaml",
+        example=(
+            "tickgen validate alerts/\ntickgen validate --templates my-templates/ alerts/disk.yaml"
+        ),
     )
-    parser.add_argument("paths", nargs="+", metavar="FILE|DIR", help="parameter files or directories")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing when all is valid")
+    parser.add_argument(
+        "paths", nargs="+", metavar="FILE|DIR", help="parameter files or directories"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing when all is valid"
+    )
     add_template_options(parser)
     parser.set_defaults(run=run_validate)
 
