@@ -25,6 +25,8 @@ def dot(pipeline: Pipeline, name: str) -> str:
     the order its children were linked."""
     lines = [f"digraph {name} {{\n"]
     for node in pipeline.sorted():
+        if node.kind == "batch":
+            continue  # BatchNode.dot prints nothing: "not really an edge" (pipeline/batch.go)
         lines.extend(f"{node.name} -> {child.name};\n" for child in node.children)
     lines.append("}")
     return "".join(lines)
