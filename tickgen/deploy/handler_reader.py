@@ -30,8 +30,15 @@ CREATION_ARGS: dict[str, tuple[str, str]] = {
     "mqtt": ("topic", "text"),
     "snmpTrap": ("trap_oid", "text"),
 }
-_REQUIRED = {"post": {"url": "u"}, "tcp": {"address": "a"}, "log": {"path": "/p"},
-             "exec": {"command": ["c"]}, "mqtt": {"topic": "t"}, "snmpTrap": {"trap_oid": "o"}}
+# Values for the fields a model cannot be printed without, while probing the others.
+_REQUIRED: dict[str, dict[str, Any]] = {
+    "post": {"url": "u"},
+    "tcp": {"address": "a"},
+    "log": {"path": "/p"},
+    "exec": {"command": ["c"]},
+    "mqtt": {"topic": "t"},
+    "snmpTrap": {"trap_oid": "o"},
+}
 
 
 class HandlerReadError(ValueError):
@@ -141,7 +148,8 @@ class HandlerBuilder:
         if self.kind == "post" and method == "header":
             if len(args) != 2:
                 raise HandlerReadError(".header() takes a name and a value")
-            self.params.setdefault("headers", {})[_string(args[0], method)] = _string(args[1], method)
+            headers = self.params.setdefault("headers", {})
+            headers[_string(args[0], method)] = _string(args[1], method)
             return
         prop = property_table(self.kind)[method]
         readers: dict[str, Callable[[], Any]] = {

@@ -40,9 +40,17 @@ BOUNDS = {"crit": ("lower", "upper"), "warn": ("warnLower", "warnUpper"),
 # The relative template's eval lambdas: (change, direction) by expression.
 RELATIVE_EVALS = {
     'float("current.value" - "past.value")': ("absolute", "either"),
-    'abs(float("current.value" - "past.value")) / float("past.value") * 100.0': ("percent", "either"),
+    'abs(float("current.value" - "past.value")) / float("past.value") * 100.0': (
+        "percent",
+        "either",
+    ),
     'float("current.value" - "past.value") / float("past.value") * 100.0': ("percent", "increase"),
     'float("past.value" - "current.value") / float("past.value") * 100.0': ("percent", "decrease"),
+}
+CHRONOGRAF_OUTPUT = {
+    "database": "chronograf",
+    "retention_policy": "autogen",
+    "measurement": "alerts",
 }
 # Alert properties whose value comes from a var the var block already gave us.
 FROM_VARS = {"message", "id", "idTag", "levelTag", "messageField", "durationField", "details"}
@@ -209,7 +217,7 @@ class _Reader:
                 "retention_policy": self.string_var("outputRP"),
                 "measurement": self.string_var("outputMeasurement"),
             }
-            if out != {"database": "chronograf", "retention_policy": "autogen", "measurement": "alerts"}:
+            if out != CHRONOGRAF_OUTPUT:
                 p["influxdb_out"] = out
         else:
             p["influxdb_out"] = None
@@ -219,7 +227,7 @@ class _Reader:
             raise ImportProblem("no 'var data'")
         base, calls = _flatten(self.vars["data"])
         if not (isinstance(base, ast.Identifier) and base.name == "stream"):
-            raise ImportProblem("var data does not start with stream (batch tasks are not imported)")
+            raise ImportProblem("var data is not stream|from() (batch tasks are not imported)")
         steps = [c for c in calls if c.chain]
         if not steps or steps[0].name != "from":
             raise ImportProblem("var data has no |from()")
@@ -290,7 +298,7 @@ class _Reader:
                 elif is_handler(name):
                     handlers.append(HandlerBuilder(name, [literal(a) for a in call.args]))
                 elif handlers:
-                    raise ImportProblem(f".{name}() after a handler is not something tickgen writes")
+                    raise ImportProblem(f".{name}() after a handler is not what tickgen writes")
                 else:
                     self._alert_property(call)
             except HandlerReadError as exc:

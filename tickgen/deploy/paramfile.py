@@ -39,7 +39,8 @@ def render_params(params: Mapping[str, Any], renderer: Renderer) -> RenderedTask
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ImportProblem(f"the parameters read back are not valid: {where}: {first['msg']}") from None
+        message = f"the parameters read back are not valid: {where}: {first['msg']}"
+        raise ImportProblem(message) from None
     try:
         return renderer.render(alert)  # type: ignore[arg-type]
     except TickgenError as exc:

@@ -1,0 +1,102 @@
+"""tickgen import: parameter files from the tasks of a live Kapacitor, or from Chronograf rules."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tickgen.deploy.chronograf import import_rule, load_rules
+from tickgen.deploy.importer import import_tasks
+from tickgen.deploy.live import read_live
+from tickgen.deploy.paramfile import Imported, ImportProblem, write_params
+from tickgen.deploy.state import DeployError, LiveTask
+from tickgen.deploy.targets import url_target
+from tickgen.render import Renderer
+
+from ._common import add_template_options, command_parser, renderer_from
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = command_parser(
+        sub,
+        "import",
+        summary="write parameter files for live tasks or Chronograf alert rules",
+        description=(
+            "Read the tasks of a Kapacitor server and write a parameter file (DIR/<id>.yaml)\n"
+            "for each one built by Chronograf's rule builder or by tickgen's templates,\n"
+            "recognised by the canonical layout of its script. Each file is rendered back and\n"
+            "written only if it gives exactly the task's script; the other tasks are listed\n"
+            "with the reason. With 'chronograf RULES.json', convert Chronograf's alert rules\n"
+            "(the JSON of /chronograf/v1/sources/:id/kapacitors/:kid/rules) instead."
+        ),
+        example=(
+            "tickgen import --url http://kapacitor:9092 --out alerts/\n"
+            "tickgen import --url http://kapacitor:9092 --pattern 'chronograf-v1-*' --out alerts/\n"
+            "tickgen import chronograf rules.json --out alerts/"
+        ),
+    )
+    parser.add_argument(
+        "source",
+        nargs="*",
+        metavar="chronograf RULES.json",
+        help="convert a file of Chronograf rules instead of reading a server",
+    )
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="where to write")
+    parser.add_argument(
+        "--url", help="the Kapacitor server (default: $KAPACITOR_URL, else http://localhost:9092)"
+    )
+    parser.add_argument("--pattern", help="only tasks whose id matches this glob")
+    add_template_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    renderer = renderer_from(args)
+    if args.source:
+        if len(args.source) != 2 or args.source[0] != "chronograf":
+            raise DeployError("usage: tickgen import chronograf RULES.json --out DIR")
+        if args.url or args.pattern:
+            raise DeployError("--url and --pattern read a server; a rules file needs neither")
+        results, origin = _from_rules(Path(args.source[1]), renderer)
+    else:
+        results, origin = _from_server(args, renderer)
+    _write(results, args.out, origin)
+    return 0
+
+
+def _from_rules(path: Path, renderer: Renderer) -> tuple[list[Imported], str]:
+    try:
+        rules = load_rules(path)
+    except ImportProblem as exc:
+        raise DeployError(str(exc)) from None
+    return [import_rule(rule, renderer) for rule in rules], f"imported from Chronograf rules {path}"
+
+
+def _from_server(args: argparse.Namespace, renderer: Renderer) -> tuple[list[Imported], str]:
+    target = url_target(args.url)
+
+    async def read() -> tuple[tuple[LiveTask, ...], str]:
+        async with target.client() as client:
+            live = await read_live(client, pattern=args.pattern)
+            return live.tasks, client.url
+
+    tasks, url = asyncio.run(read())
+    return import_tasks(tasks, renderer), f"imported from {url}"
+
+
+def _write(results: Sequence[Imported], out: Path, origin: str) -> None:
+    written = [r for r in results if r.params is not None]
+    skipped = [r for r in results if r.params is None]
+    for result in written:
+        write_params(out, result, f"{origin}\n  tickgen render {out / (result.task_id + '.yaml')}")
+        if result.note:
+            for line in result.note.splitlines():
+                print(f"{result.task_id}: note: {line}", file=sys.stderr)
+    print(f"wrote {len(written)} parameter file(s) to {out}")
+    if skipped:
+        print(f"not imported ({len(skipped)}):")
+        for result in skipped:
+            print(f"  {result.task_id}: {result.reason}")
