@@ -275,6 +275,9 @@ class _Checker:
         if error is not None:
             self.error(expr.pos, error)
             return _UNKNOWN
+        if expr.op in ("/", "%") and left.type == right.type == "int" and right.const == 0:
+            self.error(expr.pos, "runtime error: integer divide by zero")  # Go's panic, as is
+            return _UNKNOWN
         if expr.op == "+" and isinstance(left.const, str) and isinstance(right.const, str):
             return _Value("string", left.const + right.const)
         result = binary_result(left.type, expr.op, right.type)
