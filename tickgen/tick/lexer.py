@@ -8,10 +8,13 @@ an operand are ``+ - * / % < > = !`` binary operators; in token position ``*``
 is the star, ``/`` starts a regex and ``=`` is an error.  After ``=``, ``=~``
 and ``!~`` a ``/`` (past any whitespace) always starts a regex.
 
-Each state is one compiled regex whose alternatives are tried in the order
-Kapacitor's ``switch`` tries them, so a token costs one ``match`` call.  Quoted
-literals end at the first closing quote not preceded by a backslash: Kapacitor
-skips ``\\x`` only when ``x`` is the quote, so ``\\\\'`` still escapes the quote.
+For speed the scan is one compiled regex run with ``finditer`` over the whole
+text, as if every token came after an operand; the loop then applies the
+state: it turns ``*`` into the star and ``= + < ...`` into errors in token
+position, and where the state changes a token's extent (a ``/`` that starts a
+regex) it restarts the scan after that token.  Quoted literals end at the first
+closing quote not preceded by a backslash: Kapacitor skips ``\\x`` only when
+``x`` is the quote, so ``\\\\'`` still escapes the quote.
 
 The first lexer error ends the token list with an :data:`ERROR` token whose
 text is Kapacitor's message; the parser reports it only if it gets that far.
@@ -214,7 +217,11 @@ _REGEX_FOLLOWS = frozenset({TokenKind.ASGN, TokenKind.REGEX_EQUAL, TokenKind.REG
 
 
 def tokenize(text: str) -> list[Token]:
-    """Every token of ``text``, comments included, ending with EOF or ERROR."""
+    """Every token of ``text``, comments included, ending with EOF or ERROR.
+
+    A comment token's text is its lines up to the last one's end; Kapacitor's
+    also holds the line break and indentation that follow.
+    """
     kinds, starts, values, comments = lex(text)
     tokens: list[Token] = []
     for index, kind in enumerate(kinds):

@@ -8,7 +8,7 @@ comment of the token consumed last, once.  Kapacitor keeps a two-token buffer
 for this; an index into the token list behaves the same.
 
 Kapacitor recurses without limit; Python cannot, so nesting (parentheses,
-unary operators, calls and lists inside one another) deeper than
+unary operators and calls inside one another) deeper than
 :data:`MAX_NESTING` is a :class:`TickSyntaxError`.  Chains and runs of binary
 operators are loops, not recursion, and have no limit.
 """
