@@ -15,8 +15,15 @@ import pytest
 
 from tests import servers
 from tests.deploy.conftest import plan_json, run_cli, write_alerts
-from tickgen.client import DBRP, KapacitorClient, NotFound
-from tickgen.deploy import read_marker, strip_marker
+from tickgen.client import DBRP, AsyncKapacitorClient, KapacitorClient, NotFound
+from tickgen.deploy import (
+    apply_plan,
+    compute_plan,
+    desired_task,
+    read_live,
+    read_marker,
+    strip_marker,
+)
 from tickgen.pipeline import render_paths
 
 
@@ -125,8 +132,6 @@ def _plan_with_transport(
     capsys: pytest.CaptureFixture[str], transport: httpx.AsyncBaseTransport, *args: str
 ) -> tuple[int, dict[str, object]]:
     """``tickgen plan`` whose async clients send through ``transport``."""
-    from tickgen.client import AsyncKapacitorClient
-
     original = AsyncKapacitorClient.__init__
 
     def patched(self: AsyncKapacitorClient, *a: object, **kw: object) -> None:
@@ -222,3 +227,59 @@ def test_update_restarts_running_task_and_status_changes(
             assert client.get_task("upd-a").status == "disabled"
         finally:
             client.delete_task("upd-a")
+
+
+async def test_failed_update_puts_the_previous_definition_back(
+    kapacitor: servers.Server, unique_id: Callable[[str], str]
+) -> None:
+    """A script Kapacitor accepts but cannot start (a relative log path) must not
+    leave the task stopped or half-changed: the old definition runs on."""
+    task_id = unique_id("restore")
+    good = "stream\n    |from()\n        .measurement('cpu')\n    |alert()\n        .log('/tmp/ok.log')\n"
+    bad = good.replace("/tmp/ok.log", "relative.log")
+    dbrps = [{"db": "telegraf", "rp": "autogen"}]
+    async with AsyncKapacitorClient(kapacitor.url) as client:
+        try:
+            first = compute_plan([desired_task(task_id, good, dbrps)], [])
+            assert (await apply_plan(first, client)).complete
+            live = (await read_live(client, pattern=task_id)).tasks
+            plan = compute_plan([desired_task(task_id, bad, dbrps)], live)
+            assert [a.kind for a in plan.actions] == ["update"]
+            result = await apply_plan(plan, client)
+            (failure,) = result.failed
+            assert "(the previous definition was restored)" in str(failure.error)
+            task = await client.get_task(task_id, script_format="raw")
+            assert task.script == live[0].script
+            assert task.status == "enabled"
+            assert task.executing
+        finally:
+            await client.delete_task(task_id)
+
+
+def test_several_targets_in_one_run(
+    kapacitor: servers.Server,
+    tmp_path: Path,
+    project: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    project(kapacitor.url, id_prefix="blue-", name="blue")
+    config = project(kapacitor.url, id_prefix="green-", name="green")
+    alerts = tmp_path / "alerts"
+    write_alerts(alerts, ["a", "b"])
+    args = [str(alerts), "--config", str(config), "--target", "blue", "--target", "green"]
+    with KapacitorClient(kapacitor.url) as client:
+        try:
+            code, out, err = run_cli(capsys, "apply", *args)
+            assert code == 0, out + err
+            assert "Apply on blue: 2 succeeded (2 created), 0 failed" in out
+            assert "Apply on green: 2 succeeded (2 created), 0 failed" in out
+            assert {"blue: created blue-a", "green: created green-b"} <= set(err.splitlines())
+            code, plan = plan_json(capsys, *args, "--detailed-exitcode")
+            assert code == 0
+            assert [p["target"] for p in plan] == ["blue", "green"]  # type: ignore[index]
+            assert {t.id for t in client.list_tasks(pattern="*-[ab]")} >= {
+                "blue-a", "blue-b", "green-a", "green-b"
+            }
+        finally:
+            for task_id in ("blue-a", "blue-b", "green-a", "green-b"):
+                client.delete_task(task_id)
