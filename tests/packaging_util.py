@@ -102,8 +102,8 @@ def build_requirements(project: Path) -> list[str]:
     meta = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     requires: list[str] = list(meta["build-system"]["requires"])
     dependencies: list[str] = list(meta["project"]["dependencies"])
-    # hatchling's editable builds may ask for ``editables``; an offline install
-    # of ``-e`` fails without it, so the wheelhouse carries it too.
+    # hatchling's get_requires_for_build_editable always asks for ``editables``;
+    # an offline ``pip install -e`` fails without it, so the wheelhouse carries it.
     return [*requires, *dependencies, "editables"]
 
 

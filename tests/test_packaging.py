@@ -144,6 +144,23 @@ def test_data_is_found_where_this_kind_of_install_puts_it(installed: Installed) 
     assert Path(schemas) == data_root / "schemas"
 
 
+def test_edits_to_the_tree_reach_an_editable_install_only(installed: Installed) -> None:
+    # The point of -e: the tree's files are served live.  (hatchling also copies the
+    # force-included data into an editable install's site-packages/tickgen/_data,
+    # a stale copy that data_dir() must not prefer.)  A wheel keeps its own copy.
+    schema_path = installed.tree / "schemas/threshold.schema.json"
+    original = schema_path.read_bytes()
+    schema = json.loads(original)
+    schema["description"] = "edited in the tree"
+    try:
+        schema_path.write_text(json.dumps(schema), encoding="utf-8")
+        lines = installed.tickgen("templates").splitlines()
+    finally:
+        schema_path.write_bytes(original)
+    threshold = next(line for line in lines if line.split()[0] == "threshold")
+    assert ("edited in the tree" in threshold) == (installed.kind == "editable"), threshold
+
+
 def _files_under(root: Path, sub: str) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in (root / sub).rglob("*") if p.is_file())
 
