@@ -237,6 +237,11 @@ def test_triple_string_and_escapes() -> None:
         ('"abc', "unterminated field reference", 0),
         ('"a\\"', "unterminated field reference", 0),
         ("(/abc", "unterminated regex", 1),
+        # a "/" ending the input in token position: Kapacitor's peek at EOF
+        # breaks its backup, so it reports the EOF rune as U+FFFD
+        ("(/", 'unexpected "\ufffd" expected "/"', 1),
+        ("a + (/", 'unexpected "\ufffd" expected "/"', 5),
+        ("a =~ /", "unterminated regex", 5),
         ("a =~ /x\\/", "unterminated regex", 5),
         ("var x = 1;", "unknown state, last char: ';'", 9),
         ("_x", "unknown state, last char: '_'", 0),

@@ -305,6 +305,10 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                     kind = TokenKind.DIV
                 else:
                     regex = _REGEX(text, start)
+                    if regex is None and end == len(text):
+                        # Kapacitor peeks past the end, which zeroes the width
+                        # its backup() undoes, so it reads EOF where "/" was.
+                        return fail('unexpected "\ufffd" expected "/"', start)
                     if regex is None:
                         return fail("unterminated regex", start)
                     kinds.append(TokenKind.REGEX)
