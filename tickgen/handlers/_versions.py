@@ -12,27 +12,14 @@ CHANGELOG and from comparing ``pipeline/alert.go`` at v1.5.9 and v1.7.6.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+
+# One version parser for the whole package: the checker's.
+from tickgen.tick.nodes import Version, parse_version
 
 from ._base import BASELINE, SINCE_KEY, HandlerModel
 
-Version = tuple[int, int, int]
-
-_VERSION_RE = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
-
-
-def parse_version(text: str) -> Version:
-    """``"1.5"`` -> ``(1, 5, 0)``; ``"v1.6.3"`` -> ``(1, 6, 3)``.
-
-    A suffix after the patch number (``1.7.6-rc1``, ``1.5.9-git``) is ignored:
-    it does not change which TICKscript properties exist.
-    """
-    match = _VERSION_RE.match(text.strip())
-    if match is None or (match.end() < len(text.strip()) and text.strip()[match.end()] != "-"):
-        raise ValueError(f"{text!r} is not a Kapacitor version such as 1.5 or 1.6.3")
-    major, minor, patch = match.groups()
-    return int(major), int(minor), int(patch or 0)
+__all__ = ["Version", "parse_version", "since_version", "version_problems"]
 
 
 def since_version(handler: HandlerModel, field: str | None = None) -> str:
