@@ -4,7 +4,9 @@ reference §2 worked example, the seed task and one file per formatter quirk."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from tickgen import tick
@@ -121,3 +123,45 @@ def test_long_chains_and_operator_runs_format() -> None:
     assert text.count("\n    |log()") == 2000
     lam = tick.format("lambda: " + " OR ".join(["TRUE"] * 2000))
     assert lam == "lambda: " + " OR ".join(["TRUE"] * 2000) + "\n"
+
+
+# -- parity with the real Kapacitor -----------------------------------------------------
+
+# Valid stream tasks that exercise the formatter's quirks; Kapacitor returns
+# each, formatted by its own tick.Format, in the POST response.
+REAL_SCRIPTS = [
+    '// header\n\n// second block\ndbrp "db"."rp"\nvar crit = 90.\nvar mode = 0644\n'
+    "var groups = ['host', 'cpu']\n"
+    "stream|from().measurement('cpu') // trailing\n"
+    "    .groupBy(\n        ['host',\n         'cpu'])\n"
+    '    .where(lambda: \n// why\n"cpu" == \'cpu-total\'\nAND "host" =~ /^web\\/[0-9]+$/)\n'
+    "|alert().crit(lambda: \"usage\" >\n  crit).message('it\\'s ' + '''raw\\ ''')"
+    ".log('/tmp/a.log')\n// the end",
+    'stream\n|from()\n// where\n.where(lambda: ("a" + 1) * -"b" > 2.50 OR !("c" < .5))'
+    "|eval(lambda: abs(\"v\"),\n lambda: float(\"w\") / 3.0)\n.as('x', 'y')"
+    "|window().period(10s).every(5m)|httpOut('out')",
+    "var w = stream|from()\n\n\n\nw|alert().crit(lambda: \"v\" > 1)\n.id('{{ .Name }}')"
+    ".details('''<b>raw</b>''')|log()",
+]
+
+
+@pytest.mark.parametrize(
+    "number", range(len(REAL_SCRIPTS) + len(CASES)), ids=lambda n: f"script{n}"
+)
+def test_formatting_matches_the_real_kapacitor(kapacitor: Any, number: int) -> None:
+    texts = REAL_SCRIPTS + [read(f"{name}.in.tick") for name in CASES]
+    text = texts[number]
+    task: dict[str, Any] = {"id": f"fmt-{number}", "script": text}
+    if "dbrp " not in text:  # Kapacitor refuses dbrps given twice
+        task["dbrps"] = [{"db": "d", "rp": "r"}]
+    with httpx.Client(base_url=kapacitor.url + "/kapacitor/v1", timeout=30) as client:
+        response = client.post("/tasks", json={**task, "type": "stream", "status": "disabled"})
+        client.delete(f"/tasks/fmt-{number}")
+    if response.status_code == 200:
+        assert tick.format(text) == response.json()["script"]
+    else:
+        # Most golden inputs are no valid task; they must still parse as in Kapacitor.
+        error = response.json()["error"]
+        assert not error.startswith("invalid TICKscript: parser: "), error
+        assert number >= len(REAL_SCRIPTS), error
+        parse(text)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 
 from tickgen.errors import TickgenError
@@ -27,92 +30,91 @@ def error(text: str) -> TickSyntaxError:
 # -- errors ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        # parser_test.go TestParseErrors
-        (
-            "a\n\n\nvar b = ",
-            f'parser: unexpected EOF line 4 char 9 in "var b = ". expected: {PRIMARY}',
-        ),
-        (
-            "a\n\n\nvar b = stream.window()var period)\n\nvar x = 1",
-            'parser: unexpected ) line 4 char 34 in "var period)". expected: "identifier"',
-        ),
-        (
-            "a\n\n\nvar b = stream.window(\nb.period(10s)",
-            'parser: unexpected EOF line 5 char 14 in "eriod(10s)". expected: ")"',
-        ),
-        # reference §1.2
-        ("var x = ", f'parser: unexpected EOF line 1 char 9 in "var x = ". expected: {PRIMARY}'),
-        # lexer errors surface as the unexpected token
-        (
-            "var x = 'abc",
-            'parser: unexpected unterminated string line 1 char 9 in "var x = \'abc". '
-            f"expected: {PRIMARY}",
-        ),
-        (
-            "var x = 1;",
-            "parser: unexpected unknown state, last char: ';' line 1 char 10 "
-            f'in "var x = 1;". expected: {PRIMARY}',
-        ),
-        ("var x = 09", 'parser: illegal number syntax: "09"'),
-        ("var x = 9223372036854775808", 'parser: illegal number syntax: "9223372036854775808"'),
-        (
-            "var x = 1.2.3",
-            "parser: unexpected multiple decimals in number line 1 char 9 "
-            f'in "var x = 1.2.3". expected: {PRIMARY}',
-        ),
-        ("var x = 99999999999999999999s", "parser: invalid duration"),
-        (
-            "var x = 9999999999999w",
-            "parser: overflowed duration 9999999999999w: choose a smaller duration or INF",
-        ),
-        ("var x = ٣s", "parser: invalid duration"),
-        # Go prints the count without its leading zeros
-        (
-            "var x = 009999999999999w",
-            "parser: overflowed duration 9999999999999w: choose a smaller duration or INF",
-        ),
-        ("var r = /(a/", "parser: error parsing regexp: missing closing ): `(a`"),
-        (
-            'var r = lambda: "h" =~ /a\\/(?=b)/',
-            "parser: error parsing regexp: invalid or unsupported Perl syntax: `(?=`",
-        ),
-        ("var x = ١٢", 'parser: illegal number syntax: "١٢"'),
-        (
-            "stream()|",
-            'parser: unexpected EOF line 1 char 10 in "stream()|". expected: "identifier"',
-        ),
-        ("stream|from", 'parser: unexpected EOF line 1 char 12 in "tream|from". expected: "("'),
-        (
-            "var x = [1]",
-            'parser: unexpected number line 1 char 10 in "var x = [1]". '
-            'expected: "identifier","string","*"',
-        ),
-        (
-            "dbrp 'db'.'rp'",
-            "parser: unexpected string line 1 char 6 in \"dbrp 'db'.'rp'\". "
-            'expected: "reference"',
-        ),
-        (
-            'dbrp "db" "rp"',
-            'parser: unexpected reference line 1 char 11 in "dbrp "db" "rp"". expected: "."',
-        ),
-        (
-            "var 1 = 2",
-            'parser: unexpected number line 1 char 5 in "var 1 = 2". expected: "identifier"',
-        ),
-        # "10ns" is 10 and the identifier ns: fine between statements, not in a call
-        ("f(10ns)", 'parser: unexpected identifier line 1 char 5 in "f(10ns)". expected: ")"'),
-        (
-            "lambda : 1",
-            "parser: unexpected unknown state, last char: ':' line 1 char 8 "
-            f'in "lambda : 1". expected: {PRIMARY}',
-        ),
-        ('var s = "a"\n+', f'parser: unexpected EOF line 2 char 2 in "+". expected: {PRIMARY}'),
-    ],
-)
+ERROR_CASES = [
+    # parser_test.go TestParseErrors
+    (
+        "a\n\n\nvar b = ",
+        f'parser: unexpected EOF line 4 char 9 in "var b = ". expected: {PRIMARY}',
+    ),
+    (
+        "a\n\n\nvar b = stream.window()var period)\n\nvar x = 1",
+        'parser: unexpected ) line 4 char 34 in "var period)". expected: "identifier"',
+    ),
+    (
+        "a\n\n\nvar b = stream.window(\nb.period(10s)",
+        'parser: unexpected EOF line 5 char 14 in "eriod(10s)". expected: ")"',
+    ),
+    # reference §1.2
+    ("var x = ", f'parser: unexpected EOF line 1 char 9 in "var x = ". expected: {PRIMARY}'),
+    # lexer errors surface as the unexpected token
+    (
+        "var x = 'abc",
+        'parser: unexpected unterminated string line 1 char 9 in "var x = \'abc". '
+        f"expected: {PRIMARY}",
+    ),
+    (
+        "var x = 1;",
+        "parser: unexpected unknown state, last char: ';' line 1 char 10 "
+        f'in "var x = 1;". expected: {PRIMARY}',
+    ),
+    ("var x = 09", 'parser: illegal number syntax: "09"'),
+    ("var x = 9223372036854775808", 'parser: illegal number syntax: "9223372036854775808"'),
+    (
+        "var x = 1.2.3",
+        "parser: unexpected multiple decimals in number line 1 char 9 "
+        f'in "var x = 1.2.3". expected: {PRIMARY}',
+    ),
+    ("var x = 99999999999999999999s", "parser: invalid duration"),
+    (
+        "var x = 9999999999999w",
+        "parser: overflowed duration 9999999999999w: choose a smaller duration or INF",
+    ),
+    ("var x = ٣s", "parser: invalid duration"),
+    # Go prints the count without its leading zeros
+    (
+        "var x = 009999999999999w",
+        "parser: overflowed duration 9999999999999w: choose a smaller duration or INF",
+    ),
+    ("var r = /(a/", "parser: error parsing regexp: missing closing ): `(a`"),
+    (
+        'var r = lambda: "h" =~ /a\\/(?=b)/',
+        "parser: error parsing regexp: invalid or unsupported Perl syntax: `(?=`",
+    ),
+    ("var x = ١٢", 'parser: illegal number syntax: "١٢"'),
+    (
+        "stream()|",
+        'parser: unexpected EOF line 1 char 10 in "stream()|". expected: "identifier"',
+    ),
+    ("stream|from", 'parser: unexpected EOF line 1 char 12 in "tream|from". expected: "("'),
+    (
+        "var x = [1]",
+        'parser: unexpected number line 1 char 10 in "var x = [1]". '
+        'expected: "identifier","string","*"',
+    ),
+    (
+        "dbrp 'db'.'rp'",
+        "parser: unexpected string line 1 char 6 in \"dbrp 'db'.'rp'\". expected: \"reference\"",
+    ),
+    (
+        'dbrp "db" "rp"',
+        'parser: unexpected reference line 1 char 11 in "dbrp "db" "rp"". expected: "."',
+    ),
+    (
+        "var 1 = 2",
+        'parser: unexpected number line 1 char 5 in "var 1 = 2". expected: "identifier"',
+    ),
+    # "10ns" is 10 and the identifier ns: fine between statements, not in a call
+    ("f(10ns)", 'parser: unexpected identifier line 1 char 5 in "f(10ns)". expected: ")"'),
+    (
+        "lambda : 1",
+        "parser: unexpected unknown state, last char: ':' line 1 char 8 "
+        f'in "lambda : 1". expected: {PRIMARY}',
+    ),
+    ('var s = "a"\n+', f'parser: unexpected EOF line 2 char 2 in "+". expected: {PRIMARY}'),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), ERROR_CASES)
 def test_error_messages(text: str, message: str) -> None:
     assert str(error(text)) == message
 
@@ -537,3 +539,13 @@ def test_durations_kapacitor_does_not_have_split_into_statements() -> None:
         ast.Declaration(ast.Identifier("x"), ast.Duration("1m", 60 * 10**9)),
         ast.Duration("30s", 30 * 10**9),
     ]
+
+
+@pytest.mark.parametrize(("text", "message"), ERROR_CASES)
+def test_error_messages_match_the_real_kapacitor(kapacitor: Any, text: str, message: str) -> None:
+    task = {"id": "parse-error", "type": "stream", "script": text, "status": "disabled"}
+    task["dbrps"] = [{"db": "d", "rp": "r"}]
+    with httpx.Client(base_url=kapacitor.url + "/kapacitor/v1", timeout=30) as client:
+        response = client.post("/tasks", json=task)
+    assert response.status_code == 400
+    assert response.json()["error"] == f"invalid TICKscript: {message}"
