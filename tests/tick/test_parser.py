@@ -543,8 +543,13 @@ def test_durations_kapacitor_does_not_have_split_into_statements() -> None:
 
 @pytest.mark.parametrize(("text", "message"), ERROR_CASES)
 def test_error_messages_match_the_real_kapacitor(kapacitor: Any, text: str, message: str) -> None:
-    task = {"id": "parse-error", "type": "stream", "script": text, "status": "disabled"}
-    task["dbrps"] = [{"db": "d", "rp": "r"}]
+    task = {
+        "id": "parse-error",
+        "type": "stream",
+        "script": text,
+        "status": "disabled",
+        "dbrps": [{"db": "d", "rp": "r"}],
+    }
     with httpx.Client(base_url=kapacitor.url + "/kapacitor/v1", timeout=30) as client:
         response = client.post("/tasks", json=task)
     assert response.status_code == 400
