@@ -55,7 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _progress(run: TargetRun, several: bool) -> Callable[[Outcome], None]:
     assert run.plan is not None
-    return Progress(sys.stderr, len(run.plan.changes), target=run.target.name if several else "")
+    if several:  # bars of several targets would overwrite each other: plain lines
+        return Progress(sys.stderr, len(run.plan.changes), target=run.target.name, tty=False)
+    return Progress(sys.stderr, len(run.plan.changes))
 
 
 async def _apply(
