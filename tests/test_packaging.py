@@ -1,9 +1,11 @@
 """tickgen installs and renders in all three ways a package is installed.
 
 templates/ and schemas/ live at the top of the repository; hatchling's
-force-include maps them into the wheel as tickgen/_data/, which does not happen
-for an editable install, and tickgen/_resources.py finds them in either place
-(see STYLE.md).  These tests build and install for real, each into its own fresh
+force-include maps them into the wheel as tickgen/_data/.  An editable install
+imports tickgen from the tree, where there is no _data/ (hatchling does copy the
+force-included files into its site-packages/tickgen/_data, but nothing imports
+from there), and tickgen/_resources.py falls back to the tree's top level (see
+STYLE.md).  These tests build and install for real, each into its own fresh
 virtual environment, and run the ``tickgen`` console script from an unrelated
 directory:
 
@@ -11,8 +13,9 @@ directory:
 * a wheel built straight from the source tree (``pip install .``),
 * an editable install of the tree (``pip install -e .``).
 
-The builds start from a copy of the git-tracked files, so untracked files in the
-developer's checkout cannot hide a file missing from the repository.
+The builds start from a copy of the git-tracked files (their working-tree
+content), so untracked files in the developer's checkout cannot hide a file
+missing from the repository.  Marked slow: about a minute of CPU.
 """
 
 from __future__ import annotations
@@ -157,7 +160,7 @@ def test_edits_to_the_tree_reach_an_editable_install_only(installed: Installed) 
         lines = installed.tickgen("templates").splitlines()
     finally:
         schema_path.write_bytes(original)
-    threshold = next(line for line in lines if line.split()[0] == "threshold")
+    threshold = next(line for line in lines if line.split()[:1] == ["threshold"])
     assert ("edited in the tree" in threshold) == (installed.kind == "editable"), threshold
 
 
