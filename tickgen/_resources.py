@@ -10,16 +10,23 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from .errors import TemplateError
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
 @cache
 def data_dir(name: str) -> Path:
     """The directory of built-in ``templates`` or ``schemas``."""
-    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(
-        f"tickgen's built-in {name}/ directory is missing: looked in {_PACKAGE / '_data'} "
-        f"and {_PACKAGE.parent}; reinstall tickgen"
+    installed = _PACKAGE / "_data" / name
+    if installed.is_dir():
+        return installed
+    # Only a source checkout may use the top-level directory: in site-packages
+    # it could be another distribution's "templates/".
+    checkout = _PACKAGE.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / name).is_dir():
+        return checkout / name
+    raise TemplateError(
+        f"tickgen's built-in {name}/ directory is missing (looked in {installed} and in a "
+        f"source checkout at {checkout}); reinstall tickgen"
     )

@@ -11,6 +11,7 @@ those out, and so does Chronograf, whose output we match byte for byte.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import (
@@ -111,9 +112,20 @@ class HandlerModel(BaseModel):
         """The fields that hold a value other than their default, in declaration order."""
         return [
             name
-            for name, info in type(self).model_fields.items()
-            if name != "kind" and getattr(self, name) != info.get_default(call_default_factory=True)
+            for name, default in _defaults(type(self)).items()
+            if getattr(self, name) != default
         ]
+
+
+@cache
+def _defaults(model: type[HandlerModel]) -> dict[str, Any]:
+    # pydantic inspects a default_factory's signature on every get_default call;
+    # the defaults of a class never change, so work them out once.
+    return {
+        name: info.get_default(call_default_factory=True)
+        for name, info in model.model_fields.items()
+        if name != "kind"
+    }
 
 
 def call(name: str, *args: Tick) -> Tick:
