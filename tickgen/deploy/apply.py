@@ -8,8 +8,9 @@ half-made, whatever happens to the server meanwhile:
   it again if enabling fails;
 * update: one PATCH carries every changed field, then an enabled task is
   disabled and enabled so the running pipeline reloads.  If that fails while
-  the server still answers, the old script, dbrps and status are put back;
-  if the server died, what it stored is either the old or the new definition,
+  the server still answers, the old script, dbrps and status are put back (a
+  PATCH refused with a 4xx changed nothing and needs no putting back); if the
+  server died, what it stored is either the old or the new definition,
   and the next plan shows what is left to do;
 * delete: one DELETE (a task already gone counts as deleted).
 
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
-from tickgen.client import DBRP, AsyncKapacitorClient, KapacitorError
+from tickgen.client import DBRP, AsyncKapacitorClient, BadRequest, KapacitorError
 from tickgen.client.models import TaskStatus, TaskType
 
 from .plan import Action, Plan
@@ -118,6 +119,8 @@ async def _update(client: AsyncKapacitorClient, action: Action) -> None:
             type=_type(want.type) if "type" in changed else None,
             status=_status(want.status),
         )
+    except BadRequest:
+        raise  # the PATCH itself was refused: nothing changed, nothing to put back
     except KapacitorError as exc:
         restored = await _restore(client, action)
         note = " (the previous definition was restored)" if restored else ""
