@@ -13,13 +13,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+import tickgen
 from tests import servers
 from tests.deploy.conftest import plan_json, run_cli, write_alerts
 from tickgen.client import DBRP, AsyncKapacitorClient, KapacitorClient, NotFound
 from tickgen.deploy import (
+    Target,
+    apply,
     apply_plan,
     compute_plan,
     desired_task,
+    plan,
     read_live,
     read_marker,
     strip_marker,
@@ -279,3 +283,24 @@ def test_several_targets_in_one_run(
         finally:
             for task_id in ("blue-a", "blue-b", "green-a", "green-b"):
                 client.delete_task(task_id)
+
+
+def test_python_api_plans_and_applies_rendered_tasks(kapacitor: servers.Server) -> None:
+    alert = tickgen.Threshold(
+        id="cpu", database="telegraf", measurement="cpu", field="usage_user",
+        crit={"op": ">", "value": 90}, topic="ops",
+    )
+    tasks = [tickgen.render_task(alert)]
+    target = Target("py", kapacitor.url, id_prefix="py-")
+    try:
+        planned = plan(tasks, target)
+        assert planned.summary() == "Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged."
+        result = apply(tasks, target)
+        assert result.complete
+        assert [o.action.task_id for o in result.succeeded] == ["py-cpu"]
+        assert not plan(tasks, target).has_changes
+        pruned = apply([], target, prune=True)
+        assert [(o.action.kind, o.action.task_id) for o in pruned.succeeded] == [("delete", "py-cpu")]
+    finally:
+        with KapacitorClient(kapacitor.url) as client:
+            client.delete_task("py-cpu")

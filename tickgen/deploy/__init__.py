@@ -7,6 +7,9 @@
 The plan is a pure function of both sides (:mod:`.plan`); apply only executes
 it (:mod:`.apply`).  tickgen marks the scripts it deploys (:mod:`.ownership`)
 and never changes or deletes a task without the mark unless asked to adopt it.
+From Python, ``plan(tasks, target)`` and ``apply(tasks, target)`` take a list
+of RenderedTask (``tickgen.render_paths(...)`` or ``Renderer().render(alert)``)
+and a Target (``url_target(url)`` or one of ``load_targets(config)``).
 Targets come from ``tickgen.toml`` (:mod:`.targets`); importing turns live
 tasks and Chronograf rules back into parameter files (:mod:`.importer`,
 :mod:`.chronograf`).
@@ -19,7 +22,7 @@ from .desired import desired_for, render_alerts
 from .live import LiveState, read_live
 from .ownership import Marker, mark, read_marker, strip_marker
 from .plan import Action, FieldChange, Plan, compute_plan
-from .run import plan_target
+from .run import apply, plan, plan_target
 from .state import DeployError, DesiredTask, LiveTask, desired_task
 from .targets import Target, load_targets, resolve_targets, url_target
 
@@ -35,12 +38,14 @@ __all__ = [
     "Outcome",
     "Plan",
     "Target",
+    "apply",
     "apply_plan",
     "compute_plan",
     "desired_for",
     "desired_task",
     "load_targets",
     "mark",
+    "plan",
     "plan_target",
     "read_live",
     "read_marker",

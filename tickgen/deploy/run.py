@@ -98,3 +98,37 @@ async def apply_all(
         )
 
     await asyncio.gather(*(one(run) for run in runs))
+
+
+def plan(
+    tasks: Sequence[RenderedTask],
+    target: Target,
+    *,
+    prune: bool = False,
+    adopt: bool = False,
+) -> Plan:
+    """The plan for ``tasks`` (rendered in Python or from files) on one target."""
+
+    async def run() -> Plan:
+        async with target.client() as client:
+            return await plan_target(tasks, target, client, prune=prune, adopt=adopt)
+
+    return asyncio.run(run())
+
+
+def apply(
+    tasks: Sequence[RenderedTask],
+    target: Target,
+    *,
+    prune: bool = False,
+    adopt: bool = False,
+    parallel: int = DEFAULT_PARALLEL,
+) -> ApplyResult:
+    """Plan and apply ``tasks`` on one target; the result says what succeeded and failed."""
+
+    async def run() -> ApplyResult:
+        async with target.client() as client:
+            planned = await plan_target(tasks, target, client, prune=prune, adopt=adopt)
+            return await apply_plan(planned, client, parallel=parallel)
+
+    return asyncio.run(run())
