@@ -21,7 +21,7 @@ from pygments.token import (
     Operator,
     Punctuation,
     String,
-    Whitespace,
+    Text,
 )
 
 __all__ = ["TickScriptLexer", "highlight_terminal"]
@@ -40,16 +40,16 @@ class TickScriptLexer(RegexLexer):
 
     tokens: ClassVar[dict[str, list[Any]]] = {
         "root": [
-            (r"\s+", Whitespace),
+            (r"\s+", Text),  # plain Text: a terminal needs no colour codes for blanks
             (r"//.*?$", Comment.Single),
             (r"'''[\s\S]*?'''", String.Single),
             (r"'(?:\\'|[^'])*'", String.Single),
             (r'"(?:\\"|[^"])*"', Name.Variable),
             # a regex can follow only an operator that wants an operand
-            (rf"(=~|!~|=|\(|,)(\s*)({_REGEX})", _bygroups(Operator, Whitespace, String.Regex)),
-            (rf"(\|)(\s*)({_IDENT})", _bygroups(Operator, Whitespace, Name.Function)),
-            (rf"(\.)(\s*)({_IDENT})", _bygroups(Punctuation, Whitespace, Name.Attribute)),
-            (rf"(@)(\s*)({_IDENT})", _bygroups(Operator, Whitespace, Name.Decorator)),
+            (rf"(=~|!~|=|\(|,)(\s*)({_REGEX})", _bygroups(Operator, Text, String.Regex)),
+            (rf"(\|)(\s*)({_IDENT})", _bygroups(Operator, Text, Name.Function)),
+            (rf"(\.)(\s*)({_IDENT})", _bygroups(Punctuation, Text, Name.Attribute)),
+            (rf"(@)(\s*)({_IDENT})", _bygroups(Operator, Text, Name.Decorator)),
             (r"\b(var|dbrp)\b", Keyword.Declaration),
             (r"lambda:", Keyword),
             (r"\b(TRUE|FALSE)\b", Keyword.Constant),
