@@ -94,8 +94,9 @@ _ids = itertools.count()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Anything that uses a server fixture carries the ``servers`` mark, so
-    # ``-m "not servers"`` runs the offline part alone.
+    # Anything that uses a server fixture, even through another fixture, carries
+    # the ``servers`` mark: ``-m "not servers"`` runs the offline part alone, and
+    # only these tests get the servers' logs in their failure reports.
     for item in items:
         if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.servers)
@@ -106,5 +107,6 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    servers.add_log_tails(report)
+    if item.get_closest_marker("servers"):  # only tests that talk to the servers
+        servers.add_log_tails(report)
     return report
