@@ -27,6 +27,18 @@ tickgen writes what the rule means and says so in the file:
   a backslash, break Chronograf's script (§5.1).  tickgen escapes them.
 * An integer with a leading zero (``010``) is octal to TICKscript (§5.4);
   tickgen reads it as the decimal the user typed (10).
+* ``.teams()`` right after ``.opsGenie()``/``.opsGenie2()`` becomes OpsGenie's
+  team list at run time, so the Teams handler silently vanishes (§4.5).
+  tickgen writes the Teams handler before the OpsGenie block.
+* A post header with an empty name or value loses an argument and the script
+  fails validation (§4.5); tickgen keeps both.
+* A stream rule whose text contains ``batch `` is validated as a batch task
+  and Chronograf refuses to generate it (§7); tickgen renders it.
+
+One difference is layout, not a bug: for a rule that already has an id,
+Chronograf's Generate writes a ticked ``.stateChangesOnly()`` in the handler
+block, while tickgen (like Chronograf when it creates the rule, which is the
+script that runs) writes it right after the level lambda.
 
 When a rule carries its ``tickscript`` (rules read from Chronograf do), the
 rendered script is compared with it and any difference is noted in the file.
