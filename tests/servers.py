@@ -95,8 +95,7 @@ class Server:
 def find_binary(name: str) -> Path:
     """The path of ``influxd`` or ``kapacitord``; ServerError says how to get it."""
     env = os.environ.get(name.upper())
-    candidates = [env] if env else []
-    candidates.append(shutil.which(name))
+    candidates: list[str | None] = [env, shutil.which(name)]
     if name == "kapacitord":
         cache = Path(os.environ.get("TICKGEN_CACHE", Path.home() / ".cache" / "tickgen"))
         candidates.append(str(cache / f"kapacitor-{KAPACITOR_VERSION}" / name))

@@ -18,10 +18,10 @@ PARSE_ERROR = (
 
 def test_the_tree() -> None:
     assert issubclass(errors.KapacitorError, TickgenError)
-    for cls in (errors.ConnectError, errors.RequestTimeout, errors.ConnectionLost):
-        assert issubclass(cls, errors.TransportError)
-    for cls in (errors.BadRequest, errors.AuthError, errors.NotFound, errors.ServerError):
-        assert issubclass(cls, errors.APIError)
+    for transport in (errors.ConnectError, errors.RequestTimeout, errors.ConnectionLost):
+        assert issubclass(transport, errors.TransportError)
+    for api in (errors.BadRequest, errors.AuthError, errors.NotFound, errors.ServerError):
+        assert issubclass(api, errors.APIError)
     assert issubclass(errors.InvalidScript, errors.BadRequest)
     assert issubclass(errors.Conflict, errors.BadRequest)
     assert not issubclass(errors.InvalidResponse, errors.APIError)

@@ -38,10 +38,11 @@ def write_and_wait(client: Any, task_id: str, line: str) -> dict[str, int]:
     """Write one point and wait until the alert node has processed it."""
     before = alert_stats(client, task_id).get("collected", 0)
     client.write_points(f"{line} {int(time.time())}", db="telegraf", rp="autogen", precision="s")
-    return servers.wait_for(
+    stats: dict[str, int] = servers.wait_for(
         lambda: (s := alert_stats(client, task_id)).get("collected", 0) > before and s,
         what=f"{task_id} to process {line!r}",
     )
+    return stats
 
 
 def test_create_enabled_that_fails_to_start_leaves_no_task(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -94,7 +94,7 @@ def test_a_broken_server_fails_even_outside_ci() -> None:
 
 
 def test_failure_reports_get_the_log_tails(kapacitor: servers.Server) -> None:
-    def report(outcome: str) -> pytest.TestReport:
+    def report(outcome: Literal["passed", "failed"]) -> pytest.TestReport:
         return pytest.TestReport("t", ("t.py", 0, "t"), {}, outcome, None, "call")
 
     failed = report("failed")
