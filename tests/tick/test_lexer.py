@@ -242,6 +242,13 @@ def test_triple_string_and_escapes() -> None:
         ("(/", 'unexpected "\ufffd" expected "/"', 1),
         ("a + (/", 'unexpected "\ufffd" expected "/"', 5),
         ("a =~ /", "unterminated regex", 5),
+        # ... and before a multi-byte character it backs up too far and reads
+        # what is there (found by comparing with kapacitord)
+        ("x*/Ⅻ\x1c", 'unexpected "x" expected "/"', 2),
+        ("f(x, /a/ /é/)", 'unexpected " " expected "/"', 9),
+        ("a * /日本", 'unexpected "*" expected "/"', 4),
+        ("[é,/日", 'unexpected "\ufffd" expected "/"', 3),  # lands inside "é"
+        ("/é/", "regex literal that crashes Kapacitor's lexer", 0),
         ("a =~ /x\\/", "unterminated regex", 5),
         ("var x = 1;", "unknown state, last char: ';'", 9),
         ("_x", "unknown state, last char: '_'", 0),
@@ -292,3 +299,17 @@ def test_go_quoting() -> None:
     assert go_quote_rune("\u200b") == "'\\u200b'"
     assert go_quote_rune("\U0001f600") == "'\U0001f600'"
     assert go_quote('09"\\') == '"09\\"\\\\"'
+
+
+def test_regex_misread_before_a_multibyte_character_can_rescan_a_slash() -> None:
+    # Kapacitor resumes at the "/" that closed the previous regex and emits a
+    # one-character regex token (which its parser then fails on).
+    assert kinds("f(/a//é/)")[2:5] == [
+        (K.REGEX, 2, "/a/"),
+        (K.REGEX, 5, "/"),
+        (K.IDENT, 6, "é"),
+    ]
+
+
+def test_keyword_cut_short_by_a_non_letter_is_still_a_keyword() -> None:
+    assert [t.kind for t in tokenize("dbrpⅫ")] == [K.DBRP, K.ERROR]

@@ -76,6 +76,13 @@ ERROR_CASES = [
         "parser: overflowed duration 9999999999999w: choose a smaller duration or INF",
     ),
     ("var r = /(a/", "parser: error parsing regexp: missing closing ): `(a`"),
+    # Kapacitor misreads a "/" before a multi-byte character (see the lexer)
+    ("f(/a//é/)", 'parser: unexpected regex line 1 char 6 in "f(/a//é/)". expected: ")"'),
+    (
+        "f(/a/ /é/)",
+        'parser: unexpected unexpected " " expected "/" line 1 char 7 in "f(/a/ /é/)". '
+        'expected: ")"',
+    ),
     (
         'var r = lambda: "h" =~ /a\\/(?=b)/',
         "parser: error parsing regexp: invalid or unsupported Perl syntax: `(?=`",
@@ -554,3 +561,7 @@ def test_error_messages_match_the_real_kapacitor(kapacitor: Any, text: str, mess
         response = client.post("/tasks", json=task)
     assert response.status_code == 400
     assert response.json()["error"] == f"invalid TICKscript: {message}"
+
+
+def test_a_regex_kapacitor_crashes_on_is_a_syntax_error() -> None:
+    assert str(error("var x = / //²0")) == "parser: regex literal that crashes Kapacitor's parser"

@@ -12,6 +12,7 @@ tomli does): the parser itself deals in offsets alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from tickgen.errors import TickgenError
@@ -19,6 +20,7 @@ from tickgen.errors import TickgenError
 __all__ = ["TickSyntaxError"]
 
 _SNIPPET_BYTES = 10  # Kapacitor shows at most 10 bytes either side of the token
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")  # how surrogateescape decodes a bad byte
 
 
 class TickSyntaxError(TickgenError, ValueError):
@@ -76,5 +78,6 @@ def _snippet(source: str, offset: int) -> str:
     if newline != -1:
         stop = newline
     # Kapacitor slices bytes and may cut a character in half; its JSON encoder
-    # then prints U+FFFD, which is what "replace" gives here.
-    return data[start:stop].decode("utf-8", "replace")
+    # then prints one U+FFFD per stray byte, as done here.
+    text = data[start:stop].decode("utf-8", "surrogateescape")
+    return _STRAY_BYTE.sub("\ufffd", text)

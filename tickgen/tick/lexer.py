@@ -280,7 +280,7 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                     if not trimmed:
                         return fail(_unknown(text[start]), start)
                     if trimmed != value:
-                        kinds.append(TokenKind.IDENT)
+                        kinds.append(KEYWORDS.get(trimmed, TokenKind.IDENT))
                         starts.append(start)
                         values.append(trimmed)
                         operand = True
@@ -304,17 +304,20 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                 if operand:
                     kind = TokenKind.DIV
                 else:
-                    regex = _REGEX(text, start)
-                    if regex is None and end == len(text):
-                        # Kapacitor peeks past the end, which zeroes the width
-                        # its backup() undoes, so it reads EOF where "/" was.
-                        return fail('unexpected "\ufffd" expected "/"', start)
-                    if regex is None:
+                    regex_end: int | str
+                    if text[end : end + 1].isascii() and end < len(text):
+                        regex = _REGEX(text, start)
+                        regex_end = -1 if regex is None else regex.end()
+                    else:
+                        regex_end = _misread_regex(text, start)
+                    if isinstance(regex_end, str):
+                        return fail(regex_end, start)
+                    if regex_end < 0:
                         return fail("unterminated regex", start)
                     kinds.append(TokenKind.REGEX)
                     starts.append(start)
-                    values.append(regex.group())
-                    pos = regex.end()
+                    values.append(text[start:regex_end])
+                    pos = regex_end
                     break
             elif code == _NEEDS_OPERAND:
                 value = text[start:end]
@@ -351,6 +354,48 @@ _KINDS = list(TokenKind)
 
 def _unknown(char: str) -> str:
     return f"unknown state, last char: {go_quote_rune(char)}"
+
+
+def _misread_regex(text: str, start: int) -> int | str:
+    """Where Kapacitor's regex at ``text[start] == "/"`` ends, or its error, when
+    the "/" is in token position and the next character is not one UTF-8 byte.
+
+    Kapacitor peeks at that character and then backs up by *its* width instead
+    of the width of the "/", so it resumes w - 1 bytes early (one byte late at
+    the end of input) and reads the "/" there again, or fails on what it finds.
+    Returns the end index of the regex token (which may be just the "/"), -1 if
+    it is unterminated, or the error message.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    slash = len(text[:start].encode("utf-8", "surrogatepass"))
+    width = len(text[start + 1 : start + 2].encode("utf-8", "surrogatepass"))
+    at = slash + 1 - width
+    if at < 0:
+        return _LEXER_CRASH  # Go slices the input at a negative index
+    found = _go_rune(data, at)
+    if found != "/":
+        return f'unexpected "{found}" expected "/"'
+    i = at + 1
+    while i < len(data):
+        byte = data[i]
+        if byte == 0x5C and data[i + 1 : i + 2] == b"/":  # \/ is part of the regex
+            i += 2
+        elif byte == 0x2F:
+            if i < slash:  # the token would end before it starts
+                return _LEXER_CRASH
+            return len(data[: i + 1].decode("utf-8", "surrogatepass"))
+        else:
+            i += 1
+    return -1
+
+
+_LEXER_CRASH = "regex literal that crashes Kapacitor's lexer"
+
+
+def _go_rune(data: bytes, at: int) -> str:
+    """The rune Go decodes at byte ``at``: U+FFFD for EOF or a stray byte."""
+    decoded = data[at : at + 4].decode("utf-8", "surrogateescape")[:1]
+    return decoded if decoded and not "\udc80" <= decoded <= "\udcff" else "\ufffd"
 
 
 def _go_ident(value: str) -> str:

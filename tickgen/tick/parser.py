@@ -490,6 +490,8 @@ class _Parser:
 
     def _regex(self) -> ast.Regex:
         i = self._expect(_REGEX)
+        if len(self.values[i]) < 2:  # see lexer._misread_regex; Go's newRegex panics
+            raise self._error("regex literal that crashes Kapacitor's parser", i)
         literal = self.values[i][1:-1]
         problem = check_regex(literal.replace("\\/", "/"))
         if problem is not None:
