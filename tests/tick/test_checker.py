@@ -301,8 +301,10 @@ def test_join_needs_as() -> None:
     assert only(text) == Diagnostic(
         6, 6, "error", "a call to join.as() is required to specify the output stream prefixes."
     )
-    # a template's typed list var: the names are not known before the task is defined
-    assert check("var names list\n" + JOIN.format(names="names")) == []
+    # Kapacitor checks a template with its typed vars at their zero value: no names
+    assert only("var names list\n" + JOIN.format(names="names")) == Diagnostic(
+        7, 6, "error", "a call to join.as() is required to specify the output stream prefixes."
+    )
 
 
 def test_combine_needs_as() -> None:
@@ -790,4 +792,35 @@ def test_the_checker_agrees_with_the_real_kapacitor(kapacitor: Any) -> None:
             ours = [d.message for d in errors(script, version=kapacitor.version)]
             if bool(theirs) != bool(ours) or (same_words and theirs and theirs not in ours):
                 disagreements.append(f"{script!r}: kapacitor {theirs!r}, checker {ours!r}")
+    assert disagreements == []
+
+
+# Typed declarations make a template; POST /templates checks it with each typed
+# var at its zero value.
+TEMPLATES = [
+    "var x float\nstream|from()|alert().crit(lambda: \"v\" > x).topic('t')",
+    "var x int\nstream|from()|deadman(x, 1m).topic('t')",
+    "var x float\nstream|from()|deadman(x, 1m).topic('t')",
+    "var x duration\nstream|from()|window().period(x)|httpOut('a')",
+    "var x string\nstream|from()|window().period(x)|httpOut('a')",
+    "var g list\nstream|from().groupBy(g)|httpOut('a')",
+    "var n list\nstream|from()|eval(lambda: 1).as(n)|httpOut('a')",
+    "var w lambda\nstream|from().where(w)|httpOut('a')",
+    "var w lambda\nstream|from()|window().period(w)|httpOut('a')",
+    "var x foo\nstream|from()|httpOut('a')",
+    "var x float\nvar y = x * 2.0\nstream|from()|httpOut('a')",
+]
+
+
+def test_templates_agree_with_the_real_kapacitor(kapacitor: Any) -> None:
+    disagreements = []
+    with httpx.Client(base_url=kapacitor.url + "/kapacitor/v1", timeout=30) as client:
+        for number, script in enumerate(TEMPLATES):
+            template_id = f"template{number}"
+            response = client.post("/templates", json={"id": template_id, "script": script})
+            client.delete(f"/templates/{template_id}")
+            rejected = response.status_code != 200
+            ours = errors(script, version=kapacitor.version)
+            if rejected != bool(ours):
+                disagreements.append(f"{script!r}: kapacitor {response.text!r}, checker {ours!r}")
     assert disagreements == []

@@ -74,6 +74,7 @@ _VAR_TYPES = frozenset(
 )
 _TAG_IN_TEMPLATE = re.compile(r'index\s+\.Tags\s+"([^"]+)"|\.Tags\.([A-Za-z_][A-Za-z0-9_]*)')
 _ARITHMETIC = frozenset(["+", "-", "*", "/", "%"])
+_SCALARS = frozenset(["int", "float", "string", "duration", "bool"])
 _SNMP_TYPES = frozenset(["c", "i", "n", "s", "t"])  # what kapacitord 1.5.9 accepts
 
 
@@ -213,7 +214,9 @@ class _Checker:
                 self.error(statement.type.pos, f'invalid var type "{type_name}"{hint}')
                 self.define(statement.name, _UNKNOWN)
             else:
-                self.define(statement.name, _Value(type_name))
+                # Kapacitor evaluates a template with its typed vars at their zero
+                # value: a list is empty (so .as(names) counts 0 names there)
+                self.define(statement.name, _Value(type_name, () if type_name == "list" else None))
         elif isinstance(statement, (ast.DBRP, ast.Comment)):
             return
         else:
@@ -259,7 +262,9 @@ class _Checker:
             return _LAMBDA
         if isinstance(expr, ast.Unary):
             operand = self.expr(expr.operand, in_lambda)
-            return _BOOL if expr.op == "!" else _Value(operand.type)
+            if expr.op == "!":
+                return _BOOL
+            return _Value(operand.type) if operand.type in _SCALARS else _UNKNOWN
         if isinstance(expr, ast.Binary):
             return self.binary(expr, in_lambda)
         assert isinstance(expr, ast.Function)
@@ -281,7 +286,7 @@ class _Checker:
         if expr.op == "+" and isinstance(left.const, str) and isinstance(right.const, str):
             return _Value("string", left.const + right.const)
         result = binary_result(left.type, expr.op, right.type)
-        return _Value(result) if result is not None else _UNKNOWN
+        return _Value(result) if result in _SCALARS else _UNKNOWN
 
     def global_call(self, func: ast.Function, in_lambda: bool) -> _Value:
         values = [self.expr(arg, in_lambda) for arg in func.args]
@@ -367,8 +372,7 @@ class _Checker:
             self.link_all([*self.node_args(values), parent], node, func)
         else:
             self.pipeline.link(parent, node)
-        typed_list = len(values) == 1 and values[0].type == "list" and values[0].const is None
-        node.args = ("unknown",) if typed_list else tuple(v.type for v in self.spread(values))
+        node.args = tuple(v.type for v in self.spread(values))
         if func.name in ("eval", "combine"):
             node.expressions = len(values)
         elif func.name == "groupBy":
@@ -442,8 +446,6 @@ class _Checker:
         if name == "header" and node.kind == "httpPost":
             self.authenticate_header(func, values, "")
         if name in ("as", "tags"):
-            if len(values) == 1 and values[0].type == "list" and values[0].const is None:
-                node.names_known = False  # a template's typed list var
             names = tuple(
                 v.const if isinstance(v.const, str) else None for v in self.spread(values)
             )
@@ -567,13 +569,12 @@ class _Checker:
         # tick/eval.go: a call whose only argument is a list gets its items
         if len(values) == 1 and values[0].type == "list":
             items = values[0].const
-            return list(items) if isinstance(items, tuple) else [_UNKNOWN]
+            assert isinstance(items, tuple)
+            return list(items)
         return values
 
     def arguments(self, method: Method, func: ast.Function, values: list[_Value], op: str) -> bool:
         call = f"{op}{method.name}()"
-        if len(values) == 1 and values[0].type == "list" and values[0].const is None:
-            return True  # a typed list var of a template: its items are not known yet
         args = self.spread(values)
         count, low, high = len(args), method.min_args, method.max_args
         if count < low or (high is not None and count > high):

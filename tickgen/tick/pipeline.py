@@ -29,10 +29,9 @@ class PipelineNode:
     # property -> the arguments of its last call (constants, None where not known)
     settings: dict[str, tuple[object, ...]] = field(default_factory=dict)
     # the last .as() and .tags(): None until called; an entry is None when it is not
-    # a constant; ``names_known`` is False for a template's typed list var
+    # a constant
     as_names: tuple[str | None, ...] | None = None
     tags: tuple[str | None, ...] = ()
-    names_known: bool = True
     delimiter: str | None = "."  # join/combine prefix delimiter; None: not a constant
     handlers: int = 0
     topic: bool = False

@@ -93,8 +93,6 @@ def _value(node: PipelineNode, prop: str) -> object:
 
 
 def _eval(node: PipelineNode) -> list[str]:
-    if not node.names_known:
-        return []
     names = node.as_names or ()
     errors = []
     if len(names) != node.expressions:
@@ -113,8 +111,6 @@ def _eval(node: PipelineNode) -> list[str]:
 
 def _prefixes(node: PipelineNode) -> list[str]:
     """join and combine: one distinct prefix per input, without the delimiter."""
-    if not node.names_known:
-        return []
     kind = node.kind
     if kind == "join":
         count, what = len(node.parents), "joined streams"
