@@ -63,14 +63,23 @@ def influx_query(influxdb: servers.Server) -> Callable[..., list[dict[str, Any]]
 
 
 @pytest.fixture
-def kapacitor_factory(tmp_path: Path) -> Iterator[Callable[[], servers.Server]]:
-    """Start a private kapacitord (no InfluxDB) that the test may kill; stopped after it."""
+def kapacitor_factory(tmp_path: Path) -> Iterator[Callable[..., servers.Server]]:
+    """Start a private kapacitord (no InfluxDB) that the test may kill; stopped after it.
+
+    ``kapacitor_factory()`` starts a new one; ``kapacitor_factory(restart=server)``
+    starts ``server`` again (stopping it first if it still runs) on the same URL
+    and data, as after a crash or a deploy of Kapacitor.
+    """
     started: list[servers.Server] = []
     counter = itertools.count()
 
-    def start() -> servers.Server:
-        workdir = tmp_path / f"kapacitor-{next(counter)}"
-        server = servers.start_or_skip(lambda: servers.start_kapacitor(workdir))
+    def start(restart: servers.Server | None = None) -> servers.Server:
+        if restart is None:
+            workdir, port = tmp_path / f"kapacitor-{next(counter)}", 0
+        else:
+            restart.stop()
+            workdir, port = restart.workdir, restart.port
+        server = servers.start_or_skip(lambda: servers.start_kapacitor(workdir, port=port))
         started.append(server)
         return server
 

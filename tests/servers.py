@@ -55,6 +55,15 @@ class Server:
     started_in: float = 0.0  # seconds from spawn to ping answering 204
     _log_file: IO[bytes] | None = field(default=None, repr=False)
 
+    @property
+    def workdir(self) -> Path:
+        """Its config, data and log; starting a server here again keeps its state."""
+        return self.log_path.parent
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
     def read_log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
@@ -162,11 +171,13 @@ bind-address = "127.0.0.1:0"
     return server
 
 
-def start_kapacitor(workdir: Path, influxdb_url: str | None = None) -> Server:
-    """kapacitord (reference §5.1) on a free port with fresh dirs under ``workdir``.
+def start_kapacitor(workdir: Path, influxdb_url: str | None = None, *, port: int = 0) -> Server:
+    """kapacitord (reference §5.1) with its dirs under ``workdir``, on ``port`` (0: any free).
 
     With ``influxdb_url`` the [[influxdb]] section is enabled (influxDBOut and
     batch tasks work); subscriptions stay off so InfluxDB never pushes writes back.
+    Started again on a previous server's workdir and port, it is that server
+    restarted: same URL, same tasks (BoltDB), and the old log kept as a numbered file.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "kapacitor.conf"
@@ -184,7 +195,7 @@ data_dir = "{workdir / "data"}"
 default-retention-policy = "autogen"
 skip-config-overrides = true
 [http]
-  bind-address = "127.0.0.1:0"
+  bind-address = "127.0.0.1:{port}"
   auth-enabled = false
   log-enabled = true
 [logging]
@@ -230,6 +241,9 @@ def wait_for(check: Callable[[], Any], *, timeout: float = 10.0, what: str = "co
 
 def _spawn(name: str, argv: list[str], workdir: Path) -> Server:
     log_path = workdir / f"{name}.log"
+    if log_path.exists():  # a restart: keep the previous run's log beside it
+        runs = len(list(workdir.glob(f"{name}.*.log")))
+        log_path.rename(workdir / f"{name}.{runs + 1}.log")
     log_file = log_path.open("wb")
     process = subprocess.Popen(
         argv,

@@ -202,3 +202,18 @@ def test_invalid_json_for_a_free_id_stays_a_bad_request(
     with pytest.raises(Exception, match="invalid JSON") as caught:
         make_client(fake_server.url).create_task("x", SCRIPT, dbrps=DBRPS)
     assert type(caught.value).__name__ == "BadRequest"
+
+
+def test_the_same_client_carries_on_after_a_restart(
+    make_client: Any, kapacitor_factory: Any
+) -> None:
+    server = kapacitor_factory()
+    client = make_client(server.url)
+    client.create_task("survivor", SCRIPT, dbrps=DBRPS, status="enabled")
+    server.kill()
+    with within(3), pytest.raises(ConnectError):
+        client.get_task("survivor")
+    restarted = kapacitor_factory(restart=server)
+    assert restarted.url == server.url
+    task = client.get_task("survivor")  # stored in BoltDB, started again at boot
+    assert (task.status, task.executing) == ("enabled", True)

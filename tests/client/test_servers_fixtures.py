@@ -113,3 +113,13 @@ def test_wait_for_is_bounded() -> None:
     assert servers.wait_for(lambda: 42, timeout=1) == 42
     with pytest.raises(AssertionError, match=r"timed out after 0\.2s waiting for nothing"):
         servers.wait_for(lambda: None, timeout=0.2, what="nothing")
+
+
+def test_a_restart_keeps_url_data_and_the_old_log(kapacitor_factory: Any) -> None:
+    server = kapacitor_factory()
+    server.stop()
+    first_log = server.read_log()
+    again = kapacitor_factory(restart=server)
+    assert (again.url, again.workdir) == (server.url, server.workdir)
+    assert (again.workdir / "kapacitord.1.log").read_text() == first_log
+    assert again.read_log().count('msg="listening on"') == 1
