@@ -68,18 +68,23 @@ def kapacitor_factory(tmp_path: Path) -> Iterator[Callable[..., servers.Server]]
 
     ``kapacitor_factory()`` starts a new one; ``kapacitor_factory(restart=server)``
     starts ``server`` again (stopping it first if it still runs) on the same URL
-    and data, as after a crash or a deploy of Kapacitor.
+    and data, as after a crash or a deploy of Kapacitor.  ``shared_secret=...``
+    turns authentication on (servers.start_kapacitor).
     """
     started: list[servers.Server] = []
     counter = itertools.count()
 
-    def start(restart: servers.Server | None = None) -> servers.Server:
+    def start(
+        restart: servers.Server | None = None, *, shared_secret: str | None = None
+    ) -> servers.Server:
         if restart is None:
             workdir, port = tmp_path / f"kapacitor-{next(counter)}", 0
         else:
             restart.stop()
             workdir, port = restart.workdir, restart.port
-        server = servers.start_or_skip(lambda: servers.start_kapacitor(workdir, port=port))
+        server = servers.start_or_skip(
+            lambda: servers.start_kapacitor(workdir, port=port, shared_secret=shared_secret)
+        )
         started.append(server)
         return server
 

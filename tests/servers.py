@@ -171,13 +171,21 @@ bind-address = "127.0.0.1:0"
     return server
 
 
-def start_kapacitor(workdir: Path, influxdb_url: str | None = None, *, port: int = 0) -> Server:
+def start_kapacitor(
+    workdir: Path,
+    influxdb_url: str | None = None,
+    *,
+    port: int = 0,
+    shared_secret: str | None = None,
+) -> Server:
     """kapacitord (reference §5.1) with its dirs under ``workdir``, on ``port`` (0: any free).
 
     With ``influxdb_url`` the [[influxdb]] section is enabled (influxDBOut and
     batch tasks work); subscriptions stay off so InfluxDB never pushes writes back.
     Started again on a previous server's workdir and port, it is that server
     restarted: same URL, same tasks (BoltDB), and the old log kept as a numbered file.
+    With ``shared_secret``, authentication is on: 1.5.9's OSS build then accepts
+    any Basic credentials and JWTs signed (HS256) with that secret, and nothing else.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "kapacitor.conf"
@@ -196,7 +204,8 @@ default-retention-policy = "autogen"
 skip-config-overrides = true
 [http]
   bind-address = "127.0.0.1:{port}"
-  auth-enabled = false
+  auth-enabled = {"true" if shared_secret else "false"}
+  shared-secret = "{shared_secret or ""}"
   log-enabled = true
 [logging]
   file = "STDERR"
@@ -219,7 +228,9 @@ skip-config-overrides = true
     server = _spawn("kapacitord", argv, workdir)
     addr = _wait_for_log(server, re.compile(r'msg="listening on".*? addr=(\S+)'))
     server.url = f"http://{addr}"
-    response = _wait_for_ping(server, f"{server.url}/kapacitor/v1/ping")
+    # /ping is not exempt from authentication; any Basic credentials will do.
+    auth = ("tickgen-tests", "any") if shared_secret else None
+    response = _wait_for_ping(server, f"{server.url}/kapacitor/v1/ping", auth=auth)
     server.version = response.headers.get("X-Kapacitor-Version", "")
     return server
 
@@ -274,9 +285,9 @@ def _wait_for_log(server: Server, pattern: re.Pattern[str]) -> str:
     raise ServerError(f"{server.name} did not log {pattern.pattern!r} within {START_TIMEOUT}s")
 
 
-def _wait_for_ping(server: Server, url: str) -> httpx.Response:
+def _wait_for_ping(server: Server, url: str, auth: tuple[str, str] | None = None) -> httpx.Response:
     deadline = time.monotonic() + START_TIMEOUT
-    with httpx.Client(timeout=2.0) as http:
+    with httpx.Client(timeout=2.0, auth=auth) as http:
         while time.monotonic() < deadline:
             _fail_if_exited(server)
             try:
