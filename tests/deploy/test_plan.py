@@ -153,7 +153,7 @@ def test_text_and_json_reports() -> None:
     body = json.loads(json.dumps(plan.to_json()))
     assert body["summary"] == {"create": 1, "update": 1, "delete": 1, "unchanged": 1, "conflict": 1}
     changed = next(a for a in body["actions"] if a["id"] == "changed")
-    assert changed["changes"] == {"script": {"live": "", "desired": ""}}
+    assert changed["changes"] == {"script": {"live": "(see the diff)", "desired": "(see the diff)"}}
     assert "+var x = 2\n" in changed["script_diff"]
 
 

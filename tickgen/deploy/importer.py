@@ -110,6 +110,12 @@ class _Reader:
                 continue
             elif isinstance(statement, ast.Chain):
                 self.outputs.append(_flatten(statement))
+            elif isinstance(statement, ast.Duration):
+                # what Chronograf writes for a Go duration such as 10m0s (chronograf.md §5.4)
+                raise ImportProblem(
+                    f"a stray top-level {statement.literal} (Chronograf's script for a Go "
+                    "duration such as 10m0s); fix the duration in Chronograf, or import the rule"
+                )
             else:
                 raise ImportProblem(f"unexpected top-level {type(statement).__name__.lower()}")
         self.params: dict[str, Any] = {}

@@ -177,7 +177,7 @@ def _compare(want: DesiredTask, current: LiveTask) -> Action:
     changes: list[FieldChange] = []
     diff: tuple[str, ...] = ()
     if want.script != current.script:
-        changes.append(FieldChange("script", "", ""))
+        changes.append(FieldChange("script", "(see the diff)", "(see the diff)"))
         diff = script_diff(current.script, want.script, want.id)
     if want.dbrps != current.dbrps:
         changes.append(FieldChange("dbrps", format_dbrps(current.dbrps), format_dbrps(want.dbrps)))

@@ -1,0 +1,106 @@
+"""Live scripts back into parameters, offline: render -> import -> render gives the same script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.deploy.test_import_server import BUILTIN_ALERTS
+from tickgen.deploy import LiveTask, mark
+from tickgen.deploy.handler_reader import property_table
+from tickgen.deploy.importer import import_task, params_from_script
+from tickgen.deploy.ownership import Marker
+from tickgen.deploy.paramfile import ImportProblem, render_params
+from tickgen.render import Renderer
+
+CHRONOGRAF = Path(__file__).parent / "chronograf"
+EXAMPLES = Path(__file__).parents[2] / "examples"
+RENDERER = Renderer()
+
+
+def live(task_id: str, script: str, dbrps: tuple[tuple[str, str], ...] = (("telegraf", "autogen"),),
+         status: str = "enabled") -> LiveTask:
+    return LiveTask(task_id, script, dbrps, status)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [*BUILTIN_ALERTS, yaml.safe_load((EXAMPLES / "account_login_relative.yaml").read_text())],
+    ids=lambda p: str(p["id"]),
+)
+def test_rendered_scripts_import_back_to_the_same_script(params: dict[str, object]) -> None:
+    task = render_params(params, RENDERER)
+    marked = mark(task.script, Marker(task.template, task.params_hash))
+    dbrps = tuple((d["db"], d["rp"]) for d in task.dbrps)
+    imported = import_task(live(task.id, marked, dbrps, task.status), RENDERER)
+    assert imported.reason == ""
+    assert imported.params is not None
+    again = render_params(imported.params, RENDERER)
+    assert again.script == task.script
+    assert (again.status, again.dbrps) == (task.status, task.dbrps)
+
+
+def test_parameters_read_back_keep_only_what_differs_from_defaults() -> None:
+    task = render_params(yaml.safe_load((EXAMPLES / "account_login_relative.yaml").read_text()),
+                         RENDERER)
+    assert params_from_script("dutianze-t", task.script) == {
+        "template": "relative",
+        "id": "dutianze-t",
+        "database": "api",
+        "measurement": "account_login",
+        "group_by": ["third_type"],
+        "field": "value",
+        "shift": "10m",
+        "change": "percent",
+        "crit": {"op": ">", "value": 10},
+    }
+
+
+@pytest.mark.parametrize("name", ["cpu_high", "disk_used"])
+def test_chronograf_scripts_import(name: str) -> None:
+    script = (CHRONOGRAF / f"{name}.tick").read_text()
+    imported = import_task(live(f"chronograf-v1-{name}", script), RENDERER)
+    assert imported.params is not None, imported.reason
+    assert render_params(imported.params, RENDERER).script == script
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [
+        ((CHRONOGRAF / "account_login.tick").read_text(),
+         "render a different script: line 67: '.stateChangesOnly()' would be '.pagerDuty2()'"),
+        ((CHRONOGRAF / "heartbeat.tick").read_text(), "a stray top-level 0s"),
+        ("stream\n    |from()\n        .measurement('cpu')\n", "not in the layout"),
+        ("var triggerType = 'threshold'\n\nstream|from(", "does not parse"),
+        ((CHRONOGRAF / "cpu_high.tick").read_text().replace("|mean(", "|spread("),
+         ""),  # another aggregate is still the layout
+        ((CHRONOGRAF / "cpu_high.tick").read_text().replace(".slack()", ".slack()\n.foo()"),
+         ".foo() after a handler"),
+        ((CHRONOGRAF / "cpu_high.tick").read_text().replace(
+            "var idVar = name + '-{{.Group}}'", "var idVar = name + ':{{.Group}}'"),
+         "var idVar = name + ':{{.Group}}' cannot be written as a parameter"),
+    ],
+)
+def test_scripts_that_cannot_be_imported_say_why(script: str, reason: str) -> None:
+    imported = import_task(live("t", script), RENDERER)
+    if not reason:
+        assert imported.params is not None, imported.reason
+        return
+    assert imported.params is None
+    assert reason in imported.reason
+
+
+def test_handler_methods_are_learnt_from_the_models() -> None:
+    assert property_table("slack")["iconEmoji"].field == "icon_emoji"
+    assert property_table("email")["to"].shape == "each"
+    assert property_table("opsGenie2")["teams"].shape == "strings"
+    assert property_table("telegram")["disableNotification"].shape == "flag"
+    assert property_table("zenoss")["tid"].shape == "int"
+    assert "header" not in property_table("post")  # read by the post special case
+
+
+def test_not_importable_script_raises_for_the_python_api() -> None:
+    with pytest.raises(ImportProblem, match="no 'var db'"):
+        params_from_script("t", "var triggerType = 'threshold'\n\nvar name = 'x'\n")
