@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests import servers
-from tests.deploy.conftest import run_cli
+from tests.deploy.conftest import BUILTIN_ALERTS, run_cli
 from tickgen.client import DBRP, KapacitorClient
 from tickgen.deploy import strip_marker
 from tickgen.pipeline import render_paths
@@ -22,51 +22,6 @@ from tickgen.pipeline import render_paths
 CHRONOGRAF = Path(__file__).parent / "chronograf"
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
-BUILTIN_ALERTS = [
-    {
-        "template": "threshold", "id": "threshold-full", "database": "telegraf",
-        "retention_policy": "two_weeks", "measurement": "cpu", "field": "usage_user",
-        "group_by": ["host", "cpu"], "where": {"cpu": ["cpu-total"]},
-        "where_not": {"env": ["dev", "test"]}, "field_present_filter": True,
-        "aggregate": {"function": "percentile", "period": "5m", "every": "1m", "percentile": 95},
-        "crit": {"op": ">", "value": 90, "reset": {"op": "<", "value": 80}},
-        "warn": {"op": "inside", "lower": 70, "upper": 90.5},
-        "info": {"op": ">=", "value": 50.25},
-        "message": "{{.ID}} is {{.Level}}", "details": "{{ json . }}",
-        "state_changes_only": "10m", "no_recoveries": True, "topic": "ops", "category": "cpu",
-        "history": 30, "flapping": {"low": 0.25, "high": 0.5}, "level_field": "lvl",
-        "influxdb_out": {"database": "alerts", "retention_policy": "autogen", "measurement": "cpu"},
-        "http_out": "last",
-        "handlers": [
-            {"kind": "log", "path": "/tmp/tickgen-import-test.log"},
-            {"kind": "slack", "channel": "#ops", "icon_emoji": ":fire:"},
-            {"kind": "email", "to": ["a@example.com", "b@example.com"]},
-            {"kind": "post", "url": "http://127.0.0.1:1/hook", "headers": {"X-Team": "ops"}},
-            {"kind": "pagerDuty2", "routing_key": "rk"},
-        ],
-    },
-    {
-        "template": "threshold", "id": "threshold-string", "database": "telegraf",
-        "measurement": "status", "field": "state", "crit": {"op": "==", "value": "down's"},
-        "influxdb_out": None, "http_out": None, "alert_id": "status:{{.Group}}",
-        "state_changes_only": False, "topic": "ops",
-    },
-    {
-        "template": "relative", "id": "relative-abs", "name": "requests drop",
-        "database": "web", "measurement": "requests", "field": "count", "shift": "1h",
-        "change": "absolute", "crit": {"op": "<", "value": -100}, "topic": "ops",
-    },
-    {
-        "template": "relative", "id": "relative-up", "database": "web", "measurement": "latency",
-        "field": "p99", "shift": "1d", "direction": "increase", "crit": {"op": ">", "value": 50},
-        "topic": "ops", "status": "disabled",
-    },
-    {
-        "template": "deadman", "id": "deadman", "database": "telegraf", "measurement": "cpu",
-        "period": "10m", "threshold": 5, "group_by": ["host"], "topic": "ops",
-        "dbrps": [{"db": "telegraf", "rp": "autogen"}, {"db": "telegraf", "rp": "two_weeks"}],
-    },
-]
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.deploy.test_import_server import BUILTIN_ALERTS
+from tests.deploy.conftest import BUILTIN_ALERTS
 from tickgen.deploy import LiveTask, mark
 from tickgen.deploy.handler_reader import property_table
 from tickgen.deploy.importer import import_task, params_from_script
