@@ -19,11 +19,11 @@ from tests.deploy.conftest import plan_json, run_cli, write_alerts
 from tickgen.client import DBRP, AsyncKapacitorClient, KapacitorClient, NotFound
 from tickgen.deploy import (
     Target,
-    apply,
     apply_plan,
+    apply_tasks,
     compute_plan,
     desired_task,
-    plan,
+    plan_tasks,
     read_live,
     read_marker,
     strip_marker,
@@ -293,13 +293,13 @@ def test_python_api_plans_and_applies_rendered_tasks(kapacitor: servers.Server) 
     tasks = [tickgen.render_task(alert)]
     target = Target("py", kapacitor.url, id_prefix="py-")
     try:
-        planned = plan(tasks, target)
+        planned = plan_tasks(tasks, target)
         assert planned.summary() == "Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged."
-        result = apply(tasks, target)
+        result = apply_tasks(tasks, target)
         assert result.complete
         assert [o.action.task_id for o in result.succeeded] == ["py-cpu"]
-        assert not plan(tasks, target).has_changes
-        pruned = apply([], target, prune=True)
+        assert not plan_tasks(tasks, target).has_changes
+        pruned = apply_tasks([], target, prune=True)
         assert [(o.action.kind, o.action.task_id) for o in pruned.succeeded] == [("delete", "py-cpu")]
     finally:
         with KapacitorClient(kapacitor.url) as client:

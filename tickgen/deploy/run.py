@@ -100,7 +100,7 @@ async def apply_all(
     await asyncio.gather(*(one(run) for run in runs))
 
 
-def plan(
+def plan_tasks(
     tasks: Sequence[RenderedTask],
     target: Target,
     *,
@@ -116,7 +116,7 @@ def plan(
     return asyncio.run(run())
 
 
-def apply(
+def apply_tasks(
     tasks: Sequence[RenderedTask],
     target: Target,
     *,
