@@ -127,6 +127,14 @@ def test_invalid_json_without_a_taken_id_stays() -> None:
     assert type(caught.value) is errors.BadRequest
 
 
+def test_a_failed_probe_leaves_the_original_error() -> None:
+    original = errors.BadRequest(400, "invalid JSON")
+    flow = Driver(CORE.create_task("t", "stream")).throw(original)
+    with pytest.raises(errors.BadRequest) as caught:
+        flow.throw(errors.ConnectError("gone"))
+    assert caught.value is original
+
+
 def test_ids_are_quoted_in_paths_but_topic_colons_stay() -> None:
     assert Driver(CORE.get_task("a b/c")).calls[0][1] == "tasks/a%20b%2Fc"
     assert Driver(CORE.list_topic_events("main:t:alert2")).calls[0][1] == (

@@ -471,7 +471,7 @@ class ClientCore:
             probe = Call("GET", f"{collection}/{_seg(item_id)}", _nothing)
             try:
                 yield probe
-            except errors.NotFound:
+            except errors.KapacitorError:  # not there, or unknown: the answer stands
                 raise exc from None
             raise errors.Conflict(
                 exc.status, f"{collection[:-1]} {item_id} already exists", request=exc.request
