@@ -144,6 +144,12 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "benchmarks/results.json (a size too slow for the full run), then rewrite BENCHMARKS.md",
     )
     parser.add_argument(
+        "--deploy-only",
+        action="store_true",
+        help="measure only the deploy section and store it as a concurrency check "
+        "next to the stored run's figures",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="measure nothing: write BENCHMARKS.md again from benchmarks/results.json",
@@ -177,6 +183,25 @@ def _add_sizes(results_path: Path, sizes: Sequence[int]) -> int:
     return 0
 
 
+def _deploy_only(args: argparse.Namespace, results_path: Path) -> int:
+    """The deploy section alone, kept apart from the full run's deploy figures."""
+    count = args.deploy_tasks or 200
+    with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:
+        run = Run(args, Path(tmp))
+        check = run.deploy(run.rendered(count))
+    check["measured"] = describe_machine()["date"]
+    check["load_average"] = os.getloadavg()[0]
+    if args.no_write:
+        json.dump(check, sys.stdout, indent=2)
+        print()
+        return 0
+    stored: dict[str, Any] = json.loads(results_path.read_text())
+    stored["deploy_check"] = check
+    results_path.write_text(json.dumps(stored, indent=2) + "\n")
+    (ROOT / "BENCHMARKS.md").write_text(markdown(stored))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     results_path = ROOT / "benchmarks" / "results.json"
@@ -187,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.add_sizes:
         return _add_sizes(results_path, args.add_sizes)
+    if args.deploy_only:
+        return _deploy_only(args, results_path)
     began = time.perf_counter()
     results: dict[str, Any] = {"quick": args.quick, "machine": describe_machine()}
     with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:

@@ -97,7 +97,7 @@ def _phase(server: _Server, action: Callable[[], Any]) -> dict[str, Any]:
 
 
 def _tickgen_phases(
-    url: str, new: Sequence[RenderedTask], changed: Sequence[RenderedTask]
+    url: str, new: Sequence[RenderedTask], changed: Sequence[RenderedTask], parallel: int
 ) -> tuple[str, dict[str, Callable[[], Any]]]:
     """``tickgen apply``'s library path, or the client alone where tickgen.deploy is missing."""
     try:
@@ -118,7 +118,7 @@ def _tickgen_phases(
                 raise RuntimeError(
                     f"tickgen planned {plan.summary()}, expected {len(tasks)} {expect}"
                 )
-            result = await apply_plan(plan, client, parallel=PARALLEL)
+            result = await apply_plan(plan, client, parallel=parallel)
             if not result.complete:
                 raise RuntimeError(f"tickgen apply failed: {[o.error for o in result.failed][:3]}")
 
@@ -378,15 +378,23 @@ def _run_all(
     influxdb_url: str,
 ) -> None:
     def tickgen(url: str, _: Path) -> dict[str, Callable[[], Any]]:
-        path, phases = _tickgen_phases(url, new, changed)
+        path, phases = _tickgen_phases(url, new, changed, PARALLEL)
         results["tickgen_path"] = path
         return phases
+
+    def tickgen_one_at_a_time(url: str, _: Path) -> dict[str, Callable[[], Any]]:
+        return _tickgen_phases(url, new, changed, 1)[1]
 
     def raw(url: str, _: Path) -> dict[str, Callable[[], Any]]:
         return _raw_phases(url, new, changed)
 
     results["tickgen"] = _run_contender("tickgen", tickgen, workdir, influxdb_url)
     results["raw_httpx"] = _run_contender("raw", raw, workdir, influxdb_url)
+    # kapacitord serialises task writes; requests in flight at once queue on
+    # the server, so tickgen --parallel 1 is measured too
+    results["tickgen_parallel_1"] = _run_contender(
+        "tickgen-1", tickgen_one_at_a_time, workdir, influxdb_url
+    )
     if cli is not None:
 
         def cli_loop(url: str, where: Path) -> dict[str, Callable[[], Any]]:
@@ -402,9 +410,11 @@ def _ratios(results: dict[str, Any]) -> dict[str, Any]:
     for phase in ("apply", "update", "plan"):
         entry: dict[str, float] = {}
         if "kapacitor_cli" in results:
-            entry["cli_over_tickgen"] = (
-                results["kapacitor_cli"][phase]["seconds"] / mine[phase]["seconds"]
-            )
+            cli_seconds = results["kapacitor_cli"][phase]["seconds"]
+            entry["cli_over_tickgen"] = cli_seconds / mine[phase]["seconds"]
+            if "tickgen_parallel_1" in results:
+                one = results["tickgen_parallel_1"][phase]["seconds"]
+                entry["cli_over_tickgen_parallel_1"] = cli_seconds / one
         entry["tickgen_over_raw"] = mine[phase]["seconds"] / results["raw_httpx"][phase]["seconds"]
         ratios[phase] = entry
     return ratios

@@ -175,15 +175,17 @@ source text in every row.  Each operation repeats over its input for at least
 """
 
 
-def _deploy(results: dict[str, Any]) -> str:
-    deploy = results.get("deploy")
-    if not deploy:
-        return ""
-    if "skipped" in deploy:
-        return f"## 3. Deploy\n\nNot run: {deploy['skipped']}\n"
-    contenders = [("tickgen", "tickgen"), ("raw_httpx", "raw httpx loop")]
-    if "kapacitor_cli" in deploy:
-        contenders.append(("kapacitor_cli", "kapacitor CLI loop"))
+_CONTENDERS = (
+    ("tickgen", "tickgen"),
+    ("raw_httpx", "raw httpx loop"),
+    ("tickgen_parallel_1", "tickgen --parallel 1"),
+    ("kapacitor_cli", "kapacitor CLI loop"),
+)
+
+
+def _deploy_table(deploy: dict[str, Any]) -> str:
+    contenders = [(key, name) for key, name in _CONTENDERS if key in deploy]
+    sequential = "cli_over_tickgen_parallel_1" in deploy["ratios"]["apply"]
     rows = []
     for phase, label in (
         ("apply", f"apply {deploy['tasks']:,} new tasks"),
@@ -198,16 +200,45 @@ def _deploy(results: dict[str, Any]) -> str:
             row.append(f"{f['seconds']:.2f} s, {f['requests']:,} req{busy}")
         ratios = deploy["ratios"][phase]
         row.append(f"{ratios['cli_over_tickgen']:.2f}x" if "cli_over_tickgen" in ratios else "-")
+        if sequential:
+            row.append(f"{ratios['cli_over_tickgen_parallel_1']:.2f}x")
         row.append(f"{ratios['tickgen_over_raw']:.2f}")
         rows.append(row)
-    header = ["Phase", *[name for _, name in contenders], "CLI / tickgen", "tickgen / raw"]
+    header = ["Phase", *[name for _, name in contenders], "CLI / tickgen"]
+    if sequential:
+        header.append("CLI / tickgen --parallel 1")
+    header.append("tickgen / raw")
+    return _table(header, rows)
+
+
+def _deploy_check(results: dict[str, Any]) -> str:
+    check = results.get("deploy_check")
+    if not check:
+        return ""
+    return f"""### Concurrency check ({check["tasks"]:,} tasks, measured after the run)
+
+The same contenders and phases with {check["tasks"]:,} tasks, adding tickgen with
+one request at a time, measured on {check["measured"]} (load average
+{check["load_average"]:.1f}) with `python -m benchmarks --deploy-only
+--deploy-tasks {check["tasks"]}`:
+
+{_deploy_table(check)}
+"""
+
+
+def _deploy(results: dict[str, Any]) -> str:
+    deploy = results.get("deploy")
+    if not deploy:
+        return ""
+    if "skipped" in deploy:
+        return f"## 3. Deploy\n\nNot run: {deploy['skipped']}\n"
     return f"""## 3. Deploy against a real Kapacitor
 
 Each contender gets a fresh kapacitord {deploy["tickgen"]["server_version"]} (started by
 `tests/servers.py` on a free port with a temporary directory, DEBUG logging as
 the test suite configures it) connected to one influxd (influxDBOut needs
 it), and does the same work with the same rendered scripts.  Requests are
-counted from the server's HTTP log, so all three are counted alike.
+counted from the server's HTTP log, so all contenders are counted alike.
 
 * **tickgen**: {deploy.get("tickgen_path", "tickgen.deploy")}, {deploy["parallel"]} at a time, one
   `AsyncKapacitorClient`; apply and update include the plan's read of the live tasks.
@@ -216,20 +247,22 @@ counted from the server's HTTP log, so all three are counted alike.
   (the all-or-nothing create tickgen does); PATCH script, PATCH disabled, PATCH
   enabled per update (Kapacitor restarts a task's pipeline only on a status
   change); plan reads pages of 100 with the same fields and compares scripts.
+* **tickgen --parallel 1** (when present): tickgen with one request at a time.
 * **kapacitor CLI loop**: one process at a time, as a shell script would:
   `kapacitor define ID -type stream -tick FILE -dbrp telegraf.autogen` then
   `kapacitor enable ID` per new task; `kapacitor define ID -tick FILE` per
   update (it reloads an enabled task); `kapacitor list tasks` then
   `kapacitor show ID` per task to see the scripts for a plan.
 
-{_table(header, rows)}
+{_deploy_table(deploy)}
 
 Ratios: "CLI / tickgen" is how many times faster tickgen is than the CLI loop;
 "tickgen / raw" above 1.00 is how much slower tickgen is than the raw loop.
 "server" is the sum of the durations kapacitord logged for those requests: the
 time its handlers took, which no client can save (with 8 requests in flight it
 can add up to more than the wall time).
-"""
+
+{_deploy_check(results)}"""
 
 
 def _profile(results: dict[str, Any]) -> str:
