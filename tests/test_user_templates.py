@@ -160,3 +160,15 @@ def test_templates_command_lists_user_templates(
     out = capsys.readouterr().out
     assert "threshold" in out and "relative" in out and "deadman" in out
     assert "mine" in out and "a test template" in out
+
+
+def test_a_batch_template_makes_a_batch_task(tmp_path: Path) -> None:
+    body = (
+        "batch\n    |query('SELECT mean(\"v\") FROM \"db\".\"autogen\".\"m\"')\n"
+        "        .period(5m)\n        .every(1m)\n    |alert()\n"
+        "        .crit(lambda: \"mean\" > {{ value | number }})\n        .topic('x')\n"
+    )
+    directory = make_template(tmp_path, "batchy", body)
+    task = tickgen.render_task(alert("batchy"), template_dirs=[directory])
+    assert task.type == "batch"
+    assert task.payload()["type"] == "batch"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -275,13 +275,18 @@ class Renderer:
         task_id = alert.id
         try:
             program = tick.parse(text)
-            diagnostics = tick.check(program, "stream", version=self.kapacitor_version)
+            # built-ins are stream tasks; a user template's type is what its script says
+            expected: Literal["stream", "batch"] | None = (
+                None if isinstance(alert, CustomAlert) else "stream"
+            )
+            analysis = tick.analyse(program, expected, version=self.kapacitor_version)
         except tick.TickSyntaxError as exc:
             raise TemplateBug(
                 f"the script for task {task_id!r} does not parse: {exc}",
                 template=alert.template,
                 line=exc.line,
             ) from None
+        diagnostics = analysis.diagnostics
         errors = [d for d in diagnostics if d.severity == "error"]
         if errors:
             found = "; ".join(str(d) for d in errors)
@@ -307,6 +312,7 @@ class Renderer:
             script=script,
             dbrps=dbrps,
             status=status,
+            type=analysis.kind or "stream",
             source=source,
             params_hash=params_hash(params),
             warnings=tuple(d for d in diagnostics if d.severity == "warning"),
