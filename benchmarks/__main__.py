@@ -172,7 +172,9 @@ def _add_sizes(results_path: Path, sizes: Sequence[int]) -> int:
             write_corpus(directory, size, per_file=DEFAULT_PER_FILE)
             _say(f"render {size:,}: one process (added to the stored run)")
             one = render_validate.measure_size(directory, "one")
-            one["added_after_run"] = describe_machine()["date"]
+            machine = describe_machine()
+            one["added_after_run"] = machine["date"]
+            one["commit"] = machine["commit"]
             stored["render"]["sizes"][str(size)] = {"one_process": one}
             _say(
                 f"render {size:,}: {one['alerts_per_s']:,.0f} alerts/s, {one['peak_rss_mb']:.0f} MB"
@@ -189,7 +191,9 @@ def _deploy_only(args: argparse.Namespace, results_path: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:
         run = Run(args, Path(tmp))
         check = run.deploy(run.rendered(count))
-    check["measured"] = describe_machine()["date"]
+    machine = describe_machine()
+    check["measured"] = machine["date"]
+    check["commit"] = machine["commit"]
     check["load_average"] = os.getloadavg()[0]
     if args.no_write:
         json.dump(check, sys.stdout, indent=2)

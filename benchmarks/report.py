@@ -96,7 +96,8 @@ def _render(results: dict[str, Any]) -> str:
     stage_rows.append(["**total**", f"{stages['seconds'] / stages['alerts'] * 1e6:,.0f}", "100%"])
     added = [
         f"* {int(size):,} alerts: measured in one process only, after the run "
-        f"({run['one_process']['added_after_run']}, load average "
+        f"({run['one_process']['added_after_run']}, commit {run['one_process'].get('commit')}, "
+        "load average "
         f"{run['one_process']['load_average']:.1f}) with `python -m benchmarks --add-sizes {size}`"
         for size, run in render["sizes"].items()
         if "added_after_run" in run.get("one_process", {})
@@ -218,7 +219,8 @@ def _deploy_check(results: dict[str, Any]) -> str:
     return f"""### Concurrency check ({check["tasks"]:,} tasks, measured after the run)
 
 The same contenders and phases with {check["tasks"]:,} tasks, adding tickgen with
-one request at a time, measured on {check["measured"]} (load average
+one request at a time, measured on {check["measured"]} (commit
+{check.get("commit", "not recorded")}, load average
 {check["load_average"]:.1f}) with `python -m benchmarks --deploy-only
 --deploy-tasks {check["tasks"]}`:
 
