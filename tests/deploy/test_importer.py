@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from tests.deploy.conftest import BUILTIN_ALERTS
+from tests.handlers.full_handlers import FULL
 from tickgen.deploy import LiveTask, mark
 from tickgen.deploy.handler_reader import property_table
 from tickgen.deploy.importer import import_task, params_from_script
@@ -98,9 +99,29 @@ def test_handler_methods_are_learnt_from_the_models() -> None:
     assert property_table("opsGenie2")["teams"].shape == "strings"
     assert property_table("telegram")["disableNotification"].shape == "flag"
     assert property_table("zenoss")["tid"].shape == "int"
-    assert "header" not in property_table("post")  # read by the post special case
+    assert property_table("post")["header"].shape == "pairs"
+    assert property_table("post")["timeout"].shape == "duration"
+    assert property_table("log")["mode"].shape == "octal"
 
 
 def test_not_importable_script_raises_for_the_python_api() -> None:
     with pytest.raises(ImportProblem, match="no 'var db'"):
         params_from_script("t", "var triggerType = 'threshold'\n\nvar name = 'x'\n")
+
+
+@pytest.mark.parametrize("kind", sorted(FULL))
+def test_every_handler_with_every_property_imports_back(kind: str) -> None:
+    params = {
+        "template": "threshold", "id": f"h-{kind}", "database": "telegraf",
+        "measurement": "cpu", "field": "usage", "crit": {"op": ">", "value": 1},
+        "handlers": [FULL[kind][0]],
+    }
+    renderer = Renderer(kapacitor_version="1.8")  # some properties are newer than 1.5
+    task = render_params(params, renderer)
+    imported = import_task(live(task.id, task.script), renderer)
+    assert imported.params is not None, imported.reason
+    assert render_params(imported.params, renderer).script == task.script
+    expected = dict(FULL[kind][0])
+    if kind == "log":
+        expected["mode"] = 0o644  # read back as the number the octal literal means
+    assert imported.params["handlers"] == [expected]

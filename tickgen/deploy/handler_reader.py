@@ -3,12 +3,13 @@
 Each handler model knows how to write itself (``lines()``); this module learns
 the reverse from the models themselves, once: it builds each model with one
 field set to a probe value and sees which TICKscript method the probe comes
-out in, and in which shape (``.m('x')``, ``.m()``, ``.m(7)``, ``.m('a', 'b')``
-or one ``.m('a')`` per item).  So a handler or property added to
-tickgen.handlers is read back without a change here.  Properties whose values
-are not scalars (post headers aside) are not read; a script using them is
-reported as not importable, never imported wrong, because every import is
-rendered again and compared with the script.
+out in, and in which shape (``.m('x')``, ``.m()``, ``.m(7)``, ``.m(7s)``,
+``.m('a', 'b')``, one ``.m('a')`` per item, or one ``.m('key', value)`` per
+entry).  So a handler or property added to tickgen.handlers is read back
+without a change here.  The parts of PagerDuty v2 links and SNMP data are
+read by name.  Anything else is not read, and a script using it
+is reported as not importable, never imported wrong: every import is rendered
+again and compared with the script.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from typing import Any, get_args
 from tickgen.handlers import HANDLER_ORDER, Handler, HandlerModel
 
 PROBE = "tickgenprobe"
+# Lists of parts written one call each: .link(href, text), .data(oid, type, value).
+PARTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "pagerDuty2": {"link": ("links", ("href", "text"))},
+    "snmpTrap": {"data": ("data", ("oid", "type", "value"))},
+}
 # Handlers whose creating call takes the value of a field: .post('url'), .exec('a', 'b')...
 CREATION_ARGS: dict[str, tuple[str, str]] = {
     "post": ("url", "text"),
@@ -95,8 +101,12 @@ def _probes(default: Any) -> list[tuple[Any, tuple[str, ...]]]:
         return [(7, ("int",))]
     if isinstance(default, list):
         return [([PROBE, PROBE + "2"], ("strings", "each"))]
-    if isinstance(default, str) or default is None:
+    if isinstance(default, dict):
+        return [({PROBE: PROBE}, ("pairs",))]
+    if isinstance(default, str):
         return [(PROBE, ("text",))]
+    if default is None:  # optional: a string, a duration or a number
+        return [(PROBE, ("text",)), ("7s", ("duration",)), (7, ("int", "octal"))]
     return []
 
 
@@ -113,6 +123,9 @@ def _shape(new: list[str], shapes: tuple[str, ...]) -> tuple[str, str] | None:
         "int": [f".{method}(7)"],
         "strings": [f".{method}('{PROBE}', '{PROBE}2')"],
         "each": [f".{method}('{PROBE}')", f".{method}('{PROBE}2')"],
+        "pairs": [f".{method}('{PROBE}', '{PROBE}')"],
+        "duration": [f".{method}(7s)"],
+        "octal": [f".{method}(07)"],
     }
     for shape in shapes:
         if new == expected[shape]:
@@ -142,14 +155,15 @@ class HandlerBuilder:
             self.params[creation[0]] = _string(args[0], kind)
 
     def knows(self, method: str) -> bool:
-        return method in property_table(self.kind) or (self.kind == "post" and method == "header")
+        return method in property_table(self.kind) or method in PARTS.get(self.kind, {})
 
     def add(self, method: str, args: list[Any]) -> None:
-        if self.kind == "post" and method == "header":
-            if len(args) != 2:
-                raise HandlerReadError(".header() takes a name and a value")
-            headers = self.params.setdefault("headers", {})
-            headers[_string(args[0], method)] = _string(args[1], method)
+        part = PARTS.get(self.kind, {}).get(method)
+        if part is not None:
+            field, names = part
+            if not 1 <= len(args) <= len(names):
+                raise HandlerReadError(f".{method}() takes up to {len(names)} arguments")
+            self.params.setdefault(field, []).append(dict(zip(names, args, strict=False)))
             return
         prop = property_table(self.kind)[method]
         readers: dict[str, Callable[[], Any]] = {
@@ -159,6 +173,9 @@ class HandlerBuilder:
             "int": lambda: _one(args, method),
             "strings": lambda: [_string(a, method) for a in args],
             "each": lambda: [*self.params.get(prop.field, []), _one(args, method)],
+            "pairs": lambda: {**self.params.get(prop.field, {}), **_pair(args, method)},
+            "duration": lambda: _one(args, method),
+            "octal": lambda: _one(args, method),
         }
         self.params[prop.field] = readers[prop.shape]()
 
@@ -167,6 +184,12 @@ def _one(args: list[Any], method: str) -> Any:
     if len(args) != 1:
         raise HandlerReadError(f".{method}() takes one argument")
     return args[0]
+
+
+def _pair(args: list[Any], method: str) -> dict[str, Any]:
+    if len(args) != 2:
+        raise HandlerReadError(f".{method}() takes a key and a value")
+    return {_string(args[0], method): args[1]}
 
 
 def _none(args: list[Any], method: str) -> bool:
