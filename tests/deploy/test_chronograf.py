@@ -17,7 +17,7 @@ import pytest
 from tests.deploy.conftest import run_cli
 from tickgen import tick
 from tickgen.deploy.chronograf import duration, import_rule, params_from_rule, threshold_value
-from tickgen.deploy.paramfile import ImportProblem
+from tickgen.deploy.paramfile import ImportProblem, render_params
 from tickgen.pipeline import render_paths
 from tickgen.render import Renderer
 
@@ -155,3 +155,126 @@ def test_rules_chronograf_cannot_generate_are_refused(change: dict[str, object],
     imported = import_rule({**rule, **change}, Renderer())
     assert imported.params is None
     assert message in imported.reason
+
+
+# Every handler Chronograf's rule builder knows, each property set (chronograf.md §2.5) ...
+ALL_HANDLERS = {
+    "post": [{"url": "http://h.example.com/a", "headers": {"X-B": "2", "X-A": "1"}}],
+    "tcp": [{"address": "10.0.0.1:9000"}],
+    "email": [{"to": ["a@example.com", "", "b@example.com"]}],
+    "exec": [{"command": ["/bin/page", "", "--now"]}],
+    "log": [{"filePath": "/var/log/alerts.log"}],
+    "victorOps": [{"routingKey": "vo"}],
+    "pagerDuty": [{"serviceKey": "pd1"}],
+    "pagerDuty2": [{"serviceKey": "pd2"}],
+    "pushover": [{"userKey": "u", "device": "d", "title": "t", "url": "http://p",
+                  "urlTitle": "ut", "sound": "s"}],
+    "sensu": [{"source": "src", "handlers": ["h1", "h2"]}],
+    "slack": [{"channel": "#c", "username": "u", "iconEmoji": ":e:", "workspace": "w"}],
+    "telegram": [{"chatId": "1", "parseMode": "Markdown", "disableWebPagePreview": True,
+                  "disableNotification": True}],
+    "alerta": [{"token": "t", "resource": "r", "event": "e", "environment": "env", "group": "g",
+                "value": "v", "origin": "o", "service": ["s1", "s2"]}],
+    "opsGenie": [{"teams": ["t1"], "recipients": ["r1"]}],
+    "opsGenie2": [{"teams": ["t2"], "recipients": ["r2"]}],
+    "talk": [{}],
+    "kafka": [{"cluster": "k", "kafka-topic": "topic", "template": "tpl"}],
+    "serviceNow": [{"source": "s", "node": "n", "type": "t", "resource": "r",
+                    "metric_name": "m", "message_key": "mk"}],
+    "bigPanda": [{"app-key": "ak", "primary-property": "pp", "secondary-property": "sp"}],
+    "teams": [{"channel_url": "http://teams"}],
+    "zenoss": [{"action": "a", "method": "m", "type": "t", "tid": 3, "device": "d",
+                "component": "c", "evclasskey": "ek", "evclass": "ec"}],
+}
+# ... and the handler block Chronograf writes for them (§4.5: Kapacitor's order,
+# zero values dropped), with tickgen's one fix: the PagerDuty v2 key.
+ALL_HANDLER_LINES = """\
+.post('http://h.example.com/a')
+.header('X-A', '1')
+.header('X-B', '2')
+.tcp('10.0.0.1:9000')
+.email()
+.to('a@example.com')
+.to('b@example.com')
+.exec('/bin/page', '--now')
+.log('/var/log/alerts.log')
+.victorOps()
+.routingKey('vo')
+.pagerDuty()
+.serviceKey('pd1')
+.pagerDuty2()
+.routingKey('pd2')
+.pushover()
+.userKey('u')
+.device('d')
+.title('t')
+.uRL('http://p')
+.uRLTitle('ut')
+.sound('s')
+.sensu()
+.source('src')
+.handlers('h1', 'h2')
+.serviceNow()
+.source('s')
+.node('n')
+.type('t')
+.resource('r')
+.metricName('m')
+.messageKey('mk')
+.bigPanda()
+.appKey('ak')
+.primaryProperty('pp')
+.secondaryProperty('sp')
+.slack()
+.workspace('w')
+.channel('#c')
+.username('u')
+.iconEmoji(':e:')
+.telegram()
+.chatId('1')
+.parseMode('Markdown')
+.disableWebPagePreview()
+.disableNotification()
+.kafka()
+.cluster('k')
+.kafkaTopic('topic')
+.template('tpl')
+.alerta()
+.token('t')
+.resource('r')
+.event('e')
+.environment('env')
+.group('g')
+.value('v')
+.origin('o')
+.services('s1', 's2')
+.opsGenie()
+.teams('t1')
+.recipients('r1')
+.opsGenie2()
+.teams('t2')
+.recipients('r2')
+.talk()
+.zenoss()
+.action('a')
+.method('m')
+.type('t')
+.tid(3)
+.device('d')
+.component('c')
+.eventClassKey('ek')
+.eventClass('ec')
+.teams()
+.channelURL('http://teams')
+"""
+
+
+def test_every_chronograf_handler_renders_in_kapacitors_order() -> None:
+    rule = json.loads((HERE / "rules.json").read_text())["rules"][0]
+    rule = {**rule, "alertNodes": {"stateChangesOnly": False, **ALL_HANDLERS}}
+    renderer = Renderer(kapacitor_version="1.8")  # zenoss is 1.6+
+    imported = import_rule(rule, renderer)
+    assert imported.params is not None, imported.reason
+    script = render_params(imported.params, renderer).script
+    block = script.split("        .durationField(durationField)\n")[1].split("\n\n")[0]
+    assert [line.strip() for line in block.splitlines()] == ALL_HANDLER_LINES.splitlines()
