@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Union
 
 
 @dataclass(slots=True)
@@ -22,10 +21,6 @@ class Position:
     column: int = 1
 
 
-def _pos() -> Position:
-    return field(default_factory=Position, compare=False, repr=False)  # type: ignore[return-value]
-
-
 @dataclass(slots=True)
 class Comment:
     """Consecutive ``//`` lines; ``lines`` holds each line's text without ``//``
@@ -33,7 +28,7 @@ class Comment:
     between two comment groups."""
 
     lines: list[str]
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -41,7 +36,7 @@ class Number:
     value: int | float
     is_int: bool
     octal: bool = False  # an int written with a leading 0 prints back as octal
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
@@ -49,14 +44,14 @@ class Number:
 class Duration:
     literal: str  # exactly as written: "10m", "1d", "500ms"
     nanoseconds: int
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
 @dataclass(slots=True)
 class Bool:
     value: bool
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
@@ -64,41 +59,41 @@ class Bool:
 class String:
     value: str  # the value after unescaping (``\'`` -> ``'``); raw for triple quotes
     triple: bool = False
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
 @dataclass(slots=True)
 class Reference:
     name: str  # after unescaping ``\"`` -> ``"``
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
 @dataclass(slots=True)
 class Regex:
     literal: str  # the raw text between the slashes, as written
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
 @dataclass(slots=True)
 class Star:
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
 @dataclass(slots=True)
 class Identifier:
     name: str
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
 @dataclass(slots=True)
 class List:
     items: list[Identifier | String | Star]
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
@@ -106,7 +101,7 @@ class List:
 class Unary:
     op: str  # "-" or "!"
     operand: Expr
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
@@ -117,14 +112,16 @@ class Binary:
     right: Expr
     parens: bool = False
     multiline: bool = False
-    pos: Position = _pos()  # the operator's position, as in Kapacitor
+    pos: Position = field(
+        default_factory=Position, compare=False, repr=False
+    )  # the operator's position, as in Kapacitor
     comment: Comment | None = None
 
 
 @dataclass(slots=True)
 class Lambda:
     expr: Expr
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
@@ -141,7 +138,7 @@ class Function:
     args: list[Expr]
     kind: FuncKind = FuncKind.GLOBAL
     multiline: bool = False
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
@@ -152,7 +149,9 @@ class Chain:
     left: Expr
     op: str
     right: Function | Identifier
-    pos: Position = _pos()  # the operator's position
+    pos: Position = field(
+        default_factory=Position, compare=False, repr=False
+    )  # the operator's position
     comment: Comment | None = None
 
 
@@ -160,7 +159,7 @@ class Chain:
 class Declaration:
     name: Identifier
     value: Expr
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
@@ -168,7 +167,7 @@ class Declaration:
 class TypeDeclaration:
     name: Identifier
     type: Identifier
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
@@ -176,31 +175,31 @@ class TypeDeclaration:
 class DBRP:
     db: Reference
     rp: Reference
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
     comment: Comment | None = None
 
 
-Expr = Union[
-    Number,
-    Duration,
-    Bool,
-    String,
-    Reference,
-    Regex,
-    Star,
-    Identifier,
-    List,
-    Unary,
-    Binary,
-    Lambda,
-    Function,
-    Chain,
-]
+Expr = (
+    Number
+    | Duration
+    | Bool
+    | String
+    | Reference
+    | Regex
+    | Star
+    | Identifier
+    | List
+    | Unary
+    | Binary
+    | Lambda
+    | Function
+    | Chain
+)
 
-Statement = Union[Declaration, TypeDeclaration, DBRP, Expr, Comment]
+Statement = Declaration | TypeDeclaration | DBRP | Expr | Comment
 
 
 @dataclass(slots=True)
 class Program:
     statements: list[Statement]
-    pos: Position = _pos()
+    pos: Position = field(default_factory=Position, compare=False, repr=False)
