@@ -118,6 +118,9 @@ def test_server_killed_halfway_then_a_second_apply_converges(
         again = re.search(r"Apply on default: (\d+) succeeded .*, 0 failed", process.stdout)
         assert again is not None, process.stdout
         assert 0 < int(again.group(1)) <= failed
+        with capsys.disabled():
+            print(f"\nkilled after {succeeded} creates ({failed} failed); the second apply "
+                  f"made {again.group(1)} changes")
 
         from tickgen.cli import main
 
