@@ -53,15 +53,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(run=run)
 
 
-def _progress(run: TargetRun, several: bool) -> Callable[[Outcome], None]:
+def _progress(run: TargetRun, several: bool, bars: list[Progress]) -> Callable[[Outcome], None]:
     assert run.plan is not None
     if several:  # bars of several targets would overwrite each other: plain lines
-        return Progress(sys.stderr, len(run.plan.changes), target=run.target.name, tty=False)
-    return Progress(sys.stderr, len(run.plan.changes))
+        bar = Progress(sys.stderr, len(run.plan.changes), target=run.target.name, tty=False)
+    else:
+        bar = Progress(sys.stderr, len(run.plan.changes))
+    bars.append(bar)
+    return bar
 
 
 async def _apply(
-    runs: list[TargetRun], tasks: list[RenderedTask], args: argparse.Namespace
+    runs: list[TargetRun],
+    tasks: list[RenderedTask],
+    args: argparse.Namespace,
+    bars: list[Progress],
 ) -> None:
     async with AsyncExitStack() as stack:
         await plan_all(runs, tasks, stack, prune=args.prune, adopt=args.adopt)
@@ -72,7 +78,9 @@ async def _apply(
         if args.dry_run:
             return
         several = len(runs) > 1
-        await apply_all(runs, parallel=args.parallel, on_outcome=lambda r: _progress(r, several))
+        await apply_all(
+            runs, parallel=args.parallel, on_outcome=lambda r: _progress(r, several, bars)
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,11 +89,14 @@ def run(args: argparse.Namespace) -> int:
     targets = resolve_targets(args.target, args.url, args.config)
     tasks = load_desired(args)
     runs = [TargetRun(t) for t in targets]
+    bars: list[Progress] = []
     try:
-        asyncio.run(_apply(runs, tasks, args))
+        asyncio.run(_apply(runs, tasks, args, bars))
     except KeyboardInterrupt:
+        for bar in bars:
+            bar.finish()
         _summaries(runs)
-        print("tickgen: interrupted; the changes listed as not done were not made", file=sys.stderr)
+        print("tickgen: interrupted; run apply again to finish what is not done", file=sys.stderr)
         return EXIT_INTERRUPTED
     if args.dry_run:
         return EXIT_OK
