@@ -228,6 +228,36 @@ one request at a time, measured on {check["measured"]} (commit
 """
 
 
+def _deploy_limits(deploy: dict[str, Any]) -> str:
+    """What the server's own time says about the ratios (computed from the figures)."""
+    if "kapacitor_cli" not in deploy:
+        return ""
+    apply = {key: deploy[key]["apply"] for key, _ in _CONTENDERS if key in deploy}
+
+    def per_request_ms(key: str) -> float:
+        f = apply[key]
+        return float(f["server_seconds"]) / f["requests"] * 1000 if f["requests"] else 0.0
+
+    cli = apply["kapacitor_cli"]
+    bound = cli["seconds"] / cli["server_seconds"] if cli["server_seconds"] else float("inf")
+    client_share = 1 - cli["server_seconds"] / cli["seconds"]
+    return f"""What limits deploy, from the apply figures: kapacitord spent on average
+{per_request_ms("kapacitor_cli"):.0f} ms per request of the CLI loop (requests one at a
+time; its GETs take about a millisecond, the POSTs and PATCHes the rest) and
+{per_request_ms("tickgen"):.0f} ms per request of tickgen with {deploy["parallel"]} in flight:
+requests in flight at once wait for each other inside the server (its task
+store, BoltDB, takes one write transaction at a time).  The CLI loop spent
+{client_share:.0%} of its time outside the server (starting a process per command), so a
+client that cost nothing would be at most {bound:.1f}x faster than the CLI loop at the
+server speed the CLI saw: the 10x target cannot be reached against this
+server, whatever the client does.  Plan is where the client matters: one paged
+read against a `show` per task.
+
+The contenders run one after another, minutes apart, on a machine whose load
+changes meanwhile, so a difference between two of them within a phase is only
+as good as it repeats: compare the full run with the concurrency check below."""
+
+
 def _deploy(results: dict[str, Any]) -> str:
     deploy = results.get("deploy")
     if not deploy:
@@ -264,7 +294,37 @@ Ratios: "CLI / tickgen" is how many times faster tickgen is than the CLI loop;
 time its handlers took, which no client can save (with 8 requests in flight it
 can add up to more than the wall time).
 
+{_deploy_limits(deploy)}
+
 {_deploy_check(results)}"""
+
+
+def _profile_notes(profile: dict[str, Any]) -> str:
+    """Pointers drawn from the entries, for the owners of the code they name."""
+    own = {f["function"]: f for f in profile["top_own"]}
+    notes = []
+    lexer = [f for name, f in own.items() if "tick/lexer.py" in name]
+    if lexer:
+        notes.append(
+            f"* The lexer's scan loop is the single heaviest function "
+            f"({lexer[0]['own_share']:.1%} of own time); the parser and checker spread their "
+            "time over many small recursive calls (expression, chain, function, identifier)."
+        )
+    positions = [f for name, f in own.items() if "parser.py" in name and "_position" in name]
+    if positions:
+        per_alert = positions[0]["calls"] / max(profile["alerts"], 1)
+        notes.append(
+            f"* `_position` is called {per_alert:.0f} times per alert "
+            f"({positions[0]['own_share']:.1%}): a position is made for every node."
+        )
+    walks = [f for name, f in own.items() if "params.py" in name and "(walk)" in name]
+    if walks:
+        notes.append(
+            f"* `tickgen/params.py` `walk` ({walks[0]['own_share']:.1%}, plus `yaml.compose`) "
+            "builds the YAML line map of every file, although only error messages need it: "
+            "`pipeline.run` asks for `source.label` (a file:line) for every rendered task."
+        )
+    return ("\nPointers:\n\n" + "\n".join(notes) + "\n") if notes else ""
 
 
 def _profile(results: dict[str, Any]) -> str:
@@ -293,6 +353,7 @@ def _profile(results: dict[str, Any]) -> str:
         f'and pydantic {areas.get("pydantic", 0.0):.0%}.  "builtins" is C functions '
         "(list.append, dict.get, str methods, regular expressions) called from all of these."
     )
+    notes = _profile_notes(profile)
     return f"""## What the profile shows
 
 cProfile over `tickgen.pipeline.run` on {profile["alerts"]:,} generated alerts
@@ -309,7 +370,7 @@ Functions with the most time of their own:
 tickgen functions by cumulative time (including what they call):
 
 {_table(["Function", "calls", "cumulative"], cumulative_rows)}
-"""
+{notes}"""
 
 
 def markdown(results: dict[str, Any]) -> str:
