@@ -8,6 +8,7 @@ per task) tell the test when half the work is done.
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -24,6 +25,19 @@ from tickgen.deploy import read_marker, strip_marker
 from tickgen.pipeline import render_paths
 
 CLI = "import sys; from tickgen.cli import main; sys.exit(main(sys.argv[1:]))"
+
+pytestmark = pytest.mark.servers
+
+
+def start_kapacitor(workdir: Path) -> servers.Server:
+    """A private kapacitord on ``workdir`` (its restart keeps the tasks); skipped, as
+    the shared fixtures are, when the binary is missing outside CI."""
+    try:
+        return servers.start_kapacitor(workdir)
+    except servers.ServerError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"cannot start kapacitord in CI: {exc}", pytrace=False)
+        pytest.skip(f"kapacitord unavailable: {exc}")
 
 
 def write_plain_alerts(directory: Path, count: int) -> list[str]:
@@ -71,7 +85,7 @@ def test_server_killed_halfway_then_a_second_apply_converges(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     workdir = tmp_path / "kapacitor"
-    server = servers.start_kapacitor(workdir)
+    server = start_kapacitor(workdir)
     restarted: servers.Server | None = None
     try:
         alerts = tmp_path / "alerts"
@@ -94,7 +108,7 @@ def test_server_killed_halfway_then_a_second_apply_converges(
         assert len(failed_ids) == failed
         assert "Run apply again to finish" in summary
 
-        restarted = servers.start_kapacitor(workdir)  # same data dir: the tasks are kept
+        restarted = start_kapacitor(workdir)  # same data dir: the tasks are kept
         desired = {t.id: t for t in render_paths(alerts)}
         with KapacitorClient(restarted.url) as client:
             live = {t.id: t for t in client.list_tasks(script_format="raw", limit=1000)}
@@ -133,7 +147,7 @@ def test_server_killed_halfway_then_a_second_apply_converges(
 
 
 def test_ctrl_c_exits_130_and_reports_what_was_done(tmp_path: Path) -> None:
-    server = servers.start_kapacitor(tmp_path / "kapacitor")
+    server = start_kapacitor(tmp_path / "kapacitor")
     try:
         alerts = tmp_path / "alerts"
         write_plain_alerts(alerts, 60)
