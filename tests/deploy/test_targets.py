@@ -113,3 +113,14 @@ def test_parameter_problems_stop_the_run_before_any_request(
     assert "bad.yaml" in err
     assert "database" in err
     assert "ConnectError" not in err
+
+
+def test_python_tasks_kapacitor_would_refuse_stop_the_run() -> None:
+    target = Target("t", "http://k", dbrps=(("telegraf", "autogen"),))
+    for task, message in (
+        (RenderedTask("a b", "x", "stream\n", [], "enabled"), "contains ' '"),
+        (RenderedTask("a", "x", "stream\n", [], "on"), "status 'on' is neither"),
+        (RenderedTask("a", "x", "stream\n", [], "enabled", type="query"), "type 'query'"),
+    ):
+        with pytest.raises(DeployError, match=message):
+            desired_for([task], target)

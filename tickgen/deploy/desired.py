@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from tickgen.models import task_id_problem
 from tickgen.pipeline import render_paths
 from tickgen.render import RenderedTask, Renderer
 
@@ -28,6 +29,9 @@ def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTa
     missing: list[str] = []
     for task in tasks:
         dbrps = dbrp_keys(task.dbrps) or target.dbrps
+        problem = _problem(task, target)
+        if problem:
+            raise DeployError(f"{task.source}: task {task.id!r}: {problem}")
         if not dbrps:
             missing.append(f"{task.source}: task {task.id!r} has no dbrps")
             continue
@@ -47,3 +51,12 @@ def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTa
         hint = f"; give them in the parameters or as dbrps of target {target.name}"
         raise DeployError("\n".join(missing) + hint)
     return desired
+
+
+def _problem(task: RenderedTask, target: Target) -> str | None:
+    """What Kapacitor would refuse in a task built in Python, before anything is sent."""
+    if task.status not in ("enabled", "disabled"):
+        return f"status {task.status!r} is neither enabled nor disabled"
+    if task.type not in ("stream", "batch"):
+        return f"type {task.type!r} is neither stream nor batch"
+    return task_id_problem(target.id_prefix + task.id)
