@@ -61,7 +61,7 @@ def _render(results: dict[str, Any]) -> str:
     rows, skipped = [], []
     for size, run in render["sizes"].items():
         if "one_process" not in run:
-            skipped.append(f"* {int(size):,} alerts: {run['skipped']}")
+            skipped.append(f"* {int(size):,} alerts: {run['skipped'].removeprefix('not run: ')}")
             continue
         one, every = run["one_process"], run.get("all_cores")
         rows.append(
