@@ -21,7 +21,7 @@ EXIT_ERROR = 1
 EXIT_CHANGES = 2
 EXIT_INTERRUPTED = 130
 
-# name of the subcommand -> module under tickgen.cli
+# name of the subcommand -> its module under tickgen.cli
 COMMANDS = {
     "render": "render",
     "validate": "validate",
@@ -55,15 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tickgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, module_name in COMMANDS.items():
-        try:
-            module = importlib.import_module(f"{__name__}.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{module_name}":
-                raise
-            continue  # a command still being built
-        module.register(sub)
-        _ = name
+    for module_name in COMMANDS.values():
+        importlib.import_module(f"{__name__}.{module_name}").register(sub)
     return parser
 
 
