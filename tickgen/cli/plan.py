@@ -86,7 +86,7 @@ def load_desired(args: argparse.Namespace) -> list[RenderedTask]:
     tasks = render_alerts(args.paths, renderer_from(args))
     for task in tasks:
         for warning in task.warnings:
-            stderr_line(f"{task.source}: task {task.id}: warning: {warning}")
+            stderr_line(f"{task.source}: task {task.id}: {warning}")
     return tasks
 
 
