@@ -42,13 +42,24 @@ names = st.from_regex(r"[a-zA-Zéß][a-zA-Z0-9_é]{0,8}", fullmatch=True).filter
 )
 identifiers = names.map(ast.Identifier)
 # Any text at all, except that a single-quoted string or a reference cannot end
-# in a backslash; triple-quoted strings are raw and hold no quote.
+# in a backslash; triple-quoted strings are raw and hold no quote.  Inside calls
+# and operators the text has no line break: Kapacitor's multiline flags count
+# the line breaks in the source between a call's name and its last argument
+# (or between two operands), string contents included, so a line break there
+# makes another tree.  Statement-level values take any text (any_literals).
 free_text = st.text(max_size=20).filter(lambda s: not s.endswith("\\"))
+line_text = free_text.filter(lambda s: "\n" not in s)
+triple_text = st.text(max_size=12).filter(lambda s: "'" not in s)
+
+
 strings = st.one_of(
-    free_text.map(ast.String),
-    st.text(max_size=12).filter(lambda s: "'" not in s).map(lambda s: ast.String(s, triple=True)),
+    line_text.map(ast.String),
+    triple_text.filter(lambda s: "\n" not in s).map(lambda s: ast.String(s, triple=True)),
 )
-references = free_text.map(ast.Reference)
+any_strings = st.one_of(
+    free_text.map(ast.String), triple_text.map(lambda s: ast.String(s, triple=True))
+)
+references = line_text.map(ast.Reference)
 numbers = st.one_of(
     st.integers(0, 2**63 - 1).map(lambda v: ast.Number(v, True)),
     st.integers(0, 2**63 - 1).map(lambda v: ast.Number(v, True, octal=True)),
@@ -183,7 +194,15 @@ def programs(draw: st.DrawFn, multiline: bool = False) -> ast.Program:
         choice = draw(st.integers(0, 3))
         comment = draw(comments())
         if choice == 0:
-            value = draw(st.one_of(arguments, regexes, chains(multiline, base_comment=False)))
+            value = draw(
+                st.one_of(
+                    arguments,
+                    regexes,
+                    any_strings,
+                    free_text.map(ast.Reference),
+                    chains(multiline, base_comment=False),
+                )
+            )
             statements.append(ast.Declaration(draw(identifiers), value, comment=comment))
         elif choice == 1:
             statements.append(
@@ -251,3 +270,21 @@ def test_multiline_layouts_reach_a_fixed_point(program: ast.Program) -> None:
 
 def test_generated_durations_are_valid_literals() -> None:
     assert DURATION_RE.fullmatch("15µ")
+
+
+@SETTINGS
+@given(any_strings, free_text)
+def test_any_string_or_reference_round_trips(string: ast.String, name: str) -> None:
+    # A line break inside the last (here: only) argument leaves the call on one line.
+    program = ast.Program(
+        [
+            ast.Declaration(ast.Identifier("s"), string),
+            ast.Chain(
+                ast.Identifier("stream"),
+                "|",
+                ast.Function("f", [string], ast.FuncKind.CHAIN),
+            ),
+            ast.Function("g", [ast.Reference(name)]),
+        ]
+    )
+    assert parse(format_program(program)) == program

@@ -150,49 +150,56 @@ class Token(NamedTuple):
 _SPACE = r"\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _LINE_SPACE = _SPACE.replace("\\n", "")
 
-# Special codes for alternatives whose kind depends on the state or needs work.
-_IDENT, _LAMBDA, _NUMBER, _SLASH, _STAR, _NEEDS_OPERAND, _BAD, _OTHER, _END = range(-9, 0)
-
-# (pattern, code or kind).  Each alternative ends in an empty group, so
-# ``m.lastindex`` names it while the alternative still starts with a literal
-# character, which lets the regex engine skip non-matching alternatives fast.
-# Overlapping alternatives keep Kapacitor's priority (duration before number,
-# ``'''`` before ``'``, ``//`` before ``/``); the rest are ordered by frequency.
-_ALTERNATIVES: list[tuple[str, int]] = [
-    (r"lambda:", _LAMBDA),
-    (r"[^\W\d_]\w*", _IDENT),
-    (r"\(", TokenKind.LPAREN),
-    (r"\)", TokenKind.RPAREN),
-    (r"\.\d\d*", _NUMBER),
-    (r"\.", TokenKind.DOT),
-    (r"'''(?s:.*?)''(?:\\'|\\(?!'))*'", TokenKind.STRING),
-    (r"'(?!'')(?s:.*?)(?<!\\)'", TokenKind.STRING),
-    (r"'", _BAD),
-    (r"\|", TokenKind.PIPE),
-    (r",", TokenKind.COMMA),
-    (r'"(?s:.*?)(?<!\\)"', TokenKind.REFERENCE),
-    (r'"', _BAD),
-    (r"\d\d*(?:ms|[uµsmhdw])", TokenKind.DURATION),
-    (r"\d\d*(?:\.\d*)?", _NUMBER),
-    (r"\[", TokenKind.LSBRACKET),
-    (r"\]", TokenKind.RSBRACKET),
-    (r"@", TokenKind.AT),
-    (r"-", TokenKind.MINUS),
-    (r"!(?![=~])", TokenKind.NOT),
-    (r"\*", _STAR),
-    # A comment runs on over following lines whose first non-blank is "/".
-    (rf"//[^\n]*(?:\n[{_LINE_SPACE}]*/[^\n]*)*", TokenKind.COMMENT),
-    (r"/", _SLASH),
-    (r"==|=~|=|!=|!~|<=|<|>=|>|\+|%", _NEEDS_OPERAND),
-    (r"[\s\S]", _OTHER),
-    (r"\Z", _END),
+# The token alternatives, in Kapacitor's priority where they overlap (duration
+# before number, ''' before ', // before /) and by frequency otherwise.  Every
+# alternative starts with a literal character or a class, which lets the regex
+# engine skip the ones that cannot match at once.  The scan yields (whitespace,
+# token) pairs and the token's first character tells its kind (see lex).
+_ALTERNATIVES = [
+    r"lambda:",
+    r"[^\W\d_]\w*",  # identifiers; Python's \w also takes No/Nl, see _go_ident
+    r"[()|,\[\]@-]",
+    r"\.\d\d*",
+    r"\.",
+    r"'''(?s:.*?)''(?:\\'|\\(?!'))*'",
+    r"'(?!'')(?s:.*?)(?<!\\)'",
+    r"'",  # unterminated
+    r'"(?s:.*?)(?<!\\)"',
+    r'"',  # unterminated
+    r"\d\d*(?:ms|[uµsmhdw]|\.\d*)?",
+    r"//[^\n]*(?:\n[" + _LINE_SPACE + r"]*/[^\n]*)*",  # lines whose first non-blank is "/"
+    r"==|=~|!=|!~|<=|>=|[-+*/%<>!=]",
+    r"[\s\S]",  # a character that starts no token
+    r"\Z",
 ]
-_SCAN = re.compile(
-    f"([{_SPACE}]*)(?:" + "|".join(f"(?:{body})()" for body, _ in _ALTERNATIVES) + ")"
-).finditer
-_CODES = [0, 0, *(code for _, code in _ALTERNATIVES)]  # group 1 is the whitespace
+_SCAN = re.compile(f"([{_SPACE}]*)(" + "|".join(_ALTERNATIVES) + ")").finditer
 _REGEX = re.compile(r"/(?s:.*?)(?<!\\)/").match
+_IDENT_START = re.compile(r"[^\W\d_]").match
 _BAD_MESSAGE = {"'": "unterminated string", '"': "unterminated field reference"}
+
+# What a token's first character says, for ASCII; everything else is decided
+# in lex (a Unicode letter starts an identifier, a Unicode digit a number).
+_IDENT, _LAMBDA, _DIGIT, _DOT, _SLASH, _STAR, _OPERATOR, _QUOTE = range(-8, 0)
+_FIRST: dict[str, int] = {
+    "(": TokenKind.LPAREN,
+    ")": TokenKind.RPAREN,
+    "|": TokenKind.PIPE,
+    ",": TokenKind.COMMA,
+    "[": TokenKind.LSBRACKET,
+    "]": TokenKind.RSBRACKET,
+    "@": TokenKind.AT,
+    "-": TokenKind.MINUS,
+    ".": _DOT,
+    "/": _SLASH,
+    "*": _STAR,
+    "'": _QUOTE,
+    '"': _QUOTE,
+    **dict.fromkeys("=!<>+%", _OPERATOR),
+    **dict.fromkeys("0123456789", _DIGIT),
+    **dict.fromkeys("abcdefghijkmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", _IDENT),
+    "l": _LAMBDA,  # "lambda:" or an identifier
+}
+_UNITS = frozenset("uµsmhdw")
 
 # Kinds after which Kapacitor looks for a binary operator (tryLexBinaryOperator).
 _OPERAND_KINDS = frozenset(
@@ -255,13 +262,30 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
     while True:
         # The scan is state-free; where the state changes a token's extent
         # (a regex literal, a trimmed identifier) it restarts after that token.
-        for m in _SCAN(text, pos):
-            code = _CODES[m.lastindex or 0]
-            start = m.end(1)
-            end = m.end()
+        end = pos
+        # finditer, not findall: the scan must stop at the first error, or a
+        # text full of unterminated quotes would take quadratic time.
+        for match in _SCAN(text, pos):
+            space, token = match.groups()
+            start = end + len(space)
+            end = start + len(token)
+            if not token:
+                kinds.append(TokenKind.EOF)
+                starts.append(start)
+                values.append("")
+                return kinds, starts, values, comments
+            first = token[0]
+            code = _FIRST.get(first)
+            if code is None:  # not ASCII, or a character that starts no token
+                if first.isdecimal():
+                    code = _DIGIT
+                elif _IDENT_START(first):
+                    code = _IDENT
+                else:
+                    return fail(_unknown(first), start)
             if regex_next:
                 regex_next = False
-                if code == _SLASH or code == TokenKind.COMMENT:
+                if code == _SLASH:  # even "//": after = =~ !~ it is a regex
                     regex = _REGEX(text, start)
                     if regex is None:
                         return fail("unterminated regex", start)
@@ -273,34 +297,45 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                     break
             if code >= 0:
                 kind = _KINDS[code]
-            elif code == _IDENT:
-                value = text[start:end]
-                if not value.isascii():
-                    trimmed = _go_ident(value)
+            elif code == _IDENT or (code == _LAMBDA and token != "lambda:"):
+                if not token.isascii():
+                    trimmed = _go_ident(token)
                     if not trimmed:
-                        return fail(_unknown(text[start]), start)
-                    if trimmed != value:
+                        return fail(_unknown(first), start)
+                    if trimmed != token:
                         kinds.append(KEYWORDS.get(trimmed, TokenKind.IDENT))
                         starts.append(start)
                         values.append(trimmed)
                         operand = True
                         pos = start + len(trimmed)
                         break
-                kind = KEYWORDS.get(value, TokenKind.IDENT)
-                kinds.append(kind)
+                kinds.append(KEYWORDS.get(token, TokenKind.IDENT))
                 starts.append(start)
-                values.append(value)
+                values.append(token)
                 operand = True
                 continue
             elif code == _LAMBDA:
                 kind = TokenKind.LAMBDA
-            elif code == _NUMBER:
-                if text.startswith(".", end):
+            elif code in (_DIGIT, _DOT):
+                if token == ".":
+                    kind = TokenKind.DOT
+                elif token[-1] in _UNITS:
+                    kind = TokenKind.DURATION
+                elif text.startswith(".", end):
                     return fail("multiple decimals in number", start)
-                kind = TokenKind.NUMBER
+                else:
+                    kind = TokenKind.NUMBER
+            elif code == _QUOTE:
+                if len(token) == 1:
+                    return fail(_BAD_MESSAGE[token], start)
+                kind = TokenKind.STRING if first == "'" else TokenKind.REFERENCE
             elif code == _STAR:
                 kind = TokenKind.MULT if operand else TokenKind.STAR
             elif code == _SLASH:
+                if token != "/":
+                    comments.setdefault(len(kinds), []).append((start, token))
+                    operand = False
+                    continue
                 if operand:
                     kind = TokenKind.DIV
                 else:
@@ -319,33 +354,21 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                     values.append(text[start:regex_end])
                     pos = regex_end
                     break
-            elif code == _NEEDS_OPERAND:
-                value = text[start:end]
+            elif token == "!":  # unary "!" or a lone "!" after an operand: TokenNot
+                kind = TokenKind.NOT
+            else:  # _OPERATOR
                 if not operand:
-                    if value[0] == "!":  # "!=" in token position: unary "!", then "="
+                    if first == "!":  # "!=" in token position: unary "!", then "="
                         kinds.append(TokenKind.NOT)
                         starts.append(start)
                         values.append("!")
                         start += 1
                     return fail(_unknown(text[start]), start)
-                kind = _OPERATOR_KIND[value]
+                kind = _OPERATOR_KIND[token]
                 regex_next = kind in _REGEX_FOLLOWS
-            elif code == _BAD:
-                return fail(_BAD_MESSAGE[text[start]], start)
-            elif code == _OTHER:
-                return fail(_unknown(text[start]), start)
-            else:  # _END
-                kinds.append(TokenKind.EOF)
-                starts.append(start)
-                values.append("")
-                return kinds, starts, values, comments
-            if kind is TokenKind.COMMENT:
-                comments.setdefault(len(kinds), []).append((start, text[start:end]))
-                operand = False
-                continue
             kinds.append(kind)
             starts.append(start)
-            values.append(text[start:end])
+            values.append(token)
             operand = kind in _OPERAND_KINDS
 
 
