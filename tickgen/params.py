@@ -255,9 +255,14 @@ class AlertSource:
         return Problem(message, file=self.document.name, line=line, path=shown or None)
 
     @property
+    def line(self) -> int | None:
+        """The line the alert starts on (works out the file's positions: for errors only)."""
+        return self.document.line_of(self._own_prefix())
+
+    @property
     def label(self) -> str:
         """``file`` or ``file:line`` of the alert, for messages about it as a whole."""
-        line = self.document.line_of(self._own_prefix())
+        line = self.line
         return self.document.name if line is None else f"{self.document.name}:{line}"
 
     @property

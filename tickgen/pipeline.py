@@ -158,20 +158,14 @@ def run(
         if problems:
             continue
         try:
-            task = renderer.render(loaded.alert, source=loaded.source.label)
+            # "file (alerts[3])", not "file:line": lines cost a second parse of the file
+            task = renderer.render(loaded.alert, source=loaded.source.where)
         except TemplateError as exc:
-            problems.append(
-                Problem(str(exc), file=loaded.source.document.name, line=_line(loaded.source))
-            )
+            source = loaded.source
+            problems.append(Problem(str(exc), file=source.document.name, line=source.line))
             continue
         on_task(task)
     return problems
-
-
-def _line(source: AlertSource) -> int | None:
-    label = source.label
-    _, _, line = label.rpartition(":")
-    return int(line) if line.isdigit() else None
 
 
 def load(
