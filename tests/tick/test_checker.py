@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from tests import seed
 from tickgen.tick import TickSyntaxError, parse
 from tickgen.tick.checker import Diagnostic, analyse, check
 from tickgen.tick.nodes import CHAIN_METHODS, HANDLERS, PROPERTIES
 
-SEED = Path("/work/shared/seed/kapacitor-task-api.md")
 HANDLER = "\n        .log('/tmp/alerts.log')"  # keeps the no-handler warning out of a test
 
 
@@ -31,10 +31,8 @@ def only(text: str, **kwargs: str) -> Diagnostic:
 
 
 def seed_script() -> str:
-    text = SEED.read_text(encoding="utf-8")
-    match = re.search(r'"script" : "(.*?)",\n', text)
-    assert match is not None
-    return match.group(1).encode().decode("unicode_escape")
+    script: str = seed.post_body()["script"]
+    return script
 
 
 def test_diagnostic_prints_position_severity_and_message() -> None:

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from tests import seed as seed_document
 from tickgen.tick.graph import graph
-
-SEED = Path("/work/shared/seed/kapacitor-task-api.md")
 
 
 def seed() -> tuple[str, str]:
-    text = SEED.read_text(encoding="utf-8")
-    script = re.search(r'"script" : "(.*?)",\n', text)
-    dot = re.search(r'"dot": "(.*?)",\n', text)
-    assert script is not None
-    assert dot is not None
-    return (
-        script.group(1).encode().decode("unicode_escape"),
-        dot.group(1).encode().decode("unicode_escape"),
-    )
+    response = seed_document.post_response()
+    return response["script"], response["dot"]
 
 
 def edges(dot: str) -> list[tuple[str, str]]:
