@@ -228,7 +228,7 @@ one request at a time, measured on {check["measured"]} (commit
 """
 
 
-def _deploy_limits(deploy: dict[str, Any]) -> str:
+def _deploy_limits(deploy: dict[str, Any], check: bool) -> str:
     """What the server's own time says about the ratios (computed from the figures)."""
     if "kapacitor_cli" not in deploy:
         return ""
@@ -239,6 +239,7 @@ def _deploy_limits(deploy: dict[str, Any]) -> str:
         return float(f["server_seconds"]) / f["requests"] * 1000 if f["requests"] else 0.0
 
     cli = apply["kapacitor_cli"]
+    compare = ": compare the full run with the concurrency check below" if check else ""
     bound = cli["seconds"] / cli["server_seconds"] if cli["server_seconds"] else float("inf")
     client_share = 1 - cli["server_seconds"] / cli["seconds"]
     return f"""What limits deploy, from the apply figures: kapacitord spent on average
@@ -255,7 +256,7 @@ read against a `show` per task.
 
 The contenders run one after another, minutes apart, on a machine whose load
 changes meanwhile, so a difference between two of them within a phase is only
-as good as it repeats: compare the full run with the concurrency check below."""
+as good as it repeats{compare}."""
 
 
 def _deploy(results: dict[str, Any]) -> str:
@@ -294,7 +295,7 @@ Ratios: "CLI / tickgen" is how many times faster tickgen is than the CLI loop;
 time its handlers took, which no client can save (with 8 requests in flight it
 can add up to more than the wall time).
 
-{_deploy_limits(deploy)}
+{_deploy_limits(deploy, "deploy_check" in results)}
 
 {_deploy_check(results)}"""
 
