@@ -294,22 +294,11 @@ class Renderer:
                 f"the script for task {task_id!r} ({source}) fails the check: {found}",
                 template=alert.template,
             )
-        script = tick.format_program(program)
-        if isinstance(alert, CustomAlert):
-            in_script = any(isinstance(node, tick.ast.DBRP) for node in program.statements)
-            info = self.catalog.get(alert.template)
-            filled = CustomAlert(
-                template=alert.template, params=with_schema_defaults(info.schema, alert.params)
-            )
-            dbrps, status, params = _custom_task_fields(filled, dbrps_in_script=in_script)
-        else:
-            dbrps = [{"db": d.db, "rp": d.rp} for d in alert.task_dbrps]
-            status = alert.status
-            params = alert.model_dump(mode="json", exclude_defaults=True)
+        dbrps, status, params = self._task_fields(alert, program)
         return RenderedTask(
             id=task_id,
             template=alert.template,
-            script=script,
+            script=tick.format_program(program),
             dbrps=dbrps,
             status=status,
             type=analysis.kind or "stream",
@@ -317,6 +306,20 @@ class Renderer:
             params_hash=params_hash(params),
             warnings=tuple(d for d in diagnostics if d.severity == "warning"),
         )
+
+    def _task_fields(
+        self, alert: Alert, program: tick.ast.Program
+    ) -> tuple[list[dict[str, str]], str, dict[str, Any]]:
+        """The task's dbrps and status, and the parameters its ownership hash covers."""
+        if not isinstance(alert, CustomAlert):
+            dbrps = [{"db": d.db, "rp": d.rp} for d in alert.task_dbrps]
+            return dbrps, alert.status, alert.model_dump(mode="json", exclude_defaults=True)
+        in_script = any(isinstance(node, tick.ast.DBRP) for node in program.statements)
+        schema = self.catalog.get(alert.template).schema
+        filled = CustomAlert(
+            template=alert.template, params=with_schema_defaults(schema, alert.params)
+        )
+        return _custom_task_fields(filled, dbrps_in_script=in_script)
 
     def render_all(self, alerts: Iterable[Alert]) -> list[RenderedTask]:
         return [self.render(alert) for alert in alerts]
