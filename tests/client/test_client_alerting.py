@@ -75,7 +75,16 @@ def test_task_output_is_not_found_while_the_task_is_disabled(client: Any, unique
         with pytest.raises(NotFound):
             client.task_output(task_id, "out")
         client.enable_task(task_id)
-        assert client.task_output(task_id, "out").series == []  # {"series": null}
+
+        def output() -> Any:
+            # the endpoint is registered when the started pipeline reaches httpOut
+            try:
+                return client.task_output(task_id, "out")
+            except NotFound:
+                return None
+
+        answer = servers.wait_for(output, what="the httpOut endpoint of the enabled task")
+        assert answer.series == []  # {"series": null}
     finally:
         client.delete_task(task_id)
 
