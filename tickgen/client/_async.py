@@ -233,12 +233,17 @@ class AsyncKapacitorClient:
         pattern: str | None = None,
         fields: Sequence[str] | None = None,
         page_size: int = _core.DEFAULT_PAGE_SIZE,
+        script_format: str | None = None,
     ) -> AsyncIterator[Task]:
         """Every task, fetched a page at a time."""
         offset: int | None = 0
         while offset is not None:
             page = await self.list_tasks(
-                pattern=pattern, fields=fields, offset=offset, limit=page_size
+                pattern=pattern,
+                fields=fields,
+                offset=offset,
+                limit=page_size,
+                script_format=script_format,
             )
             for item in page:
                 yield item

@@ -229,11 +229,18 @@ class KapacitorClient:
         pattern: str | None = None,
         fields: Sequence[str] | None = None,
         page_size: int = _core.DEFAULT_PAGE_SIZE,
+        script_format: str | None = None,
     ) -> Iterator[Task]:
         """Every task, fetched a page at a time."""
         offset: int | None = 0
         while offset is not None:
-            page = self.list_tasks(pattern=pattern, fields=fields, offset=offset, limit=page_size)
+            page = self.list_tasks(
+                pattern=pattern,
+                fields=fields,
+                offset=offset,
+                limit=page_size,
+                script_format=script_format,
+            )
             yield from page
             offset = self._core.next_offset(offset, page_size, len(page))
 

@@ -38,21 +38,12 @@ async def read_live(
     client: AsyncKapacitorClient, *, pattern: str | None = None, page_size: int = PAGE_SIZE
 ) -> LiveState:
     """Every task whose id matches ``pattern`` (a Go path.Match glob), page by page."""
-    tasks: list[LiveTask] = []
-    offset, requests = 0, 0
-    while True:
-        page = await client.list_tasks(
-            pattern=pattern,
-            fields=LIVE_FIELDS,
-            offset=offset,
-            limit=page_size,
-            script_format="raw",
-        )
-        requests += 1
-        tasks.extend(live_task(t) for t in page)
-        if len(page) < page_size:
-            return LiveState(tuple(tasks), requests)
-        offset += len(page)
+    pages = client.iter_tasks(
+        pattern=pattern, fields=LIVE_FIELDS, page_size=page_size, script_format="raw"
+    )
+    tasks = tuple([live_task(t) async for t in pages])
+    # the pager stops after the first short page, so every full page cost one request more
+    return LiveState(tasks, len(tasks) // page_size + 1)
 
 
 def prefix_pattern(id_prefix: str) -> str | None:
