@@ -109,6 +109,10 @@ CASES: dict[str, tuple[str, str]] = {
         OK + "aggregate: {function: avg, period: 1m, every: 1m}\n",
         "unknown_aggregate.yaml:7: aggregate.function: 'avg' is not one of 'mean', 'median'",
     ),
+    "percentile_out_of_range.yaml": (
+        OK + "aggregate: {function: percentile, period: 1m, every: 1m, percentile: 150}\n",
+        "percentile_out_of_range.yaml:7: aggregate.percentile: 150 must be at most 100",
+    ),
     "percentile_missing.yaml": (
         OK + "aggregate: {function: percentile, period: 1m, every: 1m}\n",
         "percentile_missing.yaml:7: aggregate: function percentile needs the percentile (0-100)",

@@ -143,10 +143,8 @@ class Aggregate(_Model):
     )
     period: Duration = Field(description="Window length.")
     every: Duration = Field(description="How often a window is emitted.")
-    percentile: Number | None = Field(
+    percentile: Annotated[Number, Field(ge=0, le=100)] | None = Field(
         default=None,
-        ge=0,
-        le=100,
         validate_default=True,
         description="The percentile (0-100); required with function percentile.",
     )

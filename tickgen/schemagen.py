@@ -9,6 +9,8 @@ shape that gives a person good errors:
   an ``enum`` on the tag plus ``if``/``then`` per tag, so an error names the
   property that is wrong instead of "not valid under any of the given schemas";
 * unions of plain types become one ``type`` list;
+* bounds that pydantic leaves under its own names (``ge``, ``le``) on a union
+  become ``minimum``/``maximum``;
 * ``title`` noise is dropped.
 """
 
@@ -45,12 +47,24 @@ def schema_text(model: type[BaseModel]) -> str:
     return json.dumps(model_schema(model), indent=2, ensure_ascii=False) + "\n"
 
 
+# Field(ge=...) on a union (Number = int | float) reaches the schema under
+# pydantic's own names, which JSON Schema ignores; these are their keywords.
+_CONSTRAINTS = {
+    "ge": "minimum",
+    "le": "maximum",
+    "gt": "exclusiveMinimum",
+    "lt": "exclusiveMaximum",
+}
+
+
 def _clean(node: Any, defs: dict[str, Any]) -> Any:
     if isinstance(node, list):
         return [_clean(item, defs) for item in node]
     if not isinstance(node, dict):
         return node
     node = {key: value for key, value in node.items() if key != "title"}
+    if "anyOf" in node or isinstance(node.get("type"), (str, list)):
+        node = {_CONSTRAINTS.get(key, key): value for key, value in node.items()}
     if "discriminator" in node and "oneOf" in node:
         return _tagged_union(node, defs)
     for key in ("anyOf", "oneOf"):
