@@ -8,12 +8,13 @@ mean 'field'?)") rather than echoing the validator.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from .schema_compile import Unsupported, compile_predicate
 from .tick.quote import DURATION_RE
 
 __all__ = ["SchemaCheck", "compile_schema"]
@@ -106,8 +107,23 @@ class SchemaCheck:
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self.schema = schema
         self._validator = compile_schema(schema)
+        try:
+            self._valid: Callable[[Any], bool] | None = compile_predicate(schema)
+        except Unsupported:
+            self._valid = None  # jsonschema checks every instance
 
     def errors(self, instance: Any) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every problem with ``instance`` as (JSON path, message); empty when it is valid.
+
+        A valid instance is recognised by the compiled predicate; jsonschema runs
+        only for an instance the predicate does not accept, to find what is wrong.
+        """
+        if self._valid is not None:
+            try:
+                if self._valid(instance):
+                    return []
+            except RecursionError:
+                pass  # nested deeper than the predicate goes: jsonschema decides
         found: list[tuple[tuple[str | int, ...], str]] = []
         errors = list(self._validator.iter_errors(instance))
         # a value of the wrong type fails its other keywords too: say only the type
