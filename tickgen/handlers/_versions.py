@@ -13,11 +13,13 @@ CHANGELOG and from comparing ``pipeline/alert.go`` at v1.5.9 and v1.7.6.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 # One version parser for the whole package: the checker's.
 from tickgen.tick.nodes import Version, parse_version
 
-from ._base import BASELINE, SINCE_KEY, HandlerModel
+from ._base import BASELINE, SINCE_KEY, HandlerModel, _defaults
 
 __all__ = ["Version", "parse_version", "since_version", "version_problems"]
 
@@ -26,7 +28,11 @@ def since_version(handler: HandlerModel, field: str | None = None) -> str:
     """The Kapacitor version that added ``handler``'s type, or one of its fields."""
     if field is None:
         return handler.since()
-    extra = type(handler).model_fields[field].json_schema_extra
+    return since_version_of(type(handler), field)
+
+
+def since_version_of(model: type[HandlerModel], field: str) -> str:
+    extra = model.model_fields[field].json_schema_extra
     return str(extra.get(SINCE_KEY, BASELINE)) if isinstance(extra, dict) else BASELINE
 
 
@@ -36,27 +42,48 @@ def version_problems(handlers: Sequence[HandlerModel], target: str) -> list[tupl
     ``path`` is relative to the handler list (``[2]``, ``[2].to_templates``);
     a handler that is too new is reported once, without its properties.
     """
-    wanted = parse_version(target)
+    wanted = _version(target)
     problems: list[tuple[str, str]] = []
     for index, handler in enumerate(handlers):
-        added = handler.since()
-        if parse_version(added) > wanted:
+        added, fields = _since_table(type(handler))
+        if added[1] > wanted:
             problems.append(
                 (
                     f"[{index}]",
-                    f"{handler.kind} handler needs Kapacitor {added} or newer; "
+                    f"{handler.kind} handler needs Kapacitor {added[0]} or newer; "
                     f"the target is {target}",
                 )
             )
             continue
-        for name in handler.set_fields():
-            added = since_version(handler, name)
-            if parse_version(added) > wanted:
+        for name, (field_added, version), default in fields:
+            if version > wanted and getattr(handler, name) != default:
                 problems.append(
                     (
                         f"[{index}].{name}",
-                        f"{handler.kind} handler property {name} needs Kapacitor {added} "
+                        f"{handler.kind} handler property {name} needs Kapacitor {field_added} "
                         f"or newer; the target is {target}",
                     )
                 )
     return problems
+
+
+_Since = tuple[str, Version]
+
+
+@cache
+def _version(text: str) -> Version:
+    return parse_version(text)
+
+
+@cache
+def _since_table(
+    model: type[HandlerModel],
+) -> tuple[_Since, tuple[tuple[str, _Since, Any], ...]]:
+    """A handler type's version, and each field's version and default, worked out once."""
+    extra = model.model_config.get("json_schema_extra")
+    added = str(extra.get(SINCE_KEY, BASELINE)) if isinstance(extra, dict) else BASELINE
+    fields = []
+    for name, default in _defaults(model).items():
+        field_added = since_version_of(model, name)
+        fields.append((name, (field_added, parse_version(field_added)), default))
+    return (added, parse_version(added)), tuple(fields)
