@@ -276,15 +276,17 @@ counted from the server's HTTP log, so all contenders are counted alike.
 * **tickgen**: {deploy.get("tickgen_path", "tickgen.deploy")}, {deploy["parallel"]} at a time, one
   `AsyncKapacitorClient`; apply and update include the plan's read of the live tasks.
 * **raw httpx loop**: one `httpx.AsyncClient`, the same writes with the same
-  concurrency and nothing else: POST disabled then PATCH enabled per new task
-  (the all-or-nothing create tickgen does); PATCH script, PATCH disabled, PATCH
-  enabled per update (Kapacitor restarts a task's pipeline only on a status
-  change); plan reads pages of 100 with the same fields and compares scripts.
+  concurrency and nothing else: one POST with status enabled per new task (a
+  500, a task stored that could not start, would be deleted, as tickgen does);
+  PATCH script with status disabled, then PATCH enabled per update (Kapacitor
+  restarts a task's pipeline only on a status change); plan reads pages of 100
+  with the same fields and compares scripts.
 * **tickgen --parallel 1** (when present): tickgen with one request at a time.
 * **kapacitor CLI loop**: one process at a time, as a shell script would:
   `kapacitor define ID -type stream -tick FILE -dbrp telegraf.autogen` then
   `kapacitor enable ID` per new task; `kapacitor define ID -tick FILE` per
-  update (it reloads an enabled task); `kapacitor list tasks` then
+  update (it PATCHes the script, then disables and enables an enabled task to
+  reload it); `kapacitor list tasks` then
   `kapacitor show ID` per task to see the scripts for a plan.
 
 {_deploy_table(deploy)}

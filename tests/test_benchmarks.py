@@ -64,8 +64,11 @@ def test_quick_run_reports_every_section() -> None:
         for contender in ("tickgen", "raw_httpx"):
             for phase in ("apply", "update", "plan"):
                 assert deploy[contender][phase]["requests"] > 0
-        # 5 tasks: a create is POST + PATCH enabled, the plan is one page
-        assert deploy["raw_httpx"]["apply"]["requests"] == 10
+        # 5 tasks: a create is one POST, an update two PATCHes, the plan one page
+        assert deploy["raw_httpx"]["apply"]["requests"] == 5
+        assert deploy["raw_httpx"]["update"]["requests"] == 10
+        assert deploy["tickgen"]["apply"]["requests"] == 5 + 1  # and its plan's read
+        assert deploy["tickgen"]["update"]["requests"] == 10 + 1
         assert deploy["tickgen"]["plan"]["requests"] == 1
         assert set(deploy["ratios"]) == {"apply", "update", "plan"}
     else:
