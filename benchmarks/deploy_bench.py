@@ -14,6 +14,15 @@ directories) and does the same three things with the same rendered scripts:
 Requests are counted by the server: its HTTP log has one ``msg="http request"``
 line per request, whoever sent it, so the three contenders are counted alike.
 
+Two settings of the server's data directory:
+
+* disk (the realistic one): BoltDB fsyncs every write transaction, one at a
+  time, which bounds every contender alike;
+* tmpfs (``/dev/shm``): the fsyncs cost nothing, so what is left is the
+  server's CPU and the client's own overhead.  Only tickgen and the raw loop
+  run there (the comparison it is for); it is left out where there is no
+  writable ``/dev/shm``.
+
 tickgen runs as ``tickgen apply`` does once the scripts are rendered:
 ``tickgen.deploy.plan_target`` then ``apply_plan`` (8 at a time).  The raw loop
 sends the same writes with the same concurrency over one ``httpx.AsyncClient``
@@ -25,6 +34,7 @@ the way a shell script deploying TICKscripts does.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import subprocess
@@ -40,9 +50,11 @@ import httpx
 from tickgen.client import DBRP, AsyncKapacitorClient
 from tickgen.render import RenderedTask
 
-__all__ = ["PARALLEL", "measure_deploy"]
+__all__ = ["PARALLEL", "SETTINGS", "measure_deploy"]
 
 PARALLEL = 8  # tickgen.deploy.apply.DEFAULT_PARALLEL; the raw loop uses the same
+SETTINGS = ("disk", "tmpfs")
+TMPFS = Path("/dev/shm")
 _REPO = Path(__file__).resolve().parent.parent
 # tests/ is a directory of the checkout, not an installed package
 if str(_REPO) not in sys.path:
@@ -353,10 +365,22 @@ def _run_contender(
         server.stop()
 
 
-def measure_deploy(new: Sequence[RenderedTask], changed: Sequence[RenderedTask]) -> dict[str, Any]:
-    """Figures per contender and phase, and tickgen's ratios to the two baselines."""
+def measure_deploy(
+    new: Sequence[RenderedTask],
+    changed: Sequence[RenderedTask],
+    *,
+    settings: Sequence[str] = SETTINGS,
+) -> dict[str, Any]:
+    """Figures per contender and phase, and tickgen's ratios to the two baselines.
+
+    The disk setting (always measured) has its figures at the top level; the
+    tmpfs setting's, when asked for, are under ``"tmpfs"`` in the same shape
+    (tickgen and raw httpx only).
+    """
     if [t.id for t in new] != [t.id for t in changed]:
         raise ValueError("the update corpus must have the same ids as the new one")
+    if "disk" not in settings or not set(settings) <= set(SETTINGS):
+        raise ValueError(f"deploy settings {list(settings)}: disk, and optionally tmpfs")
     cli = kapacitor_cli()
     results: dict[str, Any] = {"tasks": len(new), "parallel": PARALLEL}
     with tempfile.TemporaryDirectory(prefix="tickgen-bench-deploy-") as tmp:
@@ -365,11 +389,42 @@ def measure_deploy(new: Sequence[RenderedTask], changed: Sequence[RenderedTask])
         # influxd serves every contender's kapacitord (subscriptions off).
         influxdb = servers.start_influxdb(workdir / "influxdb")
         try:
+            results["data_dir"] = "disk"
             _run_all(results, new, changed, cli, workdir, influxdb.url)
+            results["ratios"] = _ratios(results)
+            if "tmpfs" in settings:
+                results["tmpfs"] = _run_tmpfs(new, changed, influxdb.url)
         finally:
             influxdb.stop()
-    results["ratios"] = _ratios(results)
     return results
+
+
+def _run_tmpfs(
+    new: Sequence[RenderedTask], changed: Sequence[RenderedTask], influxdb_url: str
+) -> dict[str, Any]:
+    """tickgen and the raw loop against a kapacitord whose data directory is on tmpfs."""
+    if not (TMPFS.is_dir() and os.access(TMPFS, os.W_OK)):
+        return {"skipped": f"no writable tmpfs at {TMPFS}"}
+    figures: dict[str, Any] = {
+        "tasks": len(new),
+        "parallel": PARALLEL,
+        "data_dir": f"tmpfs ({TMPFS})",
+    }
+    with tempfile.TemporaryDirectory(prefix="tickgen-bench-deploy-", dir=TMPFS) as tmp:
+        workdir = Path(tmp)
+
+        def tickgen(url: str, _: Path) -> dict[str, Callable[[], Any]]:
+            path, phases = _tickgen_phases(url, new, changed, PARALLEL)
+            figures["tickgen_path"] = path
+            return phases
+
+        def raw(url: str, _: Path) -> dict[str, Callable[[], Any]]:
+            return _raw_phases(url, new, changed)
+
+        figures["tickgen"] = _run_contender("tickgen", tickgen, workdir, influxdb_url)
+        figures["raw_httpx"] = _run_contender("raw", raw, workdir, influxdb_url)
+    figures["ratios"] = _ratios(figures)
+    return figures
 
 
 def _run_all(
