@@ -187,6 +187,7 @@ _CONTENDERS = (
 def _deploy_table(deploy: dict[str, Any]) -> str:
     contenders = [(key, name) for key, name in _CONTENDERS if key in deploy]
     sequential = "cli_over_tickgen_parallel_1" in deploy["ratios"]["apply"]
+    with_cli = "kapacitor_cli" in deploy
     rows = []
     for phase, label in (
         ("apply", f"apply {deploy['tasks']:,} new tasks"),
@@ -200,12 +201,17 @@ def _deploy_table(deploy: dict[str, Any]) -> str:
             busy = f" (server {server:.2f} s)" if server is not None else ""
             row.append(f"{f['seconds']:.2f} s, {f['requests']:,} req{busy}")
         ratios = deploy["ratios"][phase]
-        row.append(f"{ratios['cli_over_tickgen']:.2f}x" if "cli_over_tickgen" in ratios else "-")
+        if with_cli:
+            row.append(
+                f"{ratios['cli_over_tickgen']:.2f}x" if "cli_over_tickgen" in ratios else "-"
+            )
         if sequential:
             row.append(f"{ratios['cli_over_tickgen_parallel_1']:.2f}x")
         row.append(f"{ratios['tickgen_over_raw']:.2f}")
         rows.append(row)
-    header = ["Phase", *[name for _, name in contenders], "CLI / tickgen"]
+    header = ["Phase", *[name for _, name in contenders]]
+    if with_cli:
+        header.append("CLI / tickgen")
     if sequential:
         header.append("CLI / tickgen --parallel 1")
     header.append("tickgen / raw")
@@ -259,6 +265,27 @@ changes meanwhile, so a difference between two of them within a phase is only
 as good as it repeats{compare}."""
 
 
+def _deploy_tmpfs(deploy: dict[str, Any]) -> str:
+    """The second setting: kapacitord's data directory on tmpfs, where the client shows."""
+    fast = deploy.get("tmpfs")
+    if not fast:
+        return ""
+    title = "### Data directory on tmpfs (client-bound)"
+    if "skipped" in fast:
+        return f"{title}\n\nNot run: {fast['skipped']}\n"
+    return f"""{title}
+
+The table above is the realistic setting: kapacitord's data directory on disk,
+where BoltDB fsyncs each write transaction, one at a time.  Here the same work,
+for tickgen and the raw loop only, against a kapacitord whose data directory is
+on {fast["data_dir"]}: the fsyncs cost nothing, so what is left is the server's
+CPU and each client's own overhead, and "tickgen / raw" shows what tickgen's
+client costs.
+
+{_deploy_table(fast)}
+"""
+
+
 def _deploy(results: dict[str, Any]) -> str:
     deploy = results.get("deploy")
     if not deploy:
@@ -268,7 +295,7 @@ def _deploy(results: dict[str, Any]) -> str:
     return f"""## 3. Deploy against a real Kapacitor
 
 Each contender gets a fresh kapacitord {deploy["tickgen"]["server_version"]} (started by
-`tests/servers.py` on a free port with a temporary directory, DEBUG logging as
+`tests/servers.py` on a free port with a temporary directory on disk, DEBUG logging as
 the test suite configures it) connected to one influxd (influxDBOut needs
 it), and does the same work with the same rendered scripts.  Requests are
 counted from the server's HTTP log, so all contenders are counted alike.
@@ -276,15 +303,17 @@ counted from the server's HTTP log, so all contenders are counted alike.
 * **tickgen**: {deploy.get("tickgen_path", "tickgen.deploy")}, {deploy["parallel"]} at a time, one
   `AsyncKapacitorClient`; apply and update include the plan's read of the live tasks.
 * **raw httpx loop**: one `httpx.AsyncClient`, the same writes with the same
-  concurrency and nothing else: POST disabled then PATCH enabled per new task
-  (the all-or-nothing create tickgen does); PATCH script, PATCH disabled, PATCH
-  enabled per update (Kapacitor restarts a task's pipeline only on a status
-  change); plan reads pages of 100 with the same fields and compares scripts.
+  concurrency and nothing else: one POST with status enabled per new task (a
+  500, a task stored that could not start, would be deleted, as tickgen does);
+  PATCH script with status disabled, then PATCH enabled per update (Kapacitor
+  restarts a task's pipeline only on a status change); plan reads pages of 100
+  with the same fields and compares scripts.
 * **tickgen --parallel 1** (when present): tickgen with one request at a time.
 * **kapacitor CLI loop**: one process at a time, as a shell script would:
   `kapacitor define ID -type stream -tick FILE -dbrp telegraf.autogen` then
   `kapacitor enable ID` per new task; `kapacitor define ID -tick FILE` per
-  update (it reloads an enabled task); `kapacitor list tasks` then
+  update (it PATCHes the script, then disables and enables an enabled task to
+  reload it); `kapacitor list tasks` then
   `kapacitor show ID` per task to see the scripts for a plan.
 
 {_deploy_table(deploy)}
@@ -297,6 +326,7 @@ can add up to more than the wall time).
 
 {_deploy_limits(deploy, "deploy_check" in results)}
 
+{_deploy_tmpfs(deploy)}
 {_deploy_check(results)}"""
 
 

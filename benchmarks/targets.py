@@ -59,11 +59,22 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         over = apply["tickgen_over_raw"] - 1
         rows.append(
             {
-                "target": "apply within 10% of the raw httpx loop",
+                "target": "apply within 10% of the raw httpx loop (data on disk)",
                 "measured": f"{over:+.1%} ({deploy['tasks']:,} tasks)",
                 "met": over <= 0.10,
             }
         )
+        fast = deploy.get("tmpfs", {})
+        if "ratios" in fast:
+            over = fast["ratios"]["apply"]["tickgen_over_raw"] - 1
+            rows.append(
+                {
+                    "target": "apply within 10% of the raw httpx loop, data on tmpfs "
+                    "(client-bound)",
+                    "measured": f"{over:+.1%} ({fast['tasks']:,} tasks)",
+                    "met": over <= 0.10,
+                }
+            )
         requests = deploy["tickgen"]["plan"]["requests"]
         rows.append(
             {

@@ -8,6 +8,7 @@ with every section, each holding the figures BENCHMARKS.md is made from.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,10 +65,25 @@ def test_quick_run_reports_every_section() -> None:
         for contender in ("tickgen", "raw_httpx"):
             for phase in ("apply", "update", "plan"):
                 assert deploy[contender][phase]["requests"] > 0
-        # 5 tasks: a create is POST + PATCH enabled, the plan is one page
-        assert deploy["raw_httpx"]["apply"]["requests"] == 10
+        # 5 tasks: a create is one POST, an update two PATCHes, the plan one page
+        assert deploy["raw_httpx"]["apply"]["requests"] == 5
+        assert deploy["raw_httpx"]["update"]["requests"] == 10
+        assert deploy["tickgen"]["apply"]["requests"] == 5 + 1  # and its plan's read
+        assert deploy["tickgen"]["update"]["requests"] == 10 + 1
         assert deploy["tickgen"]["plan"]["requests"] == 1
         assert set(deploy["ratios"]) == {"apply", "update", "plan"}
+        # the second setting: kapacitord's data on tmpfs, tickgen and the raw loop only
+        fast = deploy["tmpfs"]
+        if os.access("/dev/shm", os.W_OK):
+            assert "skipped" not in fast, fast.get("skipped")
+            assert "kapacitor_cli" not in fast
+            for contender in ("tickgen", "raw_httpx"):
+                for phase in ("apply", "update", "plan"):
+                    assert fast[contender][phase]["requests"] > 0
+            assert fast["raw_httpx"]["apply"]["requests"] == 5
+            assert set(fast["ratios"]) == {"apply", "update", "plan"}
+        else:
+            assert "skipped" in fast
     else:
         assert "skipped" in deploy
     assert [row["target"] for row in results["targets"]]

@@ -47,29 +47,81 @@ class Driver:
         self.calls.append((call.method, call.path, call.json))
 
 
-def test_create_enabled_is_create_disabled_then_enable() -> None:
+def test_create_enabled_is_one_post() -> None:
     flow = Driver(CORE.create_task("t", "stream", dbrps=[DBRP(db="d", rp="r")], status="enabled"))
-    body = {"id": "t", "script": "stream", "dbrps": [{"db": "d", "rp": "r"}], "status": "disabled"}
+    body = {"id": "t", "script": "stream", "dbrps": [{"db": "d", "rp": "r"}], "status": "enabled"}
     assert flow.calls == [("POST", "tasks", body)]
-    flow.send(DISABLED)
-    assert flow.calls[-1] == ("PATCH", "tasks/t", {"status": "enabled"})
     flow.send(ENABLED)
     assert (flow.done, flow.value) == (True, ENABLED)
 
 
-def test_create_deletes_the_task_when_enabling_fails() -> None:
-    flow = Driver(CORE.create_task("t", "stream", status="enabled")).send(DISABLED)
-    failure = ServerError(500, "failed to start")
+@pytest.mark.parametrize(
+    "failure",
+    [
+        ServerError(500, "failed to create log alert handler: log path must be absolute"),
+        errors.ConnectionLost("POST /kapacitor/v1/tasks: peer closed connection"),
+        errors.RequestTimeout("POST /kapacitor/v1/tasks: read timeout"),
+    ],
+)
+def test_create_deletes_the_task_when_it_may_be_stored_but_not_running(failure: Exception) -> None:
+    # a 500 on create stores the task (enabled, error set, not executing); a lost
+    # answer may have stored it: either way the client deletes it again
+    flow = Driver(CORE.create_task("t", "stream", status="enabled"))
     flow.throw(failure)
     assert flow.calls[-1] == ("DELETE", "tasks/t", None)
-    with pytest.raises(ServerError) as caught:
+    with pytest.raises(type(failure)) as caught:
         flow.throw(errors.ConnectError("cleanup failed too"))  # the first error wins
+    assert caught.value is failure
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        errors.BadRequest(400, "task t already exists"),  # someone else's task: left alone
+        errors.InvalidScript(400, "invalid TICKscript: parser: unexpected EOF"),
+        ServerError(500, "task already exists"),  # lost a race for the id: not ours
+        errors.ConnectError("POST /kapacitor/v1/tasks: connection refused"),  # never sent
+    ],
+)
+def test_create_deletes_nothing_it_cannot_have_stored(failure: Exception) -> None:
+    flow = Driver(CORE.create_task("t", "stream", status="enabled"))
+    with pytest.raises(type(failure)):
+        flow.throw(failure)
+    body = {"id": "t", "script": "stream", "dbrps": [], "status": "enabled"}
+    assert flow.calls == [("POST", "tasks", body)]
+
+
+def test_create_enabled_without_an_id_is_create_disabled_then_enable() -> None:
+    # the server picks the id and a failed answer does not tell it, so the task
+    # is created disabled (the answer names it) and then enabled
+    made = Task(id="0b7a2c", status="disabled")
+    flow = Driver(CORE.create_task(None, "stream", status="enabled"))
+    assert flow.calls == [("POST", "tasks", {"script": "stream", "dbrps": [], "status": "disabled"})]
+    flow.send(made)
+    assert flow.calls[-1] == ("PATCH", "tasks/0b7a2c", {"status": "enabled"})
+    failure = ServerError(500, "failed to start")
+    flow.throw(failure)
+    assert flow.calls[-1] == ("DELETE", "tasks/0b7a2c", None)
+    with pytest.raises(ServerError) as caught:
+        flow.send(None)
     assert caught.value is failure
 
 
 def test_create_disabled_is_one_request() -> None:
     flow = Driver(CORE.create_task("t", "stream")).send(DISABLED)
     assert (len(flow.calls), flow.done) == (1, True)
+    assert flow.calls[0][2]["status"] == "disabled"
+
+
+def test_update_to_enabled_stops_with_the_change_then_starts() -> None:
+    # whatever the task's status was, it ends up running the new definition
+    flow = Driver(CORE.update_task("t", script="new", status="enabled"))
+    flow.send(DISABLED).send(ENABLED)
+    assert flow.calls == [
+        ("PATCH", "tasks/t", {"script": "new", "status": "disabled"}),
+        ("PATCH", "tasks/t", {"status": "enabled"}),
+    ]
+    assert (flow.done, flow.value) == (True, ENABLED)
 
 
 def test_update_of_an_enabled_task_restarts_it() -> None:
@@ -90,14 +142,10 @@ def test_update_of_a_disabled_task_is_one_request() -> None:
     assert flow.done
 
 
-def test_update_that_disables_does_not_restart() -> None:
-    flow = Driver(CORE.update_task("t", dbrps=[], status="disabled")).send(ENABLED)
-    flow.send(DISABLED)
-    assert flow.calls == [
-        ("PATCH", "tasks/t", {"dbrps": []}),
-        ("PATCH", "tasks/t", {"status": "disabled"}),
-    ]
-    assert flow.done
+def test_update_that_disables_is_one_patch() -> None:
+    flow = Driver(CORE.update_task("t", dbrps=[], status="disabled")).send(DISABLED)
+    assert flow.calls == [("PATCH", "tasks/t", {"dbrps": [], "status": "disabled"})]
+    assert (flow.done, flow.value) == (True, DISABLED)
 
 
 def test_update_with_only_a_status_is_one_patch() -> None:

@@ -3,6 +3,7 @@ by the client: the raw request shows the quirk, the client call shows the fix.""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -13,6 +14,8 @@ from tests import servers
 from tickgen.client import DBRP, BadRequest, Conflict, InvalidScript, NotFound, ServerError, Var
 
 DBRPS = [DBRP(db="telegraf", rp="autogen")]
+# One line per request in kapacitord's HTTP log: its method and path.
+REQUEST = re.compile(r'msg="http request".*? method=(\S+) uri=(\S+)')
 # Valid at create time; starting it fails (log paths must be absolute), so status
 # enabled makes the server answer 500.
 FAILS_TO_START = (
@@ -89,6 +92,30 @@ def test_script_change_needs_a_restart_and_update_task_does_it(
         assert stats["crits_triggered"] == 1  # the new threshold, 60, is the one running
         events = client.list_topic_events(topic)
         assert [(e.id, e.state.level) for e in events] == [("cpu:host=a", "CRITICAL")]
+    finally:
+        client.delete_task(task_id)
+        client.delete_topic(topic)
+
+
+def test_update_to_enabled_applies_the_new_script_with_two_patches(
+    client: Any, kapacitor: servers.Server, unique_id: Any
+) -> None:
+    """status="enabled": the change rides on the PATCH that stops the task, a second
+    PATCH starts it; the running pipeline is the new one (not the old threshold)."""
+    task_id, topic = unique_id(), unique_id("topic")
+    client.create_task(task_id, threshold_script(90, topic), dbrps=DBRPS, status="enabled")
+    try:
+        before = len(REQUEST.findall(kapacitor.read_log()))
+        updated = client.update_task(task_id, script=threshold_script(60, topic), status="enabled")
+        assert (updated.status, updated.executing) == ("enabled", True)
+        # the log is written as requests finish: wait for the update's two lines
+        sent = servers.wait_for(
+            lambda: (lines := REQUEST.findall(kapacitor.read_log())[before:])[1:] and lines,
+            what="the server to log the update's requests",
+        )
+        assert sent == [("PATCH", f"/kapacitor/v1/tasks/{task_id}")] * 2
+        stats = write_and_wait(client, task_id, "cpu,host=a usage=70")
+        assert stats["crits_triggered"] == 1  # 70 > 60: the new threshold runs
     finally:
         client.delete_task(task_id)
         client.delete_topic(topic)

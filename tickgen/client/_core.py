@@ -251,21 +251,35 @@ class ClientCore:
         type: TaskType | None = None,
         status: TaskStatus = "disabled",
     ) -> Flow[TaskModel]:
-        """Create disabled, then enable: a create with status enabled can store the
-        task and still answer 500 (reference §4.2), leaving a broken task behind.
-        If enabling fails, the task is deleted again, so a create is all or nothing."""
+        """Create a task; with status enabled, all or nothing.
+
+        One POST carries the status.  A create with status enabled whose pipeline
+        fails to start is stored anyway (enabled, with ``error`` set, not
+        executing) and answered 500 (reference §4.2); the client then deletes
+        it, which also drops anything its start registered, so no half-made task
+        is left.  So does an answer lost to the connection, since the task may
+        have been stored.  Without an id the server picks one that a failed
+        answer does not tell, so such a task is created disabled and then enabled
+        (and deleted if enabling fails).
+        """
         body = _task_body(
             id=task_id, script=script, template_id=template_id, dbrps=dbrps, vars=vars, type=type
         )
-        body["status"] = "disabled"
-        call = Call("POST", "tasks", _decoder(TaskModel), json=body)
-        task: TaskModel = yield from self._create(call, "tasks", task_id)
-        if status == "enabled":
+        if status == "disabled" or task_id:
+            call = Call("POST", "tasks", _decoder(TaskModel), json={**body, "status": status})
             try:
-                task = yield self._patch_task(task.id, {"status": "enabled"})
-            except errors.KapacitorError:
-                yield from self._delete_quietly(self._delete_call("tasks", task.id))
+                return (yield from self._create(call, "tasks", task_id))
+            except (errors.ServerError, errors.ConnectionLost, errors.RequestTimeout) as exc:
+                if status == "enabled" and task_id and _may_be_stored(exc):
+                    yield from self._delete_quietly(self._delete_call("tasks", task_id))
                 raise
+        call = Call("POST", "tasks", _decoder(TaskModel), json={**body, "status": "disabled"})
+        task: TaskModel = yield from self._create(call, "tasks", task_id)
+        try:
+            task = yield self._patch_task(task.id, {"status": "enabled"})
+        except errors.KapacitorError:
+            yield from self._delete_quietly(self._delete_call("tasks", task.id))
+            raise
         return task
 
     def get_task(
@@ -292,8 +306,12 @@ class ClientCore:
         """PATCH the definition, then make the running pipeline match it.
 
         Kapacitor keeps running the old pipeline of an enabled task whose script,
-        vars or dbrps change; only a status change restarts it.  So an enabled
-        task is disabled and enabled again, as ``kapacitor define`` does.
+        vars or dbrps change; only a status change restarts it (reference §4.2;
+        ``handleUpdateTask`` starts or stops a task only when its status changes).
+        So a task that is to run is stopped by the PATCH that carries the change
+        and started by a second one: two requests whatever its status was.  With
+        no status given, the PATCH's answer tells whether the task runs, and a
+        running one is disabled and enabled again, as ``kapacitor define`` does.
         dbrps and vars replace the old ones (empty vars cannot clear them).
         """
         body = _task_body(script=script, template_id=template_id, dbrps=dbrps, vars=vars, type=type)
@@ -301,13 +319,15 @@ class ClientCore:
             if status is None:
                 return (yield from self.get_task(task_id))
             return (yield from _one(self._patch_task(task_id, {"status": status})))
+        if status == "disabled":
+            return (yield from _one(self._patch_task(task_id, {**body, "status": "disabled"})))
+        if status == "enabled":
+            yield self._patch_task(task_id, {**body, "status": "disabled"})
+            return (yield from _one(self._patch_task(task_id, {"status": "enabled"})))
         task: TaskModel = yield self._patch_task(task_id, body)
-        wanted = status or task.status
-        if task.enabled and wanted == "enabled":
+        if task.enabled:
             yield self._patch_task(task_id, {"status": "disabled"})
             task = yield self._patch_task(task_id, {"status": "enabled"})
-        elif wanted != task.status:
-            task = yield self._patch_task(task_id, {"status": wanted})
         return task
 
     def set_task_status(self, task_id: str, status: TaskStatus) -> Flow[TaskModel]:
@@ -487,6 +507,14 @@ class ClientCore:
         # Cleanup after a failure: the first error is the one worth reporting.
         with contextlib.suppress(errors.KapacitorError):
             yield call
+
+
+def _may_be_stored(exc: errors.KapacitorError) -> bool:
+    """Whether a failed create may have stored the task: a 5xx other than a taken
+    id (a create racing another one for the same id), or an answer that was lost."""
+    if isinstance(exc, errors.ServerError):
+        return "already exists" not in exc.message
+    return isinstance(exc, (errors.ConnectionLost, errors.RequestTimeout))
 
 
 def _task_body(**fields: Any) -> dict[str, Any]:

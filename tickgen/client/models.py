@@ -7,6 +7,7 @@ a field left out by ``fields=`` takes its empty default.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -26,20 +27,20 @@ class _Model(BaseModel):
     def _null_is_default(cls, data: Any) -> Any:
         # Go encodes an empty slice or map as null (a listed task's "stats", an
         # httpOut's "series"); such a field takes its empty default instead.
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or None not in data.values():
             return data
-        fields = cls.model_fields
-        drop_null = {
-            name
-            for name, info in fields.items()
-            if info.default is not None or info.default_factory is not None
-        }
-        aliases = {info.alias or name: name for name, info in fields.items()}
-        return {
-            key: value
-            for key, value in data.items()
-            if value is not None or aliases.get(key, key) not in drop_null
-        }
+        drop = _null_keys(cls)
+        return {key: value for key, value in data.items() if value is not None or key not in drop}
+
+
+@functools.cache
+def _null_keys(model: type[BaseModel]) -> frozenset[str]:
+    """The JSON keys (aliases and names) of ``model``'s fields whose default is not None."""
+    keys: set[str] = set()
+    for name, info in model.model_fields.items():
+        if info.default is not None or info.default_factory is not None:
+            keys.update((name, info.alias or name))
+    return frozenset(keys)
 
 
 class Link(_Model):

@@ -4,13 +4,14 @@ At most ``parallel`` tasks are being changed at once, through one
 AsyncKapacitorClient.  Each action is done the way that leaves no task
 half-made, whatever happens to the server meanwhile:
 
-* create: the client creates the task disabled, then enables it, and deletes
-  it again if enabling fails;
-* update: one PATCH carries every changed field, then an enabled task is
-  disabled and enabled so the running pipeline reloads.  If that fails while
-  the server still answers, the old script, dbrps and status are put back (a
-  PATCH refused with a 4xx changed nothing and needs no putting back); if the
-  server died, what it stored is either the old or the new definition,
+* create: one POST with the task's status; a task Kapacitor stored but could
+  not start (it answers 500) or whose answer was lost is deleted again;
+* update: one PATCH carries every changed field and, for a task that is to
+  run, stops it; a second PATCH starts it, so the running pipeline reloads
+  (Kapacitor restarts a pipeline only on a status change).  If that fails
+  while the server still answers, the old script, dbrps and status are put
+  back (a PATCH refused with a 4xx changed nothing and needs no putting back);
+  if the server died, what it stored is either the old or the new definition,
   and the next plan shows what is left to do;
 * delete: one DELETE (a task already gone counts as deleted).
 
