@@ -218,23 +218,18 @@ def _deploy_table(deploy: dict[str, Any]) -> str:
     return _table(header, rows)
 
 
-def _deploy_check(results: dict[str, Any]) -> str:
-    check = results.get("deploy_check")
-    if not check:
+def _deploy_apart(deploy: dict[str, Any]) -> str:
+    stamp = deploy.get("measured_apart")
+    if not stamp:
         return ""
-    return f"""### Concurrency check ({check["tasks"]:,} tasks, measured after the run)
-
-The same contenders and phases with {check["tasks"]:,} tasks, adding tickgen with
-one request at a time, measured on {check["measured"]} (commit
-{check.get("commit", "not recorded")}, load average
-{check["load_average"]:.1f}) with `python -m benchmarks --deploy-only
---deploy-tasks {check["tasks"]}`:
-
-{_deploy_table(check)}
-"""
+    return (
+        f"Measured apart from the other sections with `python -m benchmarks --deploy-only`, "
+        f"on {stamp['date']} at commit {stamp['commit']} (load average "
+        f"{stamp['load_average']:.1f} at the end).\n\n"
+    )
 
 
-def _deploy_limits(deploy: dict[str, Any], check: bool) -> str:
+def _deploy_limits(deploy: dict[str, Any]) -> str:
     """What the server's own time says about the ratios (computed from the figures)."""
     if "kapacitor_cli" not in deploy:
         return ""
@@ -245,7 +240,6 @@ def _deploy_limits(deploy: dict[str, Any], check: bool) -> str:
         return float(f["server_seconds"]) / f["requests"] * 1000 if f["requests"] else 0.0
 
     cli = apply["kapacitor_cli"]
-    compare = ": compare the full run with the concurrency check below" if check else ""
     bound = cli["seconds"] / cli["server_seconds"] if cli["server_seconds"] else float("inf")
     client_share = 1 - cli["server_seconds"] / cli["seconds"]
     return f"""What limits deploy, from the apply figures: kapacitord spent on average
@@ -262,7 +256,7 @@ read against a `show` per task.
 
 The contenders run one after another, minutes apart, on a machine whose load
 changes meanwhile, so a difference between two of them within a phase is only
-as good as it repeats{compare}."""
+as good as it repeats."""
 
 
 def _deploy_tmpfs(deploy: dict[str, Any]) -> str:
@@ -294,7 +288,8 @@ def _deploy(results: dict[str, Any]) -> str:
         return f"## 3. Deploy\n\nNot run: {deploy['skipped']}\n"
     return f"""## 3. Deploy against a real Kapacitor
 
-Each contender gets a fresh kapacitord {deploy["tickgen"]["server_version"]} (started by
+{_deploy_apart(deploy)}Each contender gets a fresh kapacitord
+{deploy["tickgen"]["server_version"]} (started by
 `tests/servers.py` on a free port with a temporary directory on disk, DEBUG logging as
 the test suite configures it) connected to one influxd (influxDBOut needs
 it), and does the same work with the same rendered scripts.  Requests are
@@ -324,10 +319,9 @@ Ratios: "CLI / tickgen" is how many times faster tickgen is than the CLI loop;
 time its handlers took, which no client can save (with 8 requests in flight it
 can add up to more than the wall time).
 
-{_deploy_limits(deploy, "deploy_check" in results)}
+{_deploy_limits(deploy)}
 
-{_deploy_tmpfs(deploy)}
-{_deploy_check(results)}"""
+{_deploy_tmpfs(deploy)}"""
 
 
 def _profile_notes(profile: dict[str, Any]) -> str:

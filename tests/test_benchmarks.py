@@ -89,3 +89,18 @@ def test_quick_run_reports_every_section() -> None:
     assert [row["target"] for row in results["targets"]]
     # --no-write leaves the committed figures alone
     assert before == {f: f.stat().st_mtime_ns if f.exists() else None for f in files}
+
+
+def test_report_says_when_deploy_was_measured_apart() -> None:
+    from benchmarks.report import markdown
+
+    stored = json.loads((ROOT / "benchmarks" / "results.json").read_text())
+    if "skipped" in stored["deploy"]:
+        pytest.fail("the committed results.json has no deploy figures")
+    stored["deploy"]["measured_apart"] = {
+        "date": "2026-11-28 17:40 UTC",
+        "commit": "abc1234",
+        "load_average": 1.25,
+    }
+    text = markdown(stored)
+    assert "--deploy-only`, on 2026-11-28 17:40 UTC at commit abc1234 (load average 1.2" in text
