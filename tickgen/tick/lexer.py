@@ -265,10 +265,27 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
     """The parser's view: parallel lists of kind, start and text for every token
     but comments, plus ``comments[i]``: the ``(start, text)`` of each comment
     token just before token ``i`` (Kapacitor attaches comments forward)."""
+    kinds, starts, values, comments, _, _ = lex_lines(text)
+    return kinds, starts, values, comments
+
+
+Lexed = tuple[list[TokenKind], list[int], list[str], Comments, list[int], list[int]]
+
+
+def lex_lines(text: str) -> Lexed:
+    """:func:`lex`, plus every token's line and column (1-based; the column
+    counts characters, which are bytes of UTF-8 only in an ASCII text).  The
+    lexer passes every line break anyway, so here they cost least."""
     kinds: list[TokenKind] = []
     starts: list[int] = []
     values: list[str] = []
     comments: Comments = {}
+    lines: list[int] = []
+    columns: list[int] = []
+    add_line = lines.append
+    add_column = columns.append
+    line = 1
+    line_base = -1  # the offset of the last line break: column = offset - line_base
     add_kind = kinds.append
     add_start = starts.append
     add_value = values.append
@@ -277,11 +294,13 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
     ident_kind = TokenKind.IDENT
     operand_kinds = _OPERAND_KINDS
 
-    def fail(message: str, at: int) -> tuple[list[TokenKind], list[int], list[str], Comments]:
+    def fail(message: str, at: int) -> Lexed:
         add_kind(TokenKind.ERROR)
         add_start(at)
         add_value(message)
-        return kinds, starts, values, comments
+        add_line(line)
+        add_column(at - line_base)
+        return kinds, starts, values, comments, lines, columns
 
     operand = False  # the last token was an operand: binary operators may follow
     regex_next = False  # the last token was = =~ !~: a "/" starts a regex
@@ -295,6 +314,9 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
         end = pos
         for space, ident, token, bad in scan:
             start = end + len(space)
+            if "\n" in space:
+                line += space.count("\n")
+                line_base = end + space.rindex("\n")
             if ident:
                 end = start + len(ident)
                 regex_next = False
@@ -305,12 +327,16 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                     if trimmed != ident:
                         add_kind(keyword(trimmed, ident_kind))
                         add_start(start)
+                        add_line(line)
+                        add_column(start - line_base)
                         add_value(trimmed)
                         operand = True
                         pos = start + len(trimmed)
                         break
                 add_kind(keyword(ident, ident_kind))
                 add_start(start)
+                add_line(line)
+                add_column(start - line_base)
                 add_value(ident)
                 operand = True
                 continue
@@ -319,8 +345,10 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                     return fail(_BAD_MESSAGE.get(bad) or _unknown(bad), start)
                 add_kind(TokenKind.EOF)
                 add_start(start)
+                add_line(line)
+                add_column(start - line_base)
                 add_value("")
-                return kinds, starts, values, comments
+                return kinds, starts, values, comments, lines, columns
             end = start + len(token)
             if regex_next:
                 regex_next = False
@@ -330,14 +358,21 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                         return fail("unterminated regex", start)
                     add_kind(TokenKind.REGEX)
                     add_start(start)
+                    add_line(line)
+                    add_column(start - line_base)
                     add_value(regex.group())
                     operand = False
                     pos = regex.end()
+                    if "\n" in values[-1]:
+                        line += values[-1].count("\n")
+                        line_base = start + values[-1].rindex("\n")
                     break
             kind = fixed(token)
             if kind is not None:
                 add_kind(kind)
                 add_start(start)
+                add_line(line)
+                add_column(start - line_base)
                 add_value(token)
                 operand = kind in operand_kinds
                 continue
@@ -357,13 +392,25 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                 else:
                     kind = TokenKind.NUMBER
             elif code == _QUOTE:
-                kind = TokenKind.STRING if first == "'" else TokenKind.REFERENCE
+                add_kind(TokenKind.STRING if first == "'" else TokenKind.REFERENCE)
+                add_start(start)
+                add_line(line)
+                add_column(start - line_base)
+                add_value(token)
+                operand = True  # both are operands
+                if "\n" in token:
+                    line += token.count("\n")
+                    line_base = start + token.rindex("\n")
+                continue
             elif code == _STAR:
                 kind = TokenKind.MULT if operand else TokenKind.STAR
             elif code == _SLASH:
                 if token != "/":
                     comments.setdefault(len(kinds), []).append((start, token))
                     operand = False
+                    if "\n" in token:
+                        line += token.count("\n")
+                        line_base = start + token.rindex("\n")
                     continue
                 if operand:
                     kind = TokenKind.DIV
@@ -380,9 +427,14 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                         return fail("unterminated regex", start)
                     add_kind(TokenKind.REGEX)
                     add_start(start)
+                    add_line(line)
+                    add_column(start - line_base)
                     add_value(text[start:regex_end])
                     operand = False
                     pos = regex_end
+                    if "\n" in values[-1]:
+                        line += values[-1].count("\n")
+                        line_base = start + values[-1].rindex("\n")
                     break
             elif token == "!":  # unary "!" or a lone "!" after an operand: TokenNot
                 kind = TokenKind.NOT
@@ -391,6 +443,8 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                     if first == "!":  # "!=" in token position: unary "!", then "="
                         add_kind(TokenKind.NOT)
                         add_start(start)
+                        add_line(line)
+                        add_column(start - line_base)
                         add_value("!")
                         start += 1
                     return fail(_unknown(text[start]), start)
@@ -398,8 +452,10 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                 regex_next = kind in _REGEX_FOLLOWS
             add_kind(kind)
             add_start(start)
+            add_line(line)
+            add_column(start - line_base)
             add_value(token)
-            operand = kind in _OPERAND_KINDS
+            operand = kind in operand_kinds
         scan = map(_groups, _SCAN(text, pos))
 
 
