@@ -77,6 +77,13 @@ _CONSTANT_TYPES: dict[type, _Value] = {
     ast.Star: _Value("star"),
 }
 _STRING_NODE, _IDENTIFIER_NODE, _FUNCTION_NODE = ast.String, ast.Identifier, ast.Function
+_CHAIN_NODE, _BINARY_NODE, _LAMBDA_NODE, _NUMBER_NODE = (
+    ast.Chain,
+    ast.Binary,
+    ast.Lambda,
+    ast.Number,
+)
+_DECLARATION_NODE = ast.Declaration
 _VAR_TYPES = frozenset(
     ["int", "float", "bool", "string", "regex", "duration", "lambda", "list", "star"]
 )
@@ -126,10 +133,10 @@ def _chain_source(statement: ast.Statement) -> ast.Identifier | None:
     """The leftmost identifier of a top-level chain or of a var whose value is a
     chain (taskTypeFromProgram in services/task_store/util.go); a bare ``stream``
     or ``var s = stream`` does not count."""
-    expr = statement.value if isinstance(statement, ast.Declaration) else statement
-    if not isinstance(expr, ast.Chain):
+    expr = statement.value if isinstance(statement, _DECLARATION_NODE) else statement
+    if not isinstance(expr, _CHAIN_NODE):
         return None
-    while isinstance(expr, ast.Chain):
+    while isinstance(expr, _CHAIN_NODE):
         expr = expr.left
     return expr if isinstance(expr, ast.Identifier) else None
 
@@ -212,7 +219,7 @@ class _Checker:
         return found  # check the rest as what it is, without a cascade of undefined names
 
     def statement(self, statement: ast.Statement) -> None:
-        if isinstance(statement, ast.Declaration):
+        if isinstance(statement, _DECLARATION_NODE):
             value = self.expr(statement.value)
             self.define(statement.name, value)
         elif isinstance(statement, ast.TypeDeclaration):
@@ -257,6 +264,19 @@ class _Checker:
         if kind is _IDENTIFIER_NODE:
             value = self.scope.get(expr.name)  # type: ignore[union-attr]
             return self.lookup(expr) if value is None else value  # type: ignore[arg-type]
+        if kind is _CHAIN_NODE:
+            return self.chain(expr)  # type: ignore[arg-type]
+        if kind is _BINARY_NODE:
+            return self.binary(expr, in_lambda)  # type: ignore[arg-type]
+        if kind is _LAMBDA_NODE:
+            self.expr(expr.expr, in_lambda=True)  # type: ignore[union-attr]
+            return _LAMBDA
+        if kind is _NUMBER_NODE:
+            return _new(
+                _Value,
+                ("int" if expr.is_int else "float", expr.value, None, None),  # type: ignore[union-attr]
+            )
+        # the rest as written (isinstance: a subclass of a node type is that type)
         constant = _CONSTANT_TYPES.get(kind)
         if constant is not None:
             return constant
@@ -321,7 +341,7 @@ class _Checker:
         # that a script of a thousand links is no problem
         links: list[ast.Chain] = []
         expr: ast.Expr = chain
-        while isinstance(expr, ast.Chain):
+        while isinstance(expr, _CHAIN_NODE):
             links.append(expr)
             expr = expr.left
         target = self.expr(expr)
