@@ -129,6 +129,24 @@ def analyse(
     return _Checker(parse_version(version), kind).run(program)
 
 
+def _plainly_fits(method: Method, values: list[_Value]) -> bool:
+    """The usual call, settled without arguments(): no argument where none is
+    needed, or one (not a list, which would be spread) of a type it takes.
+    False means only that arguments() must look."""
+    if not values:
+        return method.min_args == 0
+    if len(values) != 1:
+        return False
+    value_type = values[0].type
+    high = method.max_args
+    return (
+        value_type != "list"
+        and method.min_args <= 1
+        and (high is None or high >= 1)
+        and (value_type == "unknown" or value_type in method.params[0].types)
+    )
+
+
 def _chain_source(statement: ast.Statement) -> ast.Identifier | None:
     """The leftmost identifier of a top-level chain or of a var whose value is a
     chain (taskTypeFromProgram in services/task_store/util.go); a bare ``stream``
@@ -390,7 +408,7 @@ class _Checker:
         if method.since > self.version:
             self.usable(method, func, "|")
             return _UNKNOWN
-        if not self.arguments(method, func, values, "|"):
+        if not (_plainly_fits(method, values) or self.arguments(method, func, values, "|")):
             return _UNKNOWN
         if func.name == "stats":
             return _Value("node", node=self.stats(parent, func))
@@ -482,7 +500,7 @@ class _Checker:
         if method.since > self.version:
             ok = self.usable(method, func, ".")
         else:
-            ok = self.arguments(method, func, values, ".")
+            ok = _plainly_fits(method, values) or self.arguments(method, func, values, ".")
         if node.kind == "alert":
             return self.alert_property(target, func, values)
         if not ok:
