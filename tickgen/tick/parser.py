@@ -77,6 +77,7 @@ _GLOBAL = ast.FuncKind.GLOBAL
 _CHAIN = ast.FuncKind.CHAIN
 _PLUS_ONE = (1).__add__
 _CHAIN_OPS = {_DOT: ast.FuncKind.PROPERTY, _PIPE: ast.FuncKind.CHAIN, _AT: ast.FuncKind.DYNAMIC}
+_ARGUMENT_END = frozenset({_COMMA, _RPAREN})
 _CHAIN_OR_IDENT = frozenset({_DOT, _PIPE, _AT, _VAR, _IDENT})
 _PRIMARY_EXPECTED = (
     _NUMBER,
@@ -311,8 +312,24 @@ class _Parser:
         args: list[ast.Expr] = []
         if kinds[i + 2] is not _RPAREN:
             expression = self._expression
+            values = self.values
             while True:
-                args.append(expression())
+                j = self.i
+                kind = kinds[j]
+                if (kind is _STRING or kind is _IDENT) and kinds[j + 1] in _ARGUMENT_END:
+                    # a lone string or identifier, as _expression would make it
+                    self.i = j + 1
+                    pos = _Position(self.starts[j], self.lines[j], self.columns[j])
+                    taken = self._consume_comment() if self.comments else None
+                    text = values[j]
+                    if kind is _IDENT:
+                        args.append(ast.Identifier(text, pos, taken))
+                    elif len(text) >= 6 and text.startswith("'''"):
+                        args.append(ast.String(text[3:-3], True, pos, taken))
+                    else:
+                        args.append(ast.String(text[1:-1].replace("\\'", "'"), False, pos, taken))
+                else:
+                    args.append(expression())
                 if kinds[self.i] is not _COMMA:
                     break
                 self.i += 1
