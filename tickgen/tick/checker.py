@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from . import ast
@@ -60,6 +62,11 @@ class _Value(NamedTuple):  # a NamedTuple: made on every expression, so it must 
     handler: str | None = None  # for type "handler": which one
 
 
+# _Value(...) runs the namedtuple's __new__, a Python function; the hot paths
+# build the tuple in C instead: _new(_Value, (type, const, node, handler)).
+_new = tuple.__new__
+_TYPE = itemgetter(0)  # _Value.type
+_CONST = itemgetter(1)  # _Value.const
 _UNKNOWN = _Value("unknown")
 _BOOL, _LAMBDA = _Value("bool"), _Value("lambda")
 # literals whose value type needs nothing from the node (dispatch by type: check is hot)
@@ -69,10 +76,20 @@ _CONSTANT_TYPES: dict[type, _Value] = {
     ast.Regex: _Value("regex"),
     ast.Star: _Value("star"),
 }
+_STRING_NODE, _IDENTIFIER_NODE, _FUNCTION_NODE = ast.String, ast.Identifier, ast.Function
+_CHAIN_NODE, _BINARY_NODE, _LAMBDA_NODE, _NUMBER_NODE = (
+    ast.Chain,
+    ast.Binary,
+    ast.Lambda,
+    ast.Number,
+)
+_DECLARATION_NODE = ast.Declaration
 _VAR_TYPES = frozenset(
     ["int", "float", "bool", "string", "regex", "duration", "lambda", "list", "star"]
 )
 _TAG_IN_TEMPLATE = re.compile(r'index\s+\.Tags\s+"([^"]+)"|\.Tags\.([A-Za-z_][A-Za-z0-9_]*)')
+# the properties that property_call looks at beyond recording their arguments
+_SPECIAL_PROPERTIES = frozenset(["header", "as", "tags", "delimiter", "groupBy", "on"])
 _ARITHMETIC = frozenset(["+", "-", "*", "/", "%"])
 _SCALARS = frozenset(["int", "float", "string", "duration", "bool"])
 _SNMP_TYPES = frozenset(["c", "i", "n", "s", "t"])  # what kapacitord 1.5.9 accepts
@@ -112,14 +129,32 @@ def analyse(
     return _Checker(parse_version(version), kind).run(program)
 
 
+def _plainly_fits(method: Method, values: list[_Value]) -> bool:
+    """The usual call, settled without arguments(): no argument where none is
+    needed, or one (not a list, which would be spread) of a type it takes.
+    False means only that arguments() must look."""
+    if not values:
+        return method.min_args == 0
+    if len(values) != 1:
+        return False
+    value_type = values[0].type
+    high = method.max_args
+    return (
+        value_type != "list"
+        and method.min_args <= 1
+        and (high is None or high >= 1)
+        and (value_type == "unknown" or value_type in method.params[0].types)
+    )
+
+
 def _chain_source(statement: ast.Statement) -> ast.Identifier | None:
     """The leftmost identifier of a top-level chain or of a var whose value is a
     chain (taskTypeFromProgram in services/task_store/util.go); a bare ``stream``
     or ``var s = stream`` does not count."""
-    expr = statement.value if isinstance(statement, ast.Declaration) else statement
-    if not isinstance(expr, ast.Chain):
+    expr = statement.value if isinstance(statement, _DECLARATION_NODE) else statement
+    if not isinstance(expr, _CHAIN_NODE):
         return None
-    while isinstance(expr, ast.Chain):
+    while isinstance(expr, _CHAIN_NODE):
         expr = expr.left
     return expr if isinstance(expr, ast.Identifier) else None
 
@@ -202,7 +237,7 @@ class _Checker:
         return found  # check the rest as what it is, without a cascade of undefined names
 
     def statement(self, statement: ast.Statement) -> None:
-        if isinstance(statement, ast.Declaration):
+        if isinstance(statement, _DECLARATION_NODE):
             value = self.expr(statement.value)
             self.define(statement.name, value)
         elif isinstance(statement, ast.TypeDeclaration):
@@ -242,6 +277,24 @@ class _Checker:
 
     def expr(self, expr: ast.Expr, in_lambda: bool = False) -> _Value:
         kind = type(expr)
+        if kind is _STRING_NODE:
+            return _new(_Value, ("string", expr.value, None, None))  # type: ignore[union-attr]
+        if kind is _IDENTIFIER_NODE:
+            value = self.scope.get(expr.name)  # type: ignore[union-attr]
+            return self.lookup(expr) if value is None else value  # type: ignore[arg-type]
+        if kind is _CHAIN_NODE:
+            return self.chain(expr)  # type: ignore[arg-type]
+        if kind is _BINARY_NODE:
+            return self.binary(expr, in_lambda)  # type: ignore[arg-type]
+        if kind is _LAMBDA_NODE:
+            self.expr(expr.expr, in_lambda=True)  # type: ignore[union-attr]
+            return _LAMBDA
+        if kind is _NUMBER_NODE:
+            return _new(
+                _Value,
+                ("int" if expr.is_int else "float", expr.value, None, None),  # type: ignore[union-attr]
+            )
+        # the rest as written (isinstance: a subclass of a node type is that type)
         constant = _CONSTANT_TYPES.get(kind)
         if constant is not None:
             return constant
@@ -306,7 +359,7 @@ class _Checker:
         # that a script of a thousand links is no problem
         links: list[ast.Chain] = []
         expr: ast.Expr = chain
-        while isinstance(expr, ast.Chain):
+        while isinstance(expr, _CHAIN_NODE):
             links.append(expr)
             expr = expr.left
         target = self.expr(expr)
@@ -321,16 +374,20 @@ class _Checker:
                 for arg in right.args:
                     self.expr(arg)
             return _UNKNOWN
-        if target.node is None:
+        node = target.node
+        if node is None:
             self.error(chain.pos, f"a {target.type} value has no {chain.op}{right.name}")
             return _UNKNOWN
-        if isinstance(right, ast.Identifier):
-            return self.property_read(target.node, right)
-        values = [self.expr(arg) for arg in right.args]
-        if chain.op == "@":
-            return self.udf(target.node, right)
-        if chain.op == "|":
-            return self.chain_call(target.node, right, values)
+        if type(right) is not _FUNCTION_NODE and isinstance(right, ast.Identifier):
+            return self.property_read(node, right)
+        values = list(map(self.expr, right.args))
+        op = chain.op
+        if op == ".":
+            return self.property_call(target, right, values)
+        if op == "@":
+            return self.udf(node, right)
+        if op == "|":
+            return self.chain_call(node, right, values)
         return self.property_call(target, right, values)
 
     def property_read(self, node: PipelineNode, ident: ast.Identifier) -> _Value:
@@ -348,7 +405,10 @@ class _Checker:
         if method is None:
             self.unknown_method(parent.kind, func, "|")
             return _UNKNOWN
-        if not self.usable(method, func, "|") or not self.arguments(method, func, values, "|"):
+        if method.since > self.version:
+            self.usable(method, func, "|")
+            return _UNKNOWN
+        if not (_plainly_fits(method, values) or self.arguments(method, func, values, "|")):
             return _UNKNOWN
         if func.name == "stats":
             return _Value("node", node=self.stats(parent, func))
@@ -372,12 +432,12 @@ class _Checker:
             self.link_all([*self.node_args(values), parent], node, func)
         else:
             self.pipeline.link(parent, node)
-        node.args = tuple(v.type for v in self.spread(values))
+        node.args = tuple(map(_TYPE, self.spread(values)))
         if func.name in ("eval", "combine"):
             node.expressions = len(values)
         elif func.name == "groupBy":
             node.own_group = self.group_dims(values, func)
-        return _Value("node", node=node)
+        return _new(_Value, ("node", None, node, None))
 
     def node_args(self, values: list[_Value]) -> list[PipelineNode]:
         return [v.node for v in self.spread(values) if v.node is not None]
@@ -437,12 +497,17 @@ class _Checker:
         if method is None:
             self.unknown_method(node.kind, func, ".", target.handler)
             return target
-        ok = self.usable(method, func, ".") and self.arguments(method, func, values, ".")
+        if method.since > self.version:
+            ok = self.usable(method, func, ".")
+        else:
+            ok = _plainly_fits(method, values) or self.arguments(method, func, values, ".")
         if node.kind == "alert":
             return self.alert_property(target, func, values)
         if not ok:
             return target
-        node.settings[name] = tuple(v.const for v in self.spread(values))
+        node.settings[name] = tuple(map(_CONST, self.spread(values)))
+        if name not in _SPECIAL_PROPERTIES:
+            return target
         if name == "header" and node.kind == "httpPost":
             self.authenticate_header(func, values, "")
         if name in ("as", "tags"):
@@ -574,10 +639,13 @@ class _Checker:
         return values
 
     def arguments(self, method: Method, func: ast.Function, values: list[_Value], op: str) -> bool:
-        call = f"{op}{method.name}()"
-        args = self.spread(values)
+        args: Sequence[_Value] = values
+        if len(values) == 1 and values[0].type == "list":  # spread(), without the copy
+            args = values[0].const  # type: ignore[assignment]
+            assert isinstance(args, tuple)
         count, low, high = len(args), method.min_args, method.max_args
         if count < low or (high is not None and count > high):
+            call = f"{op}{method.name}()"
             if high is None:
                 wanted = f"at least {low}"
             elif low == high:
@@ -588,12 +656,15 @@ class _Checker:
             self.error(func.pos, f"{call} takes {wanted} argument{plural}, got {count}")
             return False
         ok = True
+        params = method.params
+        bound = len(params)
         for index, value in enumerate(args):
-            param = method.param_for(index)
+            param = params[index] if index < bound else method.param_for(index)
             assert param is not None
-            if self.accepts(param.types, value):
+            if value.type in param.types or self.accepts(param.types, value):
                 continue
             ok = False
+            call = f"{op}{method.name}()"
             wanted = " or ".join(sorted(param.types))
             got = "node" if value.type == "handler" else value.type
             message = f"{call} argument {index + 1} must be {wanted}, got {got}"

@@ -22,17 +22,19 @@ from . import ast
 __all__ = ["INDENT", "format_number", "format_program"]
 
 INDENT = "    "
+_STRING, _IDENTIFIER = ast.String, ast.Identifier
 
 
 def format_program(program: ast.Program) -> str:
     """The canonical text of a parsed program."""
     out: list[str] = []
-    formatter = _Formatter(out)
+    dispatch = _Formatter(out).dispatch
+    write = out.append
     for index, statement in enumerate(program.statements):
         if index:
-            out.append("\n")
-        formatter.node(statement, "", True)
-        out.append("\n")
+            write("\n")
+        dispatch[type(statement)](statement, "", True)
+        write("\n")
     return "".join(out)
 
 
@@ -99,10 +101,16 @@ class _Formatter:
     def _declaration(self, node: ast.Declaration, indent: str, on_new_line: bool) -> None:
         if node.comment is not None:
             self._comment(node.comment, indent, on_new_line)
-        self.write("var ")
-        self.node(node.name, indent, False)
-        self.write(" = ")
-        self.node(node.value, indent, False)
+        write = self.write
+        write("var ")
+        name = node.name
+        if type(name) is _IDENTIFIER and name.comment is None:
+            write(name.name)  # _identifier, not on a new line and without a comment
+        else:
+            self.node(name, indent, False)
+        write(" = ")
+        value = node.value
+        self.dispatch[type(value)](value, indent, False)
 
     def _type_declaration(self, node: ast.TypeDeclaration, indent: str, on_new_line: bool) -> None:
         if node.comment is not None:
@@ -126,7 +134,8 @@ class _Formatter:
         while isinstance(base, ast.Chain):
             links.append(base)
             base = base.left
-        self.node(base, indent, on_new_line)
+        dispatch = self.dispatch
+        dispatch[type(base)](base, indent, on_new_line)
         write = self.write
         for link in reversed(links):
             write("\n")
@@ -134,7 +143,8 @@ class _Formatter:
             if link.comment is not None:
                 self._comment(link.comment, link_indent, True)
             write(link_indent + link.op)
-            self.node(link.right, link_indent, False)
+            right = link.right
+            dispatch[type(right)](right, link_indent, False)
 
     def _function(self, node: ast.Function, indent: str, on_new_line: bool) -> None:
         self._start(node.comment, indent, on_new_line)
@@ -142,12 +152,24 @@ class _Formatter:
         write(node.name + "(")
         arg_indent = indent + INDENT
         multiline = node.multiline
+        dispatch = self.dispatch
         for index, arg in enumerate(node.args):
             if index:
                 write(",\n" if multiline else ", ")
             elif multiline:
                 write("\n")
-            self.node(arg, arg_indent, multiline)
+            kind = type(arg)
+            # the frequent leaves without a comment inline (_start, then the text)
+            if kind is _STRING and arg.comment is None and not arg.triple:  # type: ignore[union-attr]
+                if multiline:
+                    write(arg_indent)
+                write("'" + arg.value.replace("'", "\\'") + "'")  # type: ignore[union-attr]
+            elif kind is _IDENTIFIER and arg.comment is None:
+                if multiline:
+                    write(arg_indent)
+                write(arg.name)  # type: ignore[union-attr]
+            else:
+                dispatch[kind](arg, arg_indent, multiline)
         if multiline and node.args:
             write("\n" + indent)
         write(")")

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from enum import IntEnum
+from operator import methodcaller
 from typing import NamedTuple
 
 __all__ = ["KEYWORDS", "OPERATORS", "Token", "TokenKind", "tokenize"]
@@ -154,32 +156,39 @@ _LINE_SPACE = _SPACE.replace("\\n", "")
 # before number, ''' before ', // before /) and by frequency otherwise.  Every
 # alternative starts with a literal character or a class, which lets the regex
 # engine skip the ones that cannot match at once.  The scan yields (whitespace,
-# token) pairs and the token's first character tells its kind (see lex).
+# identifier, token, bad) tuples: an identifier (the most frequent token) has a
+# group of its own; any other token's first character tells its kind (see lex).
+# ``bad`` is the first character of what starts no token, or of an unterminated
+# quote: the first lexer error, so the scan takes the rest of the text with it
+# and one ``findall`` over a text full of errors stays linear.
 _ALTERNATIVES = [
     r"lambda:",
-    r"[^\W\d_]\w*",  # identifiers; Python's \w also takes No/Nl, see _go_ident
     r"[()|,\[\]@-]",
     r"\.\d\d*",
     r"\.",
     r"'''(?s:.*?)''(?:\\'|\\(?!'))*'",
     r"'(?!'')(?s:.*?)(?<!\\)'",
-    r"'",  # unterminated
     r'"(?s:.*?)(?<!\\)"',
-    r'"',  # unterminated
     r"\d\d*(?:ms|[uµsmhdw]|\.\d*)?",
     r"//[^\n]*(?:\n[" + _LINE_SPACE + r"]*/[^\n]*)*",  # lines whose first non-blank is "/"
     r"==|=~|!=|!~|<=|>=|[-+*/%<>!=]",
-    r"[\s\S]",  # a character that starts no token
     r"\Z",
 ]
-_SCAN = re.compile(f"([{_SPACE}]*)(" + "|".join(_ALTERNATIVES) + ")").finditer
+# identifiers: Python's \w also takes No/Nl, see _go_ident; "lambda:" is no identifier
+_TOKEN = (
+    f"([{_SPACE}]*)(?:((?!lambda:)[^\\W\\d_]\\w*)|("
+    + "|".join(_ALTERNATIVES)
+    + r")|([\s\S])[\s\S]*)"
+)
+_SCAN = re.compile(_TOKEN).finditer
+_FINDALL = re.compile(_TOKEN).findall
 _REGEX = re.compile(r"/(?s:.*?)(?<!\\)/").match
 _IDENT_START = re.compile(r"[^\W\d_]").match
 _BAD_MESSAGE = {"'": "unterminated string", '"': "unterminated field reference"}
 
 # What a token's first character says, for ASCII; everything else is decided
-# in lex (a Unicode letter starts an identifier, a Unicode digit a number).
-_IDENT, _LAMBDA, _DIGIT, _DOT, _SLASH, _STAR, _OPERATOR, _QUOTE = range(-8, 0)
+# in lex (a Unicode digit starts a number).
+_DIGIT, _DOT, _SLASH, _STAR, _OPERATOR, _QUOTE = range(-6, 0)
 _FIRST: dict[str, int] = {
     "(": TokenKind.LPAREN,
     ")": TokenKind.RPAREN,
@@ -196,8 +205,19 @@ _FIRST: dict[str, int] = {
     '"': _QUOTE,
     **dict.fromkeys("=!<>+%", _OPERATOR),
     **dict.fromkeys("0123456789", _DIGIT),
-    **dict.fromkeys("abcdefghijkmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", _IDENT),
-    "l": _LAMBDA,  # "lambda:" or an identifier
+}
+# Tokens whose kind the state never changes (after = =~ !~ only "/" differs).
+_FIXED: dict[str, TokenKind] = {
+    "(": TokenKind.LPAREN,
+    ")": TokenKind.RPAREN,
+    "|": TokenKind.PIPE,
+    ",": TokenKind.COMMA,
+    "[": TokenKind.LSBRACKET,
+    "]": TokenKind.RSBRACKET,
+    "@": TokenKind.AT,
+    "-": TokenKind.MINUS,
+    ".": TokenKind.DOT,
+    "lambda:": TokenKind.LAMBDA,
 }
 _UNITS = frozenset("uµsmhdw")
 
@@ -245,96 +265,152 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
     """The parser's view: parallel lists of kind, start and text for every token
     but comments, plus ``comments[i]``: the ``(start, text)`` of each comment
     token just before token ``i`` (Kapacitor attaches comments forward)."""
+    kinds, starts, values, comments, _, _ = lex_lines(text)
+    return kinds, starts, values, comments
+
+
+Lexed = tuple[list[TokenKind], list[int], list[str], Comments, list[int], list[int]]
+
+
+def lex_lines(text: str) -> Lexed:
+    """:func:`lex`, plus every token's line and column (1-based; the column
+    counts characters, which are bytes of UTF-8 only in an ASCII text).  The
+    lexer passes every line break anyway, so here they cost least."""
     kinds: list[TokenKind] = []
     starts: list[int] = []
     values: list[str] = []
     comments: Comments = {}
+    lines: list[int] = []
+    columns: list[int] = []
+    add_line = lines.append
+    add_column = columns.append
+    line = 1
+    line_base = -1  # the offset of the last line break: column = offset - line_base
+    add_kind = kinds.append
+    add_start = starts.append
+    add_value = values.append
+    fixed = _FIXED.get
+    keyword = KEYWORDS.get
+    ident_kind = TokenKind.IDENT
+    operand_kinds = _OPERAND_KINDS
 
-    def fail(message: str, at: int) -> tuple[list[TokenKind], list[int], list[str], Comments]:
-        kinds.append(TokenKind.ERROR)
-        starts.append(at)
-        values.append(message)
-        return kinds, starts, values, comments
+    def fail(message: str, at: int) -> Lexed:
+        add_kind(TokenKind.ERROR)
+        add_start(at)
+        add_value(message)
+        add_line(line)
+        add_column(at - line_base)
+        return kinds, starts, values, comments, lines, columns
 
     operand = False  # the last token was an operand: binary operators may follow
     regex_next = False  # the last token was = =~ !~: a "/" starts a regex
     pos = 0
+    # The first scan reads the whole text at once (it ends at the first lexer
+    # error, see _TOKEN); where the state changes a token's extent (a regex
+    # literal, a trimmed identifier) the scan restarts after that token, lazily
+    # then, so that a text of many regexes is not scanned once per regex.
+    scan: Iterable[tuple[str, str, str, str]] = _FINDALL(text)
     while True:
-        # The scan is state-free; where the state changes a token's extent
-        # (a regex literal, a trimmed identifier) it restarts after that token.
         end = pos
-        # finditer, not findall: the scan must stop at the first error, or a
-        # text full of unterminated quotes would take quadratic time.
-        for match in _SCAN(text, pos):
-            space, token = match.groups()
+        for space, ident, token, bad in scan:
             start = end + len(space)
-            end = start + len(token)
-            if not token:
-                kinds.append(TokenKind.EOF)
-                starts.append(start)
-                values.append("")
-                return kinds, starts, values, comments
-            first = token[0]
-            code = _FIRST.get(first)
-            if code is None:  # not ASCII, or a character that starts no token
-                if first.isdecimal():
-                    code = _DIGIT
-                elif _IDENT_START(first):
-                    code = _IDENT
-                else:
-                    return fail(_unknown(first), start)
-            if regex_next:
+            if "\n" in space:
+                line += space.count("\n")
+                line_base = end + space.rindex("\n")
+            if ident:
+                end = start + len(ident)
                 regex_next = False
-                if code == _SLASH:  # even "//": after = =~ !~ it is a regex
-                    regex = _REGEX(text, start)
-                    if regex is None:
-                        return fail("unterminated regex", start)
-                    kinds.append(TokenKind.REGEX)
-                    starts.append(start)
-                    values.append(regex.group())
-                    operand = False
-                    pos = regex.end()
-                    break
-            if code >= 0:
-                kind = _KINDS[code]
-            elif code == _IDENT or (code == _LAMBDA and token != "lambda:"):
-                if not token.isascii():
-                    trimmed = _go_ident(token)
+                if not ident.isascii():
+                    trimmed = _go_ident(ident)
                     if not trimmed:
-                        return fail(_unknown(first), start)
-                    if trimmed != token:
-                        kinds.append(KEYWORDS.get(trimmed, TokenKind.IDENT))
-                        starts.append(start)
-                        values.append(trimmed)
+                        return fail(_unknown(ident[0]), start)
+                    if trimmed != ident:
+                        add_kind(keyword(trimmed, ident_kind))
+                        add_start(start)
+                        add_line(line)
+                        add_column(start - line_base)
+                        add_value(trimmed)
                         operand = True
                         pos = start + len(trimmed)
                         break
-                kinds.append(KEYWORDS.get(token, TokenKind.IDENT))
-                starts.append(start)
-                values.append(token)
+                add_kind(keyword(ident, ident_kind))
+                add_start(start)
+                add_line(line)
+                add_column(start - line_base)
+                add_value(ident)
                 operand = True
                 continue
-            elif code == _LAMBDA:
-                kind = TokenKind.LAMBDA
+            if not token:
+                if bad:
+                    return fail(_BAD_MESSAGE.get(bad) or _unknown(bad), start)
+                add_kind(TokenKind.EOF)
+                add_start(start)
+                add_line(line)
+                add_column(start - line_base)
+                add_value("")
+                return kinds, starts, values, comments, lines, columns
+            end = start + len(token)
+            if regex_next:
+                regex_next = False
+                if token[0] == "/":  # even "//": after = =~ !~ it is a regex
+                    regex = _REGEX(text, start)
+                    if regex is None:
+                        return fail("unterminated regex", start)
+                    add_kind(TokenKind.REGEX)
+                    add_start(start)
+                    add_line(line)
+                    add_column(start - line_base)
+                    add_value(regex.group())
+                    operand = False
+                    pos = regex.end()
+                    if "\n" in values[-1]:
+                        line += values[-1].count("\n")
+                        line_base = start + values[-1].rindex("\n")
+                    break
+            kind = fixed(token)
+            if kind is not None:
+                add_kind(kind)
+                add_start(start)
+                add_line(line)
+                add_column(start - line_base)
+                add_value(token)
+                operand = kind in operand_kinds
+                continue
+            first = token[0]
+            code = _FIRST.get(first)
+            if code is None:  # not ASCII: a Unicode digit starts a number
+                if not first.isdecimal():
+                    return fail(_unknown(first), start)
+                code = _DIGIT
+            if code >= 0:
+                kind = _KINDS[code]
             elif code in (_DIGIT, _DOT):
-                if token == ".":
-                    kind = TokenKind.DOT
-                elif token[-1] in _UNITS:
+                if token[-1] in _UNITS:
                     kind = TokenKind.DURATION
                 elif text.startswith(".", end):
                     return fail("multiple decimals in number", start)
                 else:
                     kind = TokenKind.NUMBER
             elif code == _QUOTE:
-                if len(token) == 1:
-                    return fail(_BAD_MESSAGE[token], start)
-                kind = TokenKind.STRING if first == "'" else TokenKind.REFERENCE
+                add_kind(TokenKind.STRING if first == "'" else TokenKind.REFERENCE)
+                add_start(start)
+                add_line(line)
+                add_column(start - line_base)
+                add_value(token)
+                operand = True  # both are operands
+                if "\n" in token:
+                    line += token.count("\n")
+                    line_base = start + token.rindex("\n")
+                continue
             elif code == _STAR:
                 kind = TokenKind.MULT if operand else TokenKind.STAR
             elif code == _SLASH:
                 if token != "/":
                     comments.setdefault(len(kinds), []).append((start, token))
                     operand = False
+                    if "\n" in token:
+                        line += token.count("\n")
+                        line_base = start + token.rindex("\n")
                     continue
                 if operand:
                     kind = TokenKind.DIV
@@ -349,27 +425,41 @@ def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
                         return fail(regex_end, start)
                     if regex_end < 0:
                         return fail("unterminated regex", start)
-                    kinds.append(TokenKind.REGEX)
-                    starts.append(start)
-                    values.append(text[start:regex_end])
+                    add_kind(TokenKind.REGEX)
+                    add_start(start)
+                    add_line(line)
+                    add_column(start - line_base)
+                    add_value(text[start:regex_end])
+                    operand = False
                     pos = regex_end
+                    if "\n" in values[-1]:
+                        line += values[-1].count("\n")
+                        line_base = start + values[-1].rindex("\n")
                     break
             elif token == "!":  # unary "!" or a lone "!" after an operand: TokenNot
                 kind = TokenKind.NOT
             else:  # _OPERATOR
                 if not operand:
                     if first == "!":  # "!=" in token position: unary "!", then "="
-                        kinds.append(TokenKind.NOT)
-                        starts.append(start)
-                        values.append("!")
+                        add_kind(TokenKind.NOT)
+                        add_start(start)
+                        add_line(line)
+                        add_column(start - line_base)
+                        add_value("!")
                         start += 1
                     return fail(_unknown(text[start]), start)
                 kind = _OPERATOR_KIND[token]
                 regex_next = kind in _REGEX_FOLLOWS
-            kinds.append(kind)
-            starts.append(start)
-            values.append(token)
-            operand = kind in _OPERAND_KINDS
+            add_kind(kind)
+            add_start(start)
+            add_line(line)
+            add_column(start - line_base)
+            add_value(token)
+            operand = kind in operand_kinds
+        scan = map(_groups, _SCAN(text, pos))
+
+
+_groups: Callable[[re.Match[str]], tuple[str, str, str, str]] = methodcaller("groups", "")
 
 
 _KINDS = list(TokenKind)

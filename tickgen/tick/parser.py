@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from itertools import accumulate
 
 from . import ast
 from .errors import TickSyntaxError
-from .lexer import TokenKind, go_quote, lex
+from .lexer import TokenKind, go_quote, lex_lines
 from .re2 import check_regex
 
 __all__ = ["MAX_NESTING", "parse"]
@@ -71,7 +72,12 @@ _PRECEDENCE = {
     TokenKind.DIV: 5,
     TokenKind.MOD: 5,
 }
+_Position = ast.Position
+_GLOBAL = ast.FuncKind.GLOBAL
+_CHAIN = ast.FuncKind.CHAIN
+_PLUS_ONE = (1).__add__
 _CHAIN_OPS = {_DOT: ast.FuncKind.PROPERTY, _PIPE: ast.FuncKind.CHAIN, _AT: ast.FuncKind.DYNAMIC}
+_ARGUMENT_END = frozenset({_COMMA, _RPAREN})
 _CHAIN_OR_IDENT = frozenset({_DOT, _PIPE, _AT, _VAR, _IDENT})
 _PRIMARY_EXPECTED = (
     _NUMBER,
@@ -108,7 +114,7 @@ def parse(text: str) -> ast.Program:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
-        kinds, starts, values, comments = lex(text)
+        kinds, starts, values, comments, lines, columns = lex_lines(text)
         # Reading past the end gives Go's zero token, as a closed channel does.
         pad = len(kinds) + 2
         self.kinds = kinds + [_ERROR] * (pad - len(kinds))
@@ -117,18 +123,16 @@ class _Parser:
         self.comments = comments
         self.i = 0
         self.depth = 0
-        self.newlines: list[int] | None = None
-        self.line = 1  # the line of the last position computed, and its extent
-        self.line_start = 0
-        self.line_end = 0
+        # A token's position is three list lookups: the lexer counts lines.
+        self.lines = lines
+        self.line_starts: list[int] | None = None  # for _position, made when needed
         self.ascii = text.isascii()
+        if self.ascii:
+            self.columns = columns
+        else:  # the column counts bytes of UTF-8
+            self.columns = [self._position(offset).column for offset in starts]
 
     # -- token cursor -----------------------------------------------------
-
-    def _next(self) -> int:
-        """Consume a token; returns its index."""
-        self.i += 1
-        return self.i - 1
 
     def _expect(self, kind: TokenKind) -> int:
         i = self.i
@@ -147,32 +151,24 @@ class _Parser:
         return ast.Comment(_comment_lines(raw), self._position(raw[0][0]))
 
     def _position(self, offset: int) -> ast.Position:
-        # Nodes are made roughly in source order: the line of the previous
-        # position is usually the right one.
-        line_start = self.line_start
-        if line_start <= offset < self.line_end and self.ascii:
-            return ast.Position(offset, self.line, offset - line_start + 1)
-        text = self.text
-        newlines = self.newlines
-        if newlines is None:
-            newlines = self.newlines = []
-            found = text.find("\n")
-            while found != -1:
-                newlines.append(found)
-                found = text.find("\n", found + 1)
-        line = bisect_right(newlines, offset - 1)
-        line_start = newlines[line - 1] + 1 if line else 0
-        self.line = line + 1
-        self.line_start = line_start
-        self.line_end = newlines[line] + 1 if line < len(newlines) else len(text) + 1
+        """The position of any offset (of a comment, say); tokens have theirs."""
+        line_starts = self.line_starts
+        if line_starts is None:
+            # line_starts[n] is where line n + 1 starts
+            line_starts = self.line_starts = [
+                0,
+                *accumulate(map(_PLUS_ONE, map(len, self.text.split("\n")))),
+            ]
+        line = bisect_right(line_starts, offset)
+        line_start = line_starts[line - 1]
         if self.ascii:
             column = offset - line_start + 1
         else:
-            column = len(text[line_start:offset].encode("utf-8", "surrogatepass")) + 1
-        return ast.Position(offset, line + 1, column)
+            column = len(self.text[line_start:offset].encode("utf-8", "surrogatepass")) + 1
+        return _Position(offset, line, column)
 
-    def _has_newline(self, start: int, end: int) -> bool:
-        return self.text.find("\n", start, end) != -1
+    def _token_position(self, i: int) -> ast.Position:
+        return _Position(self.starts[i], self.lines[i], self.columns[i])
 
     def _unexpected(self, i: int, expected: tuple[TokenKind, ...]) -> TickSyntaxError:
         """Kapacitor's ``unexpected()``: token ``i`` is none of ``expected``."""
@@ -196,12 +192,18 @@ class _Parser:
             raise self._error(f"expression nests more than {MAX_NESTING} levels deep", i)
 
     # -- grammar ----------------------------------------------------------
+    #
+    # The hot paths (calls, chains, identifiers, strings) inline the cursor
+    # helpers: ``_expect`` as a kind check, ``_consume_comment`` behind a check
+    # that any comment is left, ``_token_position`` as three list lookups.
 
     def program(self) -> ast.Program:
         statements: list[ast.Statement] = []
+        kinds = self.kinds
         while True:
             i = self.i
-            if self.kinds[i] is _EOF:
+            kind = kinds[i]
+            if kind is _EOF:
                 # Comments after the last statement: the one before the last
                 # consumed token if nobody took it, then the one before EOF.
                 for index in (i - 1, i):
@@ -211,15 +213,12 @@ class _Parser:
                             ast.Comment(_comment_lines(raw), self._position(raw[0][0]))
                         )
                 return ast.Program(statements, self._position(0))
-            statements.append(self._statement())
-
-    def _statement(self) -> ast.Statement:
-        kind = self.kinds[self.i]
-        if kind is _VAR:
-            return self._declaration()
-        if kind is _DBRP:
-            return self._dbrp()
-        return self._expression()
+            if kind is _VAR:
+                statements.append(self._declaration())
+            elif kind is _DBRP:
+                statements.append(self._dbrp())
+            else:
+                statements.append(self._expression())
 
     def _dbrp(self) -> ast.DBRP:
         i = self._expect(_DBRP)
@@ -227,50 +226,64 @@ class _Parser:
         db = self._reference()
         self._expect(_DOT)
         rp = self._reference()
-        return ast.DBRP(db, rp, self._position(self.starts[i]), comment)
+        return ast.DBRP(db, rp, self._token_position(i), comment)
 
     def _declaration(self) -> ast.Declaration | ast.TypeDeclaration:
         i = self._expect(_VAR)
-        comment = self._consume_comment()
+        comment = self._consume_comment() if self.comments else None
         name = self._identifier()
         if self.kinds[self.i] is _ASGN:
             self.i += 1
             value = self._expression()
-            return ast.Declaration(name, value, self._position(self.starts[i]), comment)
+            return ast.Declaration(
+                name, value, _Position(self.starts[i], self.lines[i], self.columns[i]), comment
+            )
         type_name = self._identifier()
-        return ast.TypeDeclaration(name, type_name, self._position(self.starts[i]), comment)
+        return ast.TypeDeclaration(name, type_name, self._token_position(i), comment)
 
     def _expression(self) -> ast.Expr:
         kinds = self.kinds
-        kind = kinds[self.i]
+        i = self.i
+        kind = kinds[i]
         if kind is _IDENT:
-            after = kinds[self.i + 1]
+            after = kinds[i + 1]
             if after is _LPAREN:
-                term = self._function(ast.FuncKind.GLOBAL)
+                term = self._function(_GLOBAL)
                 if kinds[self.i] in _CHAIN_OR_IDENT:
                     return self._chain(term)
                 return self._precedence(term, 0)
             if after in _CHAIN_OR_IDENT:
                 return self._chain(self._identifier())
-            return self._primary_expr()
-        if kind is _LAMBDA:
+        elif kind is _LAMBDA:
             return self._lambda()
-        if kind is _LSBRACKET:
+        elif kind is _LSBRACKET:
             return self._string_list()
-        return self._primary_expr()
+        # _primary_expr: a primary, then any binary operators
+        node = self._primary()
+        if kinds[self.i] in _PRECEDENCE:
+            return self._precedence(node, 0)
+        return node
 
     def _chain(self, lhs: ast.Expr) -> ast.Expr:
         """``|``, ``.`` and ``@`` links, left-associative."""
         kinds = self.kinds
+        values = self.values
+        starts = self.starts
+        lines = self.lines
+        columns = self.columns
+        comments = self.comments
         while (func_kind := _CHAIN_OPS.get(kinds[self.i])) is not None:
-            op = self._next()
-            comment = self._consume_comment()
+            op = self.i
+            self.i = op + 1
+            comment = self._consume_comment() if comments else None
             rhs: ast.Function | ast.Identifier
-            if func_kind is ast.FuncKind.CHAIN or kinds[self.i + 1] is _LPAREN:
+            if func_kind is _CHAIN or kinds[op + 2] is _LPAREN:
                 rhs = self._function(func_kind)
             else:
                 rhs = self._identifier()
-            lhs = ast.Chain(lhs, self.values[op], rhs, self._position(self.starts[op]), comment)
+            lhs = ast.Chain(
+                lhs, values[op], rhs, _Position(starts[op], lines[op], columns[op]), comment
+            )
         return lhs
 
     def _identifier(self) -> ast.Identifier:
@@ -279,25 +292,63 @@ class _Parser:
             raise self._unexpected(i, (_IDENT,))
         self.i = i + 1
         comment = self._consume_comment() if self.comments else None
-        return ast.Identifier(self.values[i], self._position(self.starts[i]), comment)
+        return ast.Identifier(
+            self.values[i], _Position(self.starts[i], self.lines[i], self.columns[i]), comment
+        )
 
     def _function(self, func_kind: ast.FuncKind) -> ast.Function:
-        i = self._expect(_IDENT)
-        self._enter(i)
+        i = self.i
+        kinds = self.kinds
+        if kinds[i] is not _IDENT:
+            raise self._unexpected(i, (_IDENT,))
+        self.i = i + 1
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self._error(f"expression nests more than {MAX_NESTING} levels deep", i)
         comment = self._consume_comment() if self.comments else None
-        self._expect(_LPAREN)
+        if kinds[i + 1] is not _LPAREN:
+            raise self._unexpected(i + 1, (_LPAREN,))
+        self.i = i + 2
         args: list[ast.Expr] = []
-        while self.kinds[self.i] is not _RPAREN:
-            args.append(self._expression())
-            if self.kinds[self.i] is not _COMMA:
-                break
-            self.i += 1
-        self._expect(_RPAREN)
+        if kinds[i + 2] is not _RPAREN:
+            expression = self._expression
+            values = self.values
+            while True:
+                j = self.i
+                kind = kinds[j]
+                if (kind is _STRING or kind is _IDENT) and kinds[j + 1] in _ARGUMENT_END:
+                    # a lone string or identifier, as _expression would make it
+                    self.i = j + 1
+                    pos = _Position(self.starts[j], self.lines[j], self.columns[j])
+                    taken = self._consume_comment() if self.comments else None
+                    text = values[j]
+                    if kind is _IDENT:
+                        args.append(ast.Identifier(text, pos, taken))
+                    elif len(text) >= 6 and text.startswith("'''"):
+                        args.append(ast.String(text[3:-3], True, pos, taken))
+                    else:
+                        args.append(ast.String(text[1:-1].replace("\\'", "'"), False, pos, taken))
+                else:
+                    args.append(expression())
+                if kinds[self.i] is not _COMMA:
+                    break
+                self.i += 1
+                if kinds[self.i] is _RPAREN:
+                    break
+        j = self.i
+        if kinds[j] is not _RPAREN:
+            raise self._unexpected(j, (_RPAREN,))
+        self.i = j + 1
         self.depth -= 1
         start = self.starts[i]
-        multiline = bool(args) and self._has_newline(start, args[-1].pos.offset)
+        multiline = bool(args) and self.text.find("\n", start, args[-1].pos.offset) != -1
         return ast.Function(
-            self.values[i], args, func_kind, multiline, self._position(start), comment
+            self.values[i],
+            args,
+            func_kind,
+            multiline,
+            _Position(start, self.lines[i], self.columns[i]),
+            comment,
         )
 
     def _string_list(self) -> ast.List:
@@ -319,38 +370,39 @@ class _Parser:
                 break
             self.i += 1
         self._expect(_RSBRACKET)
-        return ast.List(items, self._position(self.starts[i]), comment)
+        return ast.List(items, self._token_position(i), comment)
 
     def _lambda(self) -> ast.Lambda:
-        i = self._next()
+        i = self.i
+        self.i = i + 1
         comment = self._consume_comment()
-        expr = self._primary_expr()
-        return ast.Lambda(expr, self._position(self.starts[i]), comment)
-
-    def _primary_expr(self) -> ast.Expr:
-        return self._precedence(self._primary(), 0)
+        expr = self._primary()
+        if self.kinds[self.i] in _PRECEDENCE:
+            expr = self._precedence(expr, 0)
+        return ast.Lambda(expr, self._token_position(i), comment)
 
     def _precedence(self, lhs: ast.Expr, min_precedence: int) -> ast.Expr:
         """Precedence climbing, left-associative (parser.go ``precedence``)."""
         kinds = self.kinds
         look = _PRECEDENCE.get(kinds[self.i])
         while look is not None and look >= min_precedence:
-            op = self._next()
+            op = self.i
+            self.i = op + 1
             op_precedence = look
-            comment = self._consume_comment()
+            comment = self._consume_comment() if self.comments else None
             rhs = self._primary()
             look = _PRECEDENCE.get(kinds[self.i])
             while look is not None and look > op_precedence:
                 rhs = self._precedence(rhs, look)
                 look = _PRECEDENCE.get(kinds[self.i])
-            multiline = self._has_newline(lhs.pos.offset, rhs.pos.offset)
+            multiline = self.text.find("\n", lhs.pos.offset, rhs.pos.offset) != -1
             lhs = ast.Binary(
                 self.values[op],
                 lhs,
                 rhs,
                 False,
                 multiline,
-                self._position(self.starts[op]),
+                _Position(self.starts[op], self.lines[op], self.columns[op]),
                 comment,
             )
         return lhs
@@ -374,19 +426,42 @@ class _Parser:
         self._expect(_RPAREN)
         self.depth -= 1
         start = self.starts[i]
-        multiline = bool(args) and self._has_newline(start, args[-1].pos.offset)
-        return ast.Function(
-            self.values[i], args, ast.FuncKind.GLOBAL, multiline, self._position(start), None
-        )
+        multiline = bool(args) and self.text.find("\n", start, args[-1].pos.offset) != -1
+        return ast.Function(self.values[i], args, _GLOBAL, multiline, self._token_position(i), None)
 
     def _primary(self) -> ast.Expr:
         i = self.i
-        kind = self.kinds[i]
+        kinds = self.kinds
+        kind = kinds[i]
+        if kind is _STRING:
+            self.i = i + 1
+            text = self.values[i]
+            pos = _Position(self.starts[i], self.lines[i], self.columns[i])
+            comment = self._consume_comment() if self.comments else None
+            if len(text) >= 6 and text.startswith("'''"):
+                return ast.String(text[3:-3], True, pos, comment)
+            return ast.String(text[1:-1].replace("\\'", "'"), False, pos, comment)
+        if kind is _IDENT:
+            if kinds[i + 1] is _LPAREN:
+                return self._lambda_function()
+            self.i = i + 1
+            comment = self._consume_comment() if self.comments else None
+            return ast.Identifier(
+                self.values[i], _Position(self.starts[i], self.lines[i], self.columns[i]), comment
+            )
+        if kind is _REFERENCE:
+            return self._reference()
+        if kind is _NUMBER:
+            return self._number()
+        if kind is _DURATION:
+            return self._duration()
         if kind is _LPAREN:
             self._enter(i)
             self.i += 1
             comment = self._consume_comment()
-            node = self._primary_expr()
+            node = self._primary()
+            if kinds[self.i] in _PRECEDENCE:
+                node = self._precedence(node, 0)
             if isinstance(node, ast.Binary):
                 node.parens = True
             # Kapacitor sets the comment before "(" even when it is nil,
@@ -395,25 +470,13 @@ class _Parser:
             self._expect(_RPAREN)
             self.depth -= 1
             return node
-        if kind is _NUMBER:
-            return self._number()
-        if kind is _STRING:
-            return self._string()
         if kind is _TRUE or kind is _FALSE:
             self.i += 1
-            return ast.Bool(kind is _TRUE, self._position(self.starts[i]), self._consume_comment())
-        if kind is _DURATION:
-            return self._duration()
+            return ast.Bool(kind is _TRUE, self._token_position(i), self._consume_comment())
         if kind is _REGEX:
             return self._regex()
         if kind is _STAR:
             return self._star()
-        if kind is _REFERENCE:
-            return self._reference()
-        if kind is _IDENT:
-            if self.kinds[i + 1] is _LPAREN:
-                return self._lambda_function()
-            return self._identifier()
         if kind is _MINUS or kind is _NOT:
             self._enter(i)
             self.i += 1
@@ -422,7 +485,7 @@ class _Parser:
             # Kapacitor takes the comment after parsing the operand: the one
             # before the operand's last token, if nothing took it.
             return ast.Unary(
-                self.values[i], operand, self._position(self.starts[i]), self._consume_comment()
+                self.values[i], operand, self._token_position(i), self._consume_comment()
             )
         raise self._unexpected(i, _PRIMARY_EXPECTED)
 
@@ -449,7 +512,7 @@ class _Parser:
             value,
             isinstance(value, int),
             octal,
-            self._position(self.starts[i]),
+            self._token_position(i),
             self._consume_comment(),
         )
 
@@ -466,17 +529,15 @@ class _Parser:
             raise self._error(
                 f"overflowed duration {int(digits)}{unit}: choose a smaller duration or INF", i
             )
-        return ast.Duration(
-            text, nanoseconds, self._position(self.starts[i]), self._consume_comment()
-        )
+        return ast.Duration(text, nanoseconds, self._token_position(i), self._consume_comment())
 
     def _string(self) -> ast.String:
         i = self._expect(_STRING)
         text = self.values[i]
         if len(text) >= 6 and text.startswith("'''"):
-            node = ast.String(text[3:-3], True, self._position(self.starts[i]))
+            node = ast.String(text[3:-3], True, self._token_position(i))
         else:
-            node = ast.String(text[1:-1].replace("\\'", "'"), False, self._position(self.starts[i]))
+            node = ast.String(text[1:-1].replace("\\'", "'"), False, self._token_position(i))
         node.comment = self._consume_comment()
         return node
 
@@ -484,7 +545,7 @@ class _Parser:
         i = self._expect(_REFERENCE)
         return ast.Reference(
             self.values[i][1:-1].replace('\\"', '"'),
-            self._position(self.starts[i]),
+            self._token_position(i),
             self._consume_comment(),
         )
 
@@ -496,11 +557,11 @@ class _Parser:
         problem = check_regex(literal.replace("\\/", "/"))
         if problem is not None:
             raise self._error(problem, i)
-        return ast.Regex(literal, self._position(self.starts[i]), self._consume_comment())
+        return ast.Regex(literal, self._token_position(i), self._consume_comment())
 
     def _star(self) -> ast.Star:
         i = self._expect(_STAR)
-        return ast.Star(self._position(self.starts[i]), self._consume_comment())
+        return ast.Star(self._token_position(i), self._consume_comment())
 
 
 def _is_base(text: str, octal: bool) -> bool:
