@@ -30,11 +30,16 @@ def format_program(program: ast.Program) -> str:
     out: list[str] = []
     dispatch = _Formatter(out).dispatch
     write = out.append
-    for index, statement in enumerate(program.statements):
-        if index:
+    try:
+        for index, statement in enumerate(program.statements):
+            if index:
+                write("\n")
+            dispatch[type(statement)](statement, "", True)
             write("\n")
-        dispatch[type(statement)](statement, "", True)
-        write("\n")
+    finally:
+        # the table's bound methods refer back to the formatter: a reference
+        # cycle that only the cyclic collector would free
+        dispatch.clear()
     return "".join(out)
 
 

@@ -8,6 +8,7 @@ fresh id every time it is linked to a parent, so the last link decides.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 from . import ast
@@ -22,7 +23,10 @@ class PipelineNode:
     id: int
     pos: ast.Position
     provides: str  # "stream" | "batch" | "none" | "unknown"
-    parents: list[PipelineNode] = field(default_factory=list)
+    # Children are held, parents only referred to: parent <-> child links would
+    # make every pipeline a reference cycle, freed only by the cyclic collector.
+    # Every node is reachable from the pipeline's sources through children.
+    parent_refs: list[weakref.ref[PipelineNode]] = field(default_factory=list)
     children: list[PipelineNode] = field(default_factory=list)
     expressions: int = 0  # lambdas given to eval()/combine()
     args: tuple[str, ...] = ()  # the types of the creating call's arguments
@@ -38,6 +42,10 @@ class PipelineNode:
     own_group: frozenset[str] | None = UNSET  # None: every tag (*) or not known
     templates: list[tuple[str, str, ast.Position]] = field(default_factory=list)
     alert_properties: set[str] = field(default_factory=set)  # set before any handler
+
+    @property
+    def parents(self) -> list[PipelineNode]:
+        return [parent for ref in self.parent_refs if (parent := ref()) is not None]
 
     @property
     def name(self) -> str:
@@ -62,7 +70,7 @@ class Pipeline:
     def link(self, parent: PipelineNode, child: PipelineNode) -> None:
         self.assign_id(child)
         parent.children.append(child)
-        child.parents.append(parent)
+        child.parent_refs.append(weakref.ref(parent))
 
     def sorted(self) -> list[PipelineNode]:
         """Kapacitor's ``Pipeline.sort``: reverse DFS post-order, sources taken last first."""
