@@ -74,3 +74,13 @@ def _described(objects: list[object]) -> str:
     kinds = ", ".join(f"{count} {kind}" for kind, count in _kinds(objects).most_common(8))
     named = sorted({f"{getattr(o, '__module__', '')}.{o.__qualname__}" for o in objects if callable(o)})
     return f"{kinds}; callables: {', '.join(named[:12])}"
+
+
+def test_a_batch_runs_the_collector_less_often_and_restores_it() -> None:
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    renderer = shared_renderer([ROOT / "examples" / "templates"])
+    assert not run(EXAMPLES, renderer, lambda task: during.append(gc.get_threshold()))
+    assert during
+    assert all(t[0] >= 10_000 and t[1:] == before[1:] for t in during)
+    assert gc.get_threshold() == before
