@@ -293,6 +293,7 @@ def lex_lines(text: str) -> Lexed:
     keyword = KEYWORDS.get
     ident_kind = TokenKind.IDENT
     operand_kinds = _OPERAND_KINDS
+    ascii_text = text.isascii()  # then no identifier needs trimming
 
     def fail(message: str, at: int) -> Lexed:
         add_kind(TokenKind.ERROR)
@@ -320,7 +321,7 @@ def lex_lines(text: str) -> Lexed:
             if ident:
                 end = start + len(ident)
                 regex_next = False
-                if not ident.isascii():
+                if not ascii_text and not ident.isascii():
                     trimmed = _go_ident(ident)
                     if not trimmed:
                         return fail(_unknown(ident[0]), start)
