@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from .lexer import TokenKind, tokenize
+
 __all__ = [
     "DURATION_RE",
     "IDENTIFIER_RE",
@@ -80,7 +82,17 @@ def string(value: str) -> Tick:
                 "a string that ends in a backslash and contains ''' cannot be written in "
                 "TICKscript; remove the trailing backslash or the '''"
             )
-        return Tick("'''" + value + "'''")
+        literal = "'''" + value + "'''"
+        # Kapacitor's lexer counts quotes across backslashes inside a triple
+        # quote, so quotes near the trailing backslash can end the literal early.
+        tokens = tokenize(literal)
+        if len(tokens) != 2 or tokens[0].kind != TokenKind.STRING or tokens[0].text != literal:
+            raise QuoteError(
+                "a string that ends in a backslash is written between triple quotes, "
+                "which its own quotes would end early; remove the trailing backslash "
+                "or the quotes"
+            )
+        return Tick(literal)
     return Tick("'" + value.replace("'", "\\'") + "'")
 
 
