@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from .render_validate import STAGES
@@ -421,6 +422,12 @@ tickgen functions by cumulative time (including what they call):
 {notes}"""
 
 
+def _fixes() -> str:
+    """What the profiles led to: a history, written by hand in benchmarks/fixes.md."""
+    text = (Path(__file__).with_name("fixes.md")).read_text(encoding="utf-8")
+    return text.split("-->\n", 1)[-1]
+
+
 def markdown(results: dict[str, Any]) -> str:
     quick = (
         "\n> **Quick run** (`--quick`): small sizes, figures only show the harness works.\n"
@@ -436,6 +443,7 @@ def markdown(results: dict[str, Any]) -> str:
         _tick(results),
         _deploy(results),
         _profile(results),
+        _fixes(),
         _machine(results),
         """## Running it
 
