@@ -14,7 +14,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
-from .schema_compile import Unsupported, compile_predicate
+from .schema_compile import Unsupported, compile_predicate, tag_branches
 from .tick.quote import DURATION_RE
 
 __all__ = ["SchemaCheck", "compile_schema"]
@@ -30,39 +30,7 @@ _TYPE_WORDS = {
 }
 
 
-def _tag_table(all_of: list[Any]) -> tuple[str, dict[Any, int]] | None:
-    """The tag and a map tag value -> branch index, for a tagged union in if/then form.
-
-    That is ``allOf: [{if: {properties: {tag: {const: v}}}, then: ...}, ...]``.
-    """
-    tag: str | None = None
-    table: dict[Any, int] = {}
-    for index, branch in enumerate(all_of):
-        if not isinstance(branch, dict) or set(branch) != {"if", "then"}:
-            return None
-        condition = branch["if"]
-        props = condition.get("properties") if isinstance(condition, dict) else None
-        if set(condition) != {"properties"} or not isinstance(props, dict) or len(props) != 1:
-            return None
-        ((name, test),) = props.items()
-        if tag is not None and name != tag:
-            return None
-        tag = name
-        values = (
-            [test["const"]]
-            if set(test) == {"const"}
-            else test.get("enum")
-            if set(test) == {"enum"}
-            else None
-        )
-        if not values:
-            return None
-        for value in values:
-            table[value] = index
-    return (tag, table) if tag is not None else None
-
-
-_TAG_TABLES: dict[int, tuple[list[Any], tuple[str, dict[Any, int]] | None]] = {}
+_TAGS: dict[int, tuple[list[Any], tuple[str, dict[str, list[int]]] | None]] = {}
 
 
 def _all_of(
@@ -71,22 +39,20 @@ def _all_of(
     """allOf, with a direct jump for a tagged union written as if/then branches.
 
     Checking every ``if`` of a 25-handler union costs milliseconds per alert; an
-    ``if`` on another tag value can only pass vacuously, so only the branch of
-    the instance's own tag can produce errors.
+    ``if`` on another tag value can only pass vacuously, so only the branches
+    of the instance's own tag can produce errors.  A mapping without a known
+    tag gets none here: the tag's own enum says what is wrong.
     """
     if isinstance(instance, dict):
-        cached = _TAG_TABLES.get(id(all_of))
+        cached = _TAGS.get(id(all_of))
         if cached is None or cached[0] is not all_of:
-            cached = (all_of, _tag_table(all_of))
-            _TAG_TABLES[id(all_of)] = cached
+            cached = (all_of, tag_branches(all_of))
+            _TAGS[id(all_of)] = cached
         tagged = cached[1]
         if tagged is not None:
-            tag, table = tagged
-            try:
-                index = table.get(instance.get(tag))
-            except TypeError:  # an unhashable tag value; the tag's enum reports it
-                index = None
-            if index is not None:
+            tag, by_value = tagged
+            value = instance.get(tag)
+            for index in by_value.get(value, ()) if isinstance(value, str) else ():
                 yield from validator.descend(instance, all_of[index]["then"], schema_path=index)
             return
     for index, subschema in enumerate(all_of):

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["Unsupported", "compile_predicate"]
+__all__ = ["Unsupported", "compile_predicate", "tag_branches"]
 
 Predicate = Callable[[Any], bool]
 
@@ -203,13 +203,7 @@ class _Compiler:
         return lambda value: any(test(value) for test in tests)
 
     def _string(self, schema: Mapping[str, Any]) -> list[Predicate]:
-        checks: list[Predicate] = []
-        if "minLength" in schema:
-            least = schema["minLength"]
-            checks.append(lambda v: not isinstance(v, str) or len(v) >= least)
-        if "maxLength" in schema:
-            most = schema["maxLength"]
-            checks.append(lambda v: not isinstance(v, str) or len(v) <= most)
+        checks = _sized(schema, "minLength", "maxLength", str)
         if "pattern" in schema:
             search = re.compile(schema["pattern"]).search
             checks.append(lambda v: not isinstance(v, str) or search(v) is not None)
@@ -249,13 +243,7 @@ class _Compiler:
         return checks
 
     def _array(self, schema: Mapping[str, Any]) -> list[Predicate]:
-        checks: list[Predicate] = []
-        if "minItems" in schema:
-            least = schema["minItems"]
-            checks.append(lambda v: not isinstance(v, list) or len(v) >= least)
-        if "maxItems" in schema:
-            most = schema["maxItems"]
-            checks.append(lambda v: not isinstance(v, list) or len(v) <= most)
+        checks = _sized(schema, "minItems", "maxItems", list)
         if "items" in schema:
             item = self.compile(schema["items"])
             checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
@@ -270,7 +258,7 @@ class _Compiler:
         instance (no tag, a tag that is not a string) runs every branch.
         """
         branches = [self.compile(sub) for sub in subschemas]
-        tagged = _tag_branches(subschemas)
+        tagged = tag_branches(subschemas)
         if tagged is None:
             return _all(branches)
         tag, by_value = tagged
@@ -290,6 +278,20 @@ class _Compiler:
         then = self.compile(schema.get("then", True))
         otherwise = self.compile(schema.get("else", True))
         return lambda value: then(value) if condition(value) else otherwise(value)
+
+
+def _sized(
+    schema: Mapping[str, Any], least: str, most: str, kind: type[str] | type[list[Any]]
+) -> list[Predicate]:
+    """The length bounds ``least``/``most`` of a schema, for values of ``kind`` only."""
+    checks: list[Predicate] = []
+    if least in schema:
+        low = schema[least]
+        checks.append(lambda v: not isinstance(v, kind) or len(v) >= low)
+    if most in schema:
+        high = schema[most]
+        checks.append(lambda v: not isinstance(v, kind) or len(v) <= high)
+    return checks
 
 
 def _all(checks: list[Predicate]) -> Predicate:
@@ -319,7 +321,7 @@ def _properties(properties: dict[str, Predicate], others: Predicate | None) -> P
     return check
 
 
-def _tag_branches(subschemas: list[Any]) -> tuple[str, dict[str, list[int]]] | None:
+def tag_branches(subschemas: list[Any]) -> tuple[str, dict[str, list[int]]] | None:
     """For ``allOf`` branches that are all ``{if: {properties: {tag: {const|enum}}}, then}``
     with string values: the tag and, per value, the branches whose ``if`` it can pass."""
     tag: str | None = None

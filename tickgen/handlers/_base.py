@@ -102,8 +102,10 @@ class HandlerModel(BaseModel):
         """The property lines of this handler, first the creating call."""
         raise NotImplementedError  # every concrete handler defines it
 
-    def since(self) -> str:
-        extra = self.model_config.get("json_schema_extra")
+    @classmethod
+    def since(cls) -> str:
+        """The Kapacitor version that added this handler type."""
+        extra = cls.model_config.get("json_schema_extra")
         if isinstance(extra, dict):
             return str(extra.get(SINCE_KEY, BASELINE))
         return BASELINE

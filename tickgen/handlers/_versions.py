@@ -80,8 +80,7 @@ def _since_table(
     model: type[HandlerModel],
 ) -> tuple[_Since, tuple[tuple[str, _Since, Any], ...]]:
     """A handler type's version, and each field's version and default, worked out once."""
-    extra = model.model_config.get("json_schema_extra")
-    added = str(extra.get(SINCE_KEY, BASELINE)) if isinstance(extra, dict) else BASELINE
+    added = model.since()
     fields = []
     for name, default in _defaults(model).items():
         field_added = since_version_of(model, name)

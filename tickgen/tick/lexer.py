@@ -186,18 +186,10 @@ _REGEX = re.compile(r"/(?s:.*?)(?<!\\)/").match
 _IDENT_START = re.compile(r"[^\W\d_]").match
 _BAD_MESSAGE = {"'": "unterminated string", '"': "unterminated field reference"}
 
-# What a token's first character says, for ASCII; everything else is decided
-# in lex (a Unicode digit starts a number).
-_DIGIT, _DOT, _SLASH, _STAR, _OPERATOR, _QUOTE = range(-6, 0)
+# What the first character says of a token that is not fixed (see _FIXED), for
+# ASCII; everything else is decided in lex (a Unicode digit starts a number).
+_DIGIT, _DOT, _SLASH, _STAR, _OPERATOR, _QUOTE = range(6)
 _FIRST: dict[str, int] = {
-    "(": TokenKind.LPAREN,
-    ")": TokenKind.RPAREN,
-    "|": TokenKind.PIPE,
-    ",": TokenKind.COMMA,
-    "[": TokenKind.LSBRACKET,
-    "]": TokenKind.RSBRACKET,
-    "@": TokenKind.AT,
-    "-": TokenKind.MINUS,
     ".": _DOT,
     "/": _SLASH,
     "*": _STAR,
@@ -286,6 +278,9 @@ def lex_lines(text: str) -> Lexed:
     add_column = columns.append
     line = 1
     line_base = -1  # the offset of the last line break: column = offset - line_base
+    # The five appends of a token are written out at each kind rather than in a
+    # helper: this loop runs once per token, and a call there costs more than
+    # the appends themselves.
     add_kind = kinds.append
     add_start = starts.append
     add_value = values.append
@@ -383,9 +378,7 @@ def lex_lines(text: str) -> Lexed:
                 if not first.isdecimal():
                     return fail(_unknown(first), start)
                 code = _DIGIT
-            if code >= 0:
-                kind = _KINDS[code]
-            elif code in (_DIGIT, _DOT):
+            if code in (_DIGIT, _DOT):
                 if token[-1] in _UNITS:
                     kind = TokenKind.DURATION
                 elif text.startswith(".", end):
@@ -461,9 +454,6 @@ def lex_lines(text: str) -> Lexed:
 
 
 _groups: Callable[[re.Match[str]], tuple[str, str, str, str]] = methodcaller("groups", "")
-
-
-_KINDS = list(TokenKind)
 
 
 def _unknown(char: str) -> str:
