@@ -21,6 +21,11 @@ missing from the repository.  Marked slow: about a minute of CPU.
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
+import subprocess
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,3 +209,60 @@ def test_wheels_from_the_sdist_and_from_the_tree_are_identical(
     assert sorted(from_sdist) == sorted(from_tree)
     differing = [name for name in from_sdist if from_sdist[name] != from_tree[name]]
     assert differing == []
+
+
+SUBCOMMANDS = (
+    "render", "validate", "templates", "schema", "fmt", "lint", "graph", "plan", "apply", "import",
+)
+
+
+def _on_a_terminal(installed: Installed, *args: str | Path) -> tuple[int, str]:
+    """Run the venv's ``tickgen`` with stdout and stderr on a pseudo-terminal."""
+    controller, terminal = pty.openpty()
+    env = {**installed.venv.env, "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen(
+        [str(installed.venv.bin("tickgen")), *map(str, args)],
+        cwd=installed.elsewhere, env=env, stdin=subprocess.DEVNULL,
+        stdout=terminal, stderr=terminal,
+    )
+    os.close(terminal)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 1)
+        if not ready:
+            if proc.poll() is not None:
+                break
+            continue
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    returncode = proc.wait(timeout=30)
+    return returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_plain_install_works_on_a_terminal(installed: Installed) -> None:
+    # No extras: Pygments is not there, and colour (auto on a terminal) must not need it.
+    assert "pygments" not in installed.python(
+        "import importlib.util as u; print(u.find_spec('pygments') and 'pygments')"
+    )
+    for command in SUBCOMMANDS:
+        code, output = _on_a_terminal(installed, command, "--help")
+        assert code == 0, (command, output)
+        assert "Traceback" not in output, (command, output)
+    examples = installed.tree / "examples"
+    for example in sorted(examples.glob("*.yaml")):
+        code, output = _on_a_terminal(
+            installed, "render", "--templates", examples / "templates", example
+        )
+        assert code == 0, (example.name, output)
+        assert "Traceback" not in output and "|from()" in output, (example.name, output)
+    code, output = _on_a_terminal(installed, "render", "--color", "always", examples / EXAMPLE.name)
+    assert code == 0, output
+    assert "needs Pygments" in output and "|alert()" in output, output

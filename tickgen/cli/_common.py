@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from ..errors import ParameterError, Problem
@@ -38,12 +38,26 @@ def fail_with(problems: Sequence[Problem]) -> None:
     raise ParameterError(problems)
 
 
-def use_color(stream: TextIO, choice: str) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return stream.isatty()
+def terminal_highlighter(stream: TextIO, choice: str) -> Callable[[str], str] | None:
+    """The function that colours TICKscript for ``stream``, or None for plain text.
+
+    Colour needs Pygments, an optional dependency (``tickgen[highlight]``): without
+    it ``auto`` prints plain text, and ``always`` says why it does too.
+    """
+    if choice == "never":
+        return None
+    if choice == "auto" and (os.environ.get("NO_COLOR") or not stream.isatty()):
+        return None
+    try:
+        from ..tick.highlight import highlight_terminal
+    except ImportError:
+        if choice == "always":
+            stderr_line(
+                "tickgen: --color always needs Pygments "
+                "(pip install 'tickgen[highlight]'); printing without colour"
+            )
+        return None
+    return highlight_terminal
 
 
 def stderr_line(text: str) -> None:

@@ -19,7 +19,7 @@ from ._common import (
     fail_with,
     renderer_from,
     stderr_line,
-    use_color,
+    terminal_highlighter,
 )
 
 
@@ -109,10 +109,9 @@ def _print(spool: IO[str], count: int, first_body: int, args: argparse.Namespace
         out.flush()
         return
     spool.seek(first_body if count == 1 else 0)
-    if use_color(out, args.color):
-        from ..tick.highlight import highlight_terminal
-
-        out.write(highlight_terminal(spool.read()))
+    highlight = terminal_highlighter(out, args.color)
+    if highlight is not None:
+        out.write(highlight(spool.read()))
     else:
         shutil.copyfileobj(spool, out)
     out.flush()
