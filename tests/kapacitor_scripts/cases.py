@@ -1,0 +1,163 @@
+"""How one of Kapacitor's own scripts is put to a real kapacitord, and what it said.
+
+Shared by ``record.py`` (which writes the verdicts into ``verdicts-VERSION.json``)
+and ``test_kapacitor_scripts.py`` (which checks them against tickgen's checker
+offline and against the running server live).
+
+A script is sent the way Kapacitor's own tests use it:
+
+* with typed vars that have no value (``var period duration``), it is a
+  template: ``POST /kapacitor/v1/templates`` (Kapacitor evaluates it with each
+  var at its zero value, reference pipeline-validation §3.6.5);
+* otherwise it is a task, ``POST /kapacitor/v1/tasks`` with status enabled.  Its
+  dbrps are its ``dbrp`` statements, or else the ``"db"."rp"`` of every batch
+  query's FROM, or else one made-up pair (stream tasks only route by them).
+
+The verdict is ``accepted``; ``define`` (HTTP 400: refused, nothing stored);
+``enable`` (HTTP 500: stored, but it did not start); ``unsent`` for the few
+scripts that would stop the server (a sideload source without a scheme makes
+kapacitord call log.Fatal, reference §2.2.29).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+
+from tickgen.tick import TickSyntaxError, ast, parse
+
+Verdict = Literal["accepted", "define", "enable", "unsent"]
+
+DEFAULT_DBRP = {"db": "kapacitor_scripts", "rp": "autogen"}
+# FROM "db"."rp"."m", FROM db.rp.m, FROM "rp"."m", FROM m (InfluxQL identifiers)
+_IDENT = r'(?:"(?:[^"\\]|\\.)*"|[A-Za-z_][\w]*)'
+_FROM = re.compile(rf"\bFROM\s+({_IDENT}(?:\s*\.\s*(?:{_IDENT})?)*)", re.I)
+_PART = re.compile(rf"{_IDENT}|\.(?=\s*\.)")  # an empty part between two dots
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What is sent for one script."""
+
+    template: bool
+    type: str  # stream | batch (Kapacitor infers it again and overrides it)
+    dbrps: tuple[tuple[str, str], ...]  # sent only when the script has no dbrp statement
+    unsent: str = ""  # why it is not sent at all
+
+
+def _unquote_ident(part: str) -> str:
+    if part.startswith('"'):
+        return re.sub(r"\\(.)", r"\1", part[1:-1])
+    return "" if part == "." else part
+
+
+def query_sources(text: str) -> list[tuple[str, str]]:
+    """The ``(db, rp)`` of each FROM of an InfluxQL query, as Kapacitor's checkDBRPs
+    sees it: missing parts are empty strings."""
+    sources = []
+    for match in _FROM.finditer(text):
+        parts = [_unquote_ident(p) for p in _PART.findall(match.group(1))]
+        # db.rp.m, rp.m, m: the measurement is the last part
+        parts = parts[:3]
+        padded = [""] * (3 - len(parts)) + parts
+        sources.append((padded[0], padded[1]))
+    return sources
+
+
+def _walk(expr: Any) -> Any:
+    """Every node below ``expr``, depth first."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in getattr(node, "__slots__", ()):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(v for v in value if hasattr(v, "__slots__"))
+            elif hasattr(value, "__slots__") and not isinstance(value, ast.Position):
+                stack.append(value)
+
+
+def plan(script: str) -> Plan:
+    try:
+        program = parse(script)
+    except TickSyntaxError:
+        return Plan(False, "stream", ((DEFAULT_DBRP["db"], DEFAULT_DBRP["rp"]),))
+    template = any(isinstance(s, ast.TypeDeclaration) for s in program.statements)
+    has_dbrp = any(isinstance(s, ast.DBRP) for s in program.statements)
+    kind = "batch" if re.search(r"(^|[^\w])batch\s*\|", script) else "stream"
+    dbrps: list[tuple[str, str]] = []
+    unsent = ""
+    for statement in program.statements:
+        for node in _walk(statement):
+            if isinstance(node, ast.Chain) and isinstance(node.right, ast.Function):
+                func = node.right
+                if func.name == "query" and func.args and isinstance(func.args[0], ast.String):
+                    dbrps.extend(s for s in query_sources(func.args[0].value) if all(s))
+                if func.name == "source" and "|sideload()" in script.replace(" ", ""):
+                    arg = func.args[0] if func.args else None
+                    if isinstance(arg, ast.String) and "://" not in arg.value:
+                        unsent = "a sideload source without a scheme makes kapacitord exit"
+    if has_dbrp:
+        dbrps = []
+    elif not dbrps:
+        dbrps = [(DEFAULT_DBRP["db"], DEFAULT_DBRP["rp"])]
+    return Plan(template, kind, tuple(dict.fromkeys(dbrps)), unsent)
+
+
+def define(client: httpx.Client, task_id: str, script: str) -> dict[str, str]:
+    """Send ``script`` as ``plan`` says; return ``{"verdict", "error"}`` and clean up."""
+    how = plan(script)
+    if how.unsent:
+        return {"verdict": "unsent", "error": how.unsent}
+    if how.template:
+        body: dict[str, Any] = {"id": task_id, "type": how.type, "script": script}
+        response = client.post("/kapacitor/v1/templates", json=body)
+        if response.status_code == 200:
+            client.delete(f"/kapacitor/v1/templates/{task_id}")
+            return {"verdict": "accepted", "error": ""}
+        return {"verdict": "define", "error": _error(response)}
+    body = {"id": task_id, "type": how.type, "script": script, "status": "enabled"}
+    if how.dbrps:
+        body["dbrps"] = [{"db": db, "rp": rp} for db, rp in how.dbrps]
+    response = client.post("/kapacitor/v1/tasks", json=body)
+    try:
+        if response.status_code == 200:
+            return {"verdict": "accepted", "error": ""}
+        if response.status_code == 400:
+            return {"verdict": "define", "error": _error(response)}
+        return {"verdict": "enable", "error": _error(response)}
+    finally:
+        client.delete(f"/kapacitor/v1/tasks/{task_id}")
+
+
+# kapacitord's refusals that come from its configuration (pipeline-validation §5),
+# not from the script: with another config the same script is accepted
+_CONFIG_ERRORS = re.compile(
+    r"endpoint '.*' does not exist"
+    r"|An appropriately formatted url must be specified if an endpoint"
+    r"|could not create (kubernetes|swarm|ec2) client"
+    r"|failed to update sideload cache"
+    r"|unknown cluster"
+    r"|no such InfluxDB config"
+    r"|no such UDF"
+)
+_UNKNOWN_METHOD = re.compile(r'no method or property "(\w+)"')
+
+
+def config_dependent(script: str, error: str) -> bool:
+    """Whether kapacitord refused ``script`` because of its configuration."""
+    if _CONFIG_ERRORS.search(error):
+        return True
+    udf = _UNKNOWN_METHOD.search(error)  # a UDF that is not configured
+    return bool(udf and re.search(rf"@\s*{udf.group(1)}\s*\(", script))
+
+
+def _error(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("error", response.text))
+    except ValueError:
+        return response.text
