@@ -28,14 +28,11 @@ from typing import Any, Literal
 import httpx
 
 from tickgen.tick import TickSyntaxError, ast, parse
+from tickgen.tick.influxql import read_query
 
 Verdict = Literal["accepted", "define", "enable", "unsent"]
 
 DEFAULT_DBRP = {"db": "kapacitor_scripts", "rp": "autogen"}
-# FROM "db"."rp"."m", FROM db.rp.m, FROM "rp"."m", FROM m (InfluxQL identifiers)
-_IDENT = r'(?:"(?:[^"\\]|\\.)*"|[A-Za-z_][\w]*)'
-_FROM = re.compile(rf"\bFROM\s+({_IDENT}(?:\s*\.\s*(?:{_IDENT})?)*)", re.I)
-_PART = re.compile(rf"{_IDENT}|\.(?=\s*\.)")  # an empty part between two dots
 
 
 @dataclass(frozen=True)
@@ -46,25 +43,6 @@ class Plan:
     type: str  # stream | batch (Kapacitor infers it again and overrides it)
     dbrps: tuple[tuple[str, str], ...]  # sent only when the script has no dbrp statement
     unsent: str = ""  # why it is not sent at all
-
-
-def _unquote_ident(part: str) -> str:
-    if part.startswith('"'):
-        return re.sub(r"\\(.)", r"\1", part[1:-1])
-    return "" if part == "." else part
-
-
-def query_sources(text: str) -> list[tuple[str, str]]:
-    """The ``(db, rp)`` of each FROM of an InfluxQL query, as Kapacitor's checkDBRPs
-    sees it: missing parts are empty strings."""
-    sources = []
-    for match in _FROM.finditer(text):
-        parts = [_unquote_ident(p) for p in _PART.findall(match.group(1))]
-        # db.rp.m, rp.m, m: the measurement is the last part
-        parts = parts[:3]
-        padded = [""] * (3 - len(parts)) + parts
-        sources.append((padded[0], padded[1]))
-    return sources
 
 
 def _walk(expr: Any) -> Any:
@@ -96,7 +74,8 @@ def plan(script: str) -> Plan:
             if isinstance(node, ast.Chain) and isinstance(node.right, ast.Function):
                 func = node.right
                 if func.name == "query" and func.args and isinstance(func.args[0], ast.String):
-                    dbrps.extend(s for s in query_sources(func.args[0].value) if all(s))
+                    sources = read_query(func.args[0].value).sources
+                    dbrps.extend(s for s in sources if all(s))
                 if func.name == "source" and "|sideload()" in script.replace(" ", ""):
                     arg = func.args[0] if func.args else None
                     if isinstance(arg, ast.String) and "://" not in arg.value:

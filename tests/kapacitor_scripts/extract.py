@@ -32,14 +32,19 @@ HERE = Path(__file__).resolve().parent
 VERSIONS = ("1.5.9", "1.8.3")
 # where scripts live in the tree (relative to the module root)
 _SKIP_DIRS = ("vendor/", "tick/ast/", "node_modules/")
-_LOOKS_LIKE_TASK = re.compile(r"(^|[^\w.'\"])(stream|batch)\s*(\||$|\n|\r)|=\s*(stream|batch)\b", re.M)
+_LOOKS_LIKE_TASK = re.compile(
+    r"(^|[^\w.'\"])(stream|batch)\s*(\||$|\n|\r)|=\s*(stream|batch)\b", re.M
+)
 _FMT_VERB = re.compile(r"%(\[\d+\])?[-+# 0-9.]*[svdqfTxX]")
 
 
 def module_root(version: str) -> Path:
-    modcache = os.environ.get("GOMODCACHE") or subprocess.run(
-        ["go", "env", "GOMODCACHE"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    modcache = (
+        os.environ.get("GOMODCACHE")
+        or subprocess.run(
+            ["go", "env", "GOMODCACHE"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
     return Path(modcache) / "github.com" / "influxdata" / f"kapacitor@v{version}"
 
 
@@ -128,8 +133,11 @@ def main(argv: list[str]) -> int:
     for version in argv or VERSIONS:
         root = module_root(version)
         if not root.is_dir():
-            print(f"{root}: not in the Go module cache (go mod download "
-                  f"github.com/influxdata/kapacitor@v{version})", file=sys.stderr)
+            print(
+                f"{root}: not in the Go module cache (go mod download "
+                f"github.com/influxdata/kapacitor@v{version})",
+                file=sys.stderr,
+            )
             return 1
         scripts = extract(root)
         out = HERE / f"scripts-{version}.json"

@@ -24,10 +24,10 @@ from pathlib import Path
 import httpx
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent)]
+sys.path.insert(0, str(HERE.parent.parent))  # the repository root
 
-import cases  # noqa: E402
-import servers  # noqa: E402
+from tests import servers  # noqa: E402
+from tests.kapacitor_scripts import cases  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
@@ -35,8 +35,10 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 1
     version = argv[0]
-    binary = Path(argv[1]) if len(argv) > 1 else (
-        Path.home() / ".cache" / "tickgen" / f"kapacitor-{version}" / "kapacitord"
+    binary = (
+        Path(argv[1])
+        if len(argv) > 1
+        else (Path.home() / ".cache" / "tickgen" / f"kapacitor-{version}" / "kapacitord")
     )
     os.environ["KAPACITORD"] = str(binary)
     scripts = json.loads((HERE / f"scripts-{version}.json").read_text())

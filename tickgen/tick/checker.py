@@ -13,6 +13,7 @@ parser's :class:`~tickgen.tick.errors.TickSyntaxError` propagate.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Sequence
@@ -32,8 +33,9 @@ from .nodes import (
     parse_version,
 )
 from .parser import parse
-from .pipeline import UNSET, Pipeline, PipelineNode
+from .pipeline import TIME_DIMENSION, UNSET, HandlerCall, Pipeline, PipelineNode
 from .rules import binary_error, binary_result, node_errors
+from .start import DBRP, config_notes, start_errors
 
 __all__ = ["Analysis", "Diagnostic", "Severity", "TaskKind", "analyse", "check"]
 
@@ -148,11 +150,14 @@ def _plainly_fits(method: Method, values: list[_Value]) -> bool:
 
 
 def _chain_source(statement: ast.Statement) -> ast.Identifier | None:
-    """The leftmost identifier of a top-level chain or of a var whose value is a
-    chain (taskTypeFromProgram in services/task_store/util.go); a bare ``stream``
-    or ``var s = stream`` does not count."""
-    expr = statement.value if isinstance(statement, _DECLARATION_NODE) else statement
-    if not isinstance(expr, _CHAIN_NODE):
+    """The leftmost identifier of a top-level chain or of a var's value
+    (taskTypeFromProgram in services/task_store/util.go): ``var s = stream``
+    counts, a bare top-level ``stream`` does not."""
+    if isinstance(statement, _DECLARATION_NODE):
+        expr = statement.value
+    elif isinstance(statement, _CHAIN_NODE):
+        expr = statement
+    else:
         return None
     while isinstance(expr, _CHAIN_NODE):
         expr = expr.left
@@ -197,12 +202,17 @@ class _Checker:
                 self.scope[source] = _Value("node", node=node)
         for statement in program.statements:
             self.statement(statement)
+        dbrps = [
+            (s.db.name, s.rp.name)
+            for s in program.statements
+            if isinstance(s, ast.DBRP)
+        ]
         if kind is not None and len(self.nodes) == len(self.pipeline.sources):
             self.error(
                 program.statements[0].pos if program.statements else ast.Position(),
                 "task does nothing",  # Kapacitor's words: the pipeline is only its source
             )
-        self.validate_nodes()
+        self.validate_nodes(dbrps or None)
         self.diagnostics.sort(key=lambda d: (d.line, d.column))
         return Analysis(self.diagnostics, self.pipeline, kind)
 
@@ -317,7 +327,11 @@ class _Checker:
             operand = self.expr(expr.operand, in_lambda)
             if expr.op == "!":
                 return _BOOL
-            return _Value(operand.type) if operand.type in _SCALARS else _UNKNOWN
+            if operand.type not in _SCALARS:
+                return _UNKNOWN
+            const = operand.const
+            negated = -const if isinstance(const, (int, float)) and expr.op == "-" else None
+            return _Value(operand.type, negated)
         if isinstance(expr, ast.Binary):
             return self.binary(expr, in_lambda)
         assert isinstance(expr, ast.Function)
@@ -346,9 +360,16 @@ class _Checker:
         if in_lambda:
             return _UNKNOWN  # a lambda built-in, resolved per point at run time
         if func.name == "time":
-            if len(values) != 1 or values[0].type not in ("duration", "unknown"):
-                self.error(func.pos, "time() takes one duration, as in time(1m)")
-            return _Value("time")
+            # groupByTime(length, offset...) in query.go
+            if len(values) > 2:
+                self.error(func.pos, f"time() function expects 1 or 2 args, got {len(values)}")
+            elif not values or any(v.type not in ("duration", "unknown") for v in values):
+                self.error(
+                    func.pos,
+                    "time() takes a duration and an optional offset, as in time(1m) "
+                    "or time(1m, 10s)",
+                )
+            return _Value("time", TIME_DIMENSION)
         self.error(func.pos, f'no global function "{func.name}" defined')
         return _UNKNOWN
 
@@ -382,6 +403,10 @@ class _Checker:
             return self.property_read(node, right)
         values = list(map(self.expr, right.args))
         op = chain.op
+        if right.name[:1].isupper() and op != "@":
+            # Kapacitor capitalises the first letter to find the Go method
+            # (capitalizeFirst in tick/eval.go): .URL() is .uRL(), |Window() is |window()
+            right = dataclasses.replace(right, name=right.name[0].lower() + right.name[1:])
         if op == ".":
             return self.property_call(target, right, values)
         if op == "@":
@@ -411,9 +436,9 @@ class _Checker:
         if not (_plainly_fits(method, values) or self.arguments(method, func, values, "|")):
             return _UNKNOWN
         if func.name == "stats":
-            return _Value("node", node=self.stats(parent, func))
+            return _Value("node", node=self.stats(parent, func, values[0].const))
         if func.name == "deadman":
-            return _Value("node", node=self.deadman(parent, func))
+            return _Value("node", node=self.deadman(parent, func, values[1].const))
         assert method.creates is not None
         spec = NODES[method.creates]
         if spec.wants in ("stream", "batch") and parent.provides not in (spec.wants, "unknown"):
@@ -432,7 +457,9 @@ class _Checker:
             self.link_all([*self.node_args(values), parent], node, func)
         else:
             self.pipeline.link(parent, node)
-        node.args = tuple(map(_TYPE, self.spread(values)))
+        spread = self.spread(values)
+        node.args = tuple(map(_TYPE, spread))
+        node.arg_values = tuple(map(_CONST, spread))
         if func.name in ("eval", "combine"):
             node.expressions = len(values)
         elif func.name == "groupBy":
@@ -453,18 +480,19 @@ class _Checker:
                 '(Kapacitor fails at start: "cannot add child mismatched edges")',
             )
 
-    def stats(self, parent: PipelineNode, func: ast.Function) -> PipelineNode:
+    def stats(self, parent: PipelineNode, func: ast.Function, interval: object) -> PipelineNode:
         # node.Stats: a new source; a parent without children gets a noop child
         stats = self.new_node("stats", "stats", func.pos, "stream")
+        stats.arg_values = (interval,)
         self.pipeline.add_source(stats)
         if not parent.children:
             noop = self.new_node("noop", "noop", func.pos, parent.provides)
             self.pipeline.link(parent, noop)
         return stats
 
-    def deadman(self, parent: PipelineNode, func: ast.Function) -> PipelineNode:
+    def deadman(self, parent: PipelineNode, func: ast.Function, interval: object) -> PipelineNode:
         # node.Deadman = Stats(interval).Align() |derivative('emitted') |alert()
-        stats = self.stats(parent, func)
+        stats = self.stats(parent, func, interval)
         derivative = self.new_node("derivative", "derivative", func.pos, "stream")
         self.pipeline.link(stats, derivative)
         alert = self.new_node("alert", "alert", func.pos, "stream")
@@ -526,6 +554,11 @@ class _Checker:
 
     def handler_property(self, target: _Value, func: ast.Function, values: list[_Value]) -> None:
         """The checks of the alert node's validate() that look at handler properties."""
+        assert target.node is not None
+        for call in reversed(target.node.handler_calls):  # the latest handler of this name
+            if call.name == target.handler:
+                call.settings[func.name] = tuple(map(_CONST, self.spread(values)))
+                break
         if target.handler == "post" and func.name == "header":
             self.authenticate_header(func, values, "invalid post: ")
         elif target.handler == "snmpTrap" and func.name == "data":
@@ -571,6 +604,8 @@ class _Checker:
                 # checked when the task starts: a 500 after the task is stored
                 self.error(func.pos, f"log path must be absolute: {path!r}")
             creator_arg = values[0].const if values else None  # the snmpTrap oid, for messages
+            args = tuple(map(_CONST, self.spread(values)))
+            node.handler_calls.append(HandlerCall(name, args, func.pos))
             return _Value("handler", creator_arg, node=node, handler=name)
         if target.handler is not None:
             self.warning(
@@ -580,6 +615,7 @@ class _Checker:
             )
         else:
             node.alert_properties.add(name)
+            node.settings[name] = tuple(map(_CONST, self.spread(values)))
         if name == "topic":
             node.topic = True
         elif name in ("id", "message", "details") and values and isinstance(values[0].const, str):
@@ -730,12 +766,17 @@ class _Checker:
         memo[id(node)] = group
         return group
 
-    def validate_nodes(self) -> None:
-        """The checks of each node's validate() (reference §3.7), and the warnings."""
+    def validate_nodes(self, dbrps: list[DBRP] | None) -> None:
+        """The checks of each node's validate() (reference §3.7) and of its
+        constructor when the task starts, and the warnings."""
         memo: dict[int, frozenset[str] | None] = {}
         for node in self.nodes:
             for message in node_errors(node):
                 self.error(node.pos, message)
+            for message in start_errors(node, dbrps):
+                self.error(node.pos, message)
+            for message in config_notes(node):
+                self.warning(node.pos, message)
             if node.kind != "alert":
                 continue
             if node.handlers == 0 and not node.topic:

@@ -1,0 +1,98 @@
+"""The little of InfluxQL that Kapacitor checks when a batch task starts.
+
+``batch|query('...')`` is parsed by influxql when the task is enabled
+(``query.go`` NewQuery, pipeline-validation §2.2.6-2.2.8): the text must be one
+SELECT statement, and each FROM source's ``"db"."rp"`` must be one of the task's
+dbrps (§2.1.8; a source without them is ``"".""`` and never is).  This module
+splits statements and reads FROM sources; it is not a full InfluxQL parser, so
+it reports only what it can tell for sure.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+__all__ = ["Query", "read_query"]
+
+# a quoted identifier, a string, a regex or any other run of characters
+_TOKEN = re.compile(
+    r'"(?:[^"\\]|\\.)*"'  # identifier
+    r"|'(?:[^'\\]|\\.)*'"  # string
+    r"|/(?:[^/\\\n]|\\.)*/"  # regex (only where a measurement may be one)
+    r"|--[^\n]*"  # comment
+    r"|[A-Za-z_][A-Za-z0-9_]*"
+    r"|\s+"
+    r"|."
+)
+_IDENTIFIER = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*')
+
+
+class Query(NamedTuple):
+    statements: list[str]  # each statement's text, stripped
+    sources: list[tuple[str, str]]  # (db, rp) of each FROM source, "" when not given
+
+
+def _tokens(text: str) -> list[str]:
+    tokens = []
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token.startswith("/") and len(token) > 1 and previous.upper() not in ("FROM", ".", ","):
+            token = "/"  # division, not a regex: rescan what follows
+            tokens.append(token)
+            rest = text[match.start() + 1 :]
+            return tokens + _tokens(rest) if rest else tokens
+        if not token.isspace() and not token.startswith("--"):
+            tokens.append(token)
+            previous = token
+    return tokens
+
+
+def _unquote(identifier: str) -> str:
+    if identifier.startswith('"'):
+        return re.sub(r"\\(.)", r"\1", identifier[1:-1])
+    return identifier
+
+
+def read_query(text: str) -> Query:
+    tokens = _tokens(text)
+    statements: list[list[str]] = [[]]
+    for token in tokens:
+        if token == ";":
+            statements.append([])
+        else:
+            statements[-1].append(token)
+    kept = [s for s in statements if s]
+    sources = []
+    for statement in kept:
+        for index, token in enumerate(statement):
+            if token.upper() == "FROM":
+                sources.extend(_sources(statement[index + 1 :]))
+    return Query([" ".join(s) for s in kept], sources)
+
+
+def _sources(tokens: list[str]) -> list[tuple[str, str]]:
+    """The (db, rp) of each comma-separated source at the start of ``tokens``."""
+    found = []
+    parts: list[str] = [""]
+    for token in tokens:
+        if token == ".":
+            parts.append("")
+        elif token == ",":
+            found.append(_db_rp(parts))
+            parts = [""]
+        elif _IDENTIFIER.fullmatch(token) or token.startswith("/"):
+            if parts[-1]:
+                break  # the next clause (WHERE, GROUP ...) begins
+            parts[-1] = _unquote(token) if not token.startswith("/") else token
+        else:
+            break
+    if parts != [""]:
+        found.append(_db_rp(parts))
+    return found
+
+
+def _db_rp(parts: list[str]) -> tuple[str, str]:
+    padded = [""] * max(0, 3 - len(parts)) + parts[-3:]
+    return padded[0], padded[1]
