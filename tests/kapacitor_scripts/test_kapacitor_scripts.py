@@ -20,9 +20,8 @@ import httpx
 import pytest
 
 from tests import servers
-from tickgen.tick import TickSyntaxError, check
-
 from tests.kapacitor_scripts import cases
+from tickgen.tick import TickSyntaxError, check
 
 HERE = Path(__file__).resolve().parent
 VERSIONS = [v for v in ("1.5.9", "1.8.3") if (HERE / f"verdicts-{v}.json").is_file()]

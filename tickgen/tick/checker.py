@@ -94,6 +94,7 @@ _TAG_IN_TEMPLATE = re.compile(r'index\s+\.Tags\s+"([^"]+)"|\.Tags\.([A-Za-z_][A-
 _SPECIAL_PROPERTIES = frozenset(["header", "as", "tags", "delimiter", "groupBy", "on"])
 _ARITHMETIC = frozenset(["+", "-", "*", "/", "%"])
 _SCALARS = frozenset(["int", "float", "string", "duration", "bool"])
+_NOT_IN_LAMBDA = frozenset(["node", "handler", "list", "star"])
 _SNMP_TYPES = frozenset(["c", "i", "n", "s", "t"])  # what kapacitord 1.5.9 accepts
 
 
@@ -207,7 +208,8 @@ class _Checker:
             for s in program.statements
             if isinstance(s, ast.DBRP)
         ]
-        if kind is not None and len(self.nodes) == len(self.pipeline.sources):
+        errors_so_far = any(d.severity == "error" for d in self.diagnostics)
+        if kind is not None and not errors_so_far and len(self.nodes) == len(self.pipeline.sources):
             self.error(
                 program.statements[0].pos if program.statements else ast.Position(),
                 "task does nothing",  # Kapacitor's words: the pipeline is only its source
@@ -291,7 +293,11 @@ class _Checker:
             return _new(_Value, ("string", expr.value, None, None))  # type: ignore[union-attr]
         if kind is _IDENTIFIER_NODE:
             value = self.scope.get(expr.name)  # type: ignore[union-attr]
-            return self.lookup(expr) if value is None else value  # type: ignore[arg-type]
+            if value is None:
+                return self.lookup(expr)  # type: ignore[arg-type]
+            if in_lambda and value.type in _NOT_IN_LAMBDA:
+                self.lambda_var(expr, value)  # type: ignore[arg-type]
+            return value
         if kind is _CHAIN_NODE:
             return self.chain(expr)  # type: ignore[arg-type]
         if kind is _BINARY_NODE:
@@ -354,6 +360,23 @@ class _Checker:
             return _Value("string", left.const + right.const)
         result = binary_result(left.type, expr.op, right.type)
         return _Value(result) if result in _SCALARS else _UNKNOWN
+
+    def lambda_var(self, ident: ast.Identifier, value: _Value) -> None:
+        """A var in a lambda is replaced by its value as a literal when the script is
+        evaluated (resolveIdents in tick/eval.go); not every value can be one."""
+        if value.type in ("node", "handler"):
+            kind = value.node.kind if value.node is not None else "node"
+            self.error(
+                ident.pos,
+                f"unsupported literal type: {ident.name} is a pipeline node ({kind}), "
+                "which a lambda cannot use",
+            )
+        else:  # a list or * becomes a node the lambda cannot evaluate (when it starts)
+            self.error(
+                ident.pos,
+                f"Given node type is not valid evaluation node: {ident.name} is a "
+                f"{value.type}, which a lambda cannot use",
+            )
 
     def global_call(self, func: ast.Function, in_lambda: bool) -> _Value:
         values = [self.expr(arg, in_lambda) for arg in func.args]
@@ -524,7 +547,7 @@ class _Checker:
         method = PROPERTIES[node.kind].get(name)
         if method is None:
             self.unknown_method(node.kind, func, ".", target.handler)
-            return target
+            return _UNKNOWN  # Kapacitor stops here: no cascade over the rest of the chain
         if method.since > self.version:
             ok = self.usable(method, func, ".")
         else:
@@ -599,6 +622,8 @@ class _Checker:
         name = func.name
         if name in HANDLERS:
             node.handlers += 1
+            if name == "snmpTrap" and values and values[0].const == "":
+                self.error(func.pos, 'invalid SNMP trap "": you must supply a trap Oid')
             path = values[0].const if name == "log" and values else None
             if isinstance(path, str) and not path.startswith("/"):
                 # checked when the task starts: a 500 after the task is stored

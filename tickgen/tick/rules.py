@@ -162,11 +162,16 @@ def _window(node: PipelineNode) -> list[str]:
 
 
 def _barrier(node: PipelineNode) -> list[str]:
-    if _set(node, "idle") and _set(node, "period"):
+    idle = node.settings.get("idle", (0,))[0]
+    period = node.settings.get("period", (0,))[0]
+    if not (isinstance(idle, int) and isinstance(period, int)):
+        return []  # not known before run time
+    if idle != 0 and period != 0:
         return ["cannot specify both idle and period"]
-    durations = [node.settings[p] for p in ("idle", "period") if p in node.settings]
-    if all(args and args[0] == 0 for args in durations):  # also when neither is set
+    if period == 0 and idle <= 0:
         return ["idle must be greater than zero"]
+    if idle == 0 and period <= 0:
+        return ["period must be greater than zero"]
     return []
 
 

@@ -86,6 +86,8 @@ def _schedule(node: PipelineNode) -> list[str]:
         return ["'every' duration must must non-negative"]  # sic
     if every == 0 and cron == "":
         return ["must define one of 'every' or 'cron'"]
+    if isinstance(cron, str) and cron and not cron.startswith("@") and len(cron.split()) < 5:
+        return ["missing field(s)"]  # gorhill/cronexpr: minutes to weekdays, at least
     return []
 
 
