@@ -798,7 +798,12 @@ class _Checker:
         for node in self.nodes:
             for message in node_errors(node):
                 self.error(node.pos, message)
-            for message in start_errors(node, dbrps):
+        # a task starts only once it is defined: what its start would refuse is
+        # reported when nothing before does (else it is mostly a cascade: window()
+        # has no period because |period(1m) was written instead of .period(1m))
+        defined = not any(d.severity == "error" for d in self.diagnostics)
+        for node in self.nodes:
+            for message in start_errors(node, dbrps) if defined else ():
                 self.error(node.pos, message)
             for message in config_notes(node):
                 self.warning(node.pos, message)
