@@ -10,6 +10,7 @@ it reports only what it can tell for sure.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -29,8 +30,8 @@ _IDENTIFIER = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*')
 
 
 class Query(NamedTuple):
-    statements: list[str]  # each statement's text, stripped
-    sources: list[tuple[str, str]]  # (db, rp) of each FROM source, "" when not given
+    statements: tuple[str, ...]  # each statement's text, stripped
+    sources: tuple[tuple[str, str], ...]  # (db, rp) of each FROM source, "" when not given
 
 
 def _tokens(text: str) -> list[str]:
@@ -55,6 +56,7 @@ def _unquote(identifier: str) -> str:
     return identifier
 
 
+@functools.lru_cache(maxsize=256)  # a script is checked again on every render and lint
 def read_query(text: str) -> Query:
     tokens = _tokens(text)
     statements: list[list[str]] = [[]]
@@ -69,7 +71,7 @@ def read_query(text: str) -> Query:
         for index, token in enumerate(statement):
             if token.upper() == "FROM":
                 sources.extend(_sources(statement[index + 1 :]))
-    return Query([" ".join(s) for s in kept], sources)
+    return Query(tuple(" ".join(s) for s in kept), tuple(sources))
 
 
 def _sources(tokens: list[str]) -> list[tuple[str, str]]:
