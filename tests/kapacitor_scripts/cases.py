@@ -87,28 +87,35 @@ def plan(script: str) -> Plan:
     return Plan(template, kind, tuple(dict.fromkeys(dbrps)), unsent)
 
 
-def define(client: httpx.Client, task_id: str, script: str) -> dict[str, str]:
-    """Send ``script`` as ``plan`` says; return ``{"verdict", "error"}`` and clean up."""
+def define(client: httpx.Client, task_id: str, script: str) -> dict[str, Any]:
+    """Send ``script`` as ``plan`` says and clean up; return how it was sent
+    (``as``: task or template, its ``type`` and ``dbrps``), the ``verdict`` and
+    the server's ``error``."""
     how = plan(script)
+    sent: dict[str, Any] = {
+        "as": "template" if how.template else "task",
+        "type": how.type,
+        "dbrps": [f"{db}.{rp}" for db, rp in how.dbrps],
+    }
     if how.unsent:
-        return {"verdict": "unsent", "error": how.unsent}
+        return sent | {"verdict": "unsent", "error": how.unsent}
     if how.template:
         body: dict[str, Any] = {"id": task_id, "type": how.type, "script": script}
         response = client.post("/kapacitor/v1/templates", json=body)
         if response.status_code == 200:
             client.delete(f"/kapacitor/v1/templates/{task_id}")
-            return {"verdict": "accepted", "error": ""}
-        return {"verdict": "define", "error": _error(response)}
+            return sent | {"verdict": "accepted", "error": ""}
+        return sent | {"verdict": "define", "error": _error(response)}
     body = {"id": task_id, "type": how.type, "script": script, "status": "enabled"}
     if how.dbrps:
         body["dbrps"] = [{"db": db, "rp": rp} for db, rp in how.dbrps]
     response = client.post("/kapacitor/v1/tasks", json=body)
     try:
         if response.status_code == 200:
-            return {"verdict": "accepted", "error": ""}
+            return sent | {"verdict": "accepted", "error": ""}
         if response.status_code == 400:
-            return {"verdict": "define", "error": _error(response)}
-        return {"verdict": "enable", "error": _error(response)}
+            return sent | {"verdict": "define", "error": _error(response)}
+        return sent | {"verdict": "enable", "error": _error(response)}
     finally:
         client.delete(f"/kapacitor/v1/tasks/{task_id}")
 

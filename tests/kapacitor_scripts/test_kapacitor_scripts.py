@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -29,7 +30,7 @@ VERSIONS = [v for v in ("1.5.9", "1.8.3") if (HERE / f"verdicts-{v}.json").is_fi
 CONFIG_MARK = "server configuration"
 
 
-def _load(version: str) -> list[tuple[str, str, dict[str, str]]]:
+def _load(version: str) -> list[tuple[str, str, dict[str, Any]]]:
     scripts = json.loads((HERE / f"scripts-{version}.json").read_text())
     verdicts = json.loads((HERE / f"verdicts-{version}.json").read_text())
     assert scripts.keys() == verdicts.keys(), "run record.py after extract.py"
@@ -53,7 +54,7 @@ def checker_verdict(script: str, version: str) -> tuple[str, list[str]]:
     return ("config", config) if config else ("accepted", [])
 
 
-def expected_verdicts(script: str, recorded: dict[str, str]) -> set[str]:
+def expected_verdicts(script: str, recorded: dict[str, Any]) -> set[str]:
     """The checker verdicts that agree with what kapacitord said."""
     if recorded["verdict"] == "accepted":
         return {"accepted", "config"}  # a warning about configuration is no false alarm
@@ -64,7 +65,7 @@ def expected_verdicts(script: str, recorded: dict[str, str]) -> set[str]:
 
 @pytest.mark.parametrize(("version", "name", "script", "recorded"), CASES, ids=IDS)
 def test_checker_agrees_with_kapacitord(
-    version: str, name: str, script: str, recorded: dict[str, str]
+    version: str, name: str, script: str, recorded: dict[str, Any]
 ) -> None:
     verdict, messages = checker_verdict(script, version)
     expected = expected_verdicts(script, recorded)
