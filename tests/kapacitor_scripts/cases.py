@@ -76,10 +76,10 @@ def plan(script: str) -> Plan:
                 if func.name == "query" and func.args and isinstance(func.args[0], ast.String):
                     sources = read_query(func.args[0].value).sources
                     dbrps.extend(s for s in sources if all(s))
-                if func.name == "source" and "|sideload()" in script.replace(" ", ""):
-                    arg = func.args[0] if func.args else None
-                    if isinstance(arg, ast.String) and "://" not in arg.value:
-                        unsent = "a sideload source without a scheme makes kapacitord exit"
+    if "|sideload()" in re.sub(r"\s", "", script) and not re.search(
+        r"\.source\(\s*'[a-z]+://", script
+    ):
+        unsent = "a sideload source without a scheme (or none) makes kapacitord exit"
     if has_dbrp:
         dbrps = []
     elif not dbrps:

@@ -629,6 +629,7 @@ RULES = [
      "everyCount must be greater than zero"),
     ("stream|from()|groupBy('host').exclude('a')", "exclude requires '*'"),
     ("stream|from()|barrier().period(-1s)", "period must be greater than zero"),
+    ("stream|from()|window().periodCount(1).everyCount(-1)", "everyCount must be greater than zero"),
     ("stream|from()|barrier().idle(-1s)", "idle must be greater than zero"),
     ("stream|from()|alert().snmpTrap('')", 'invalid SNMP trap "": you must supply a trap Oid'),
     ("stream|from()|swarmAutoscale().serviceName('a').replicas(lambda: 1).min(0)",
@@ -767,6 +768,9 @@ WHAT_STARTS = [
     "stream|from()|alert().pushover().URL('u').URLTitle('t')",
     "stream|from()|Window().Period(1m)|httpOut('a')",
     "stream|from()|barrier().idle(1s).period(0s)|httpOut('a')",
+    "stream|from()|window().periodCount(-1).everyCount(1)|httpOut('a')",
+    "stream|from()|window().period(0s).periodCount(2).everyCount(1)|httpOut('a')",
+    "stream|from()|alert().flapping(-1.0, 0.5).topic('t')",
     "batch|query('SELECT v FROM d.r.m').cron('@hourly')|httpOut('a')",
     "batch|query('SELECT v FROM d.r.m').cron('0 * * * * * *')|httpOut('a')",
     "var x = 5m\nstream|from()|where(lambda: \"v\" > x)|httpOut('a')",
@@ -967,7 +971,10 @@ def test_the_checker_agrees_with_the_real_kapacitor(kapacitor: Any) -> None:
             # what a task refuses when it starts counts too, unless that depends on
             # the server's configuration (a sideload source without a scheme would
             # even make kapacitord exit)
-            needs_config = any("server configuration" in d.message for d in check(script))
+            needs_config = any(
+                "server configuration" in d.message or "kapacitord exits" in d.message
+                for d in check(script)
+            )
             response = client.post(
                 "/tasks",
                 json={
@@ -1015,3 +1022,10 @@ def test_templates_agree_with_the_real_kapacitor(kapacitor: Any) -> None:
             if rejected != bool(ours):
                 disagreements.append(f"{script!r}: kapacitor {response.text!r}, checker {ours!r}")
     assert disagreements == []
+
+
+def test_a_sideload_without_source_is_an_error() -> None:
+    # Kapacitor calls log.Fatal for it: the whole kapacitord exits (not sent to a server)
+    (found,) = errors("stream|from()|sideload().order('a')|httpOut('a')")
+    assert found.message.startswith("sideload needs a .source()")
+    assert "kapacitord exits" in found.message

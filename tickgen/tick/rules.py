@@ -150,13 +150,17 @@ def _prefixes(node: PipelineNode) -> list[str]:
 
 
 def _window(node: PipelineNode) -> list[str]:
+    # unset is zero, as in Go; a value not known before run time decides nothing
+    period = node.settings.get("period", (0,))[0]
+    count = node.settings.get("periodCount", (0,))[0]
+    every = node.settings.get("everyCount", (0,))[0]
+    counted = isinstance(count, int) and count != 0
     errors = []
-    if _set(node, "period") and _set(node, "periodCount"):
+    if counted and isinstance(period, int) and period != 0:
         errors.append("cannot specify both period and periodCount")
-    if _set(node, "align") and _set(node, "periodCount"):
+    if counted and _set(node, "align"):
         errors.append("can only align windows based off time, not count")
-    every = _value(node, "everyCount")
-    if _set(node, "periodCount") and (not _set(node, "everyCount") or every == 0):
+    if counted and isinstance(every, int) and every <= 0:
         errors.append("everyCount must be greater than zero")
     return errors
 

@@ -176,6 +176,17 @@ def _file_mode(mode: int) -> str:
     return "-" + bits
 
 
+def _sideload_source(node: PipelineNode, _: list[DBRP] | None) -> list[str]:
+    if node.settings.get("source", ("",))[0] == "":
+        # an empty source names no [[httppost]] endpoint, and Kapacitor then calls
+        # log.Fatal: the whole server exits (pipeline-validation §2.2.29)
+        return [
+            "sideload needs a .source() (a file:// directory or an [[httppost]] endpoint); "
+            "without one kapacitord exits: Specified endpoint does not exist"
+        ]
+    return []
+
+
 _START_RULES: dict[str, Callable[[PipelineNode, list[DBRP] | None], list[str]]] = {
     "window": _window,
     "shift": _shift,
@@ -186,6 +197,7 @@ _START_RULES: dict[str, Callable[[PipelineNode, list[DBRP] | None], list[str]]] 
     "join": _join,
     "kapacitorLoopback": _loopback,
     "alert": _alert,
+    "sideload": _sideload_source,
 }
 
 # --- what needs the server's configuration -----------------------------------------
@@ -221,8 +233,8 @@ def _autoscale_client(node: PipelineNode) -> list[str]:
 
 def _sideload(node: PipelineNode) -> list[str]:
     source = _first(node, "source")
-    if not isinstance(source, str):
-        return []
+    if not isinstance(source, str) or not source:
+        return []  # no source is an error (start_errors); an unknown one is not known
     if "://" not in source:
         return [
             f"sideload source {source!r} has no scheme, so it names an [[httppost]] endpoint "
