@@ -703,6 +703,14 @@ START_RULES = [
      "failed to create log alert handler: invalid file mode -r--r--r--, must be user writable"),
     ("stream|from()|alert().post()", "Either URL or endpoint must be non-empty"),
     ("batch|query('SELECT v FROM d.r.m').cron('* * *')|httpOut('a')", "missing field(s)"),
+    ("batch|query('SELECT v FROM d.r.m WHERE').every(1m)|httpOut('a')",
+     "failed to parse InfluxQL query: found EOF, expected identifier, string, number, bool"),
+    ("batch|query('SELECT v').every(1m)|httpOut('a')",
+     "failed to parse InfluxQL query: found EOF, expected FROM"),
+    ("batch|query('SELECT v, FROM d.r.m').every(1m)|httpOut('a')",
+     "failed to parse InfluxQL query: found FROM, expected identifier, string, number, bool"),
+    ("batch|query('SELECT v FROM d.r.m LIMIT').every(1m)|httpOut('a')",
+     "failed to parse InfluxQL query: found EOF, expected integer"),
 ]  # fmt: skip
 
 # dbrp statements make the batch source and the loopback target checkable offline
@@ -772,6 +780,8 @@ WHAT_STARTS = [
     "stream|from()|window().period(0s).periodCount(2).everyCount(1)|httpOut('a')",
     "stream|from()|alert().flapping(-1.0, 0.5).topic('t')",
     "batch|query('SELECT v FROM d.r.m').cron('@hourly')|httpOut('a')",
+    "batch|query('SELECT count(*) FROM d.r.m GROUP BY *').every(1m)|httpOut('a')",
+    "batch|query('SELECT a, * FROM d.r.m').every(1m)|httpOut('a')",
     "batch|query('SELECT v FROM d.r.m').cron('0 * * * * * *')|httpOut('a')",
     "var x = 5m\nstream|from()|where(lambda: \"v\" > x)|httpOut('a')",
 ]

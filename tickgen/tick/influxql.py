@@ -21,7 +21,6 @@ _TOKEN = re.compile(
     r'"(?:[^"\\]|\\.)*"'  # identifier
     r"|'(?:[^'\\]|\\.)*'"  # string
     r"|/(?:[^/\\\n]|\\.)*/"  # regex (only where a measurement may be one)
-    r"|--[^\n]*"  # comment
     r"|[A-Za-z_][A-Za-z0-9_]*"
     r"|\s+"
     r"|."
@@ -32,6 +31,16 @@ _IDENTIFIER = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*')
 class Query(NamedTuple):
     statements: tuple[str, ...]  # each statement's text, stripped
     sources: tuple[tuple[str, str], ...]  # (db, rp) of each FROM source, "" when not given
+    error: str | None  # influxql's complaint, where it is plain from the tokens
+
+
+# what the influxql parser wants after a statement's last token, when that is all
+_WANTS_AFTER = dict.fromkeys(
+    ["SELECT", "WHERE", "AND", "OR", "BY", ",", "=", "!=", "<>", "<", "<=", ">", ">=",
+     "+", "-", "*", "/", "%", "=~", "!~", "("],
+    "identifier, string, number, bool",
+) | {"FROM": "identifier", "LIMIT": "integer", "OFFSET": "integer", "SLIMIT": "integer",
+     "SOFFSET": "integer"}  # fmt: skip
 
 
 def _tokens(text: str) -> list[str]:
@@ -44,7 +53,7 @@ def _tokens(text: str) -> list[str]:
             tokens.append(token)
             rest = text[match.start() + 1 :]
             return tokens + _tokens(rest) if rest else tokens
-        if not token.isspace() and not token.startswith("--"):
+        if not token.isspace():
             tokens.append(token)
             previous = token
     return tokens
@@ -71,7 +80,27 @@ def read_query(text: str) -> Query:
         for index, token in enumerate(statement):
             if token.upper() == "FROM":
                 sources.extend(_sources(statement[index + 1 :]))
-    return Query(tuple(" ".join(s) for s in kept), tuple(sources))
+    error = _syntax_error(kept[0]) if len(kept) == 1 else None
+    return Query(tuple(" ".join(s) for s in kept), tuple(sources), error)
+
+
+def _syntax_error(tokens: list[str]) -> str | None:
+    """The few parse errors that need no grammar: the text stops where more must
+    follow, a SELECT without FROM, a field list that ends in a comma."""
+    words = [t.upper() for t in tokens]
+    if words[0] != "SELECT":
+        return None
+    wants = _WANTS_AFTER.get(words[-1])
+    if wants is not None and not (
+        words[-1] == "*" and len(words) > 1 and words[-2] in (",", "SELECT", "BY", "(")
+    ):
+        return f"found EOF, expected {wants}"
+    if "FROM" not in words:
+        return "found EOF, expected FROM"
+    start = words.index("FROM")
+    if words[start - 1] in ("SELECT", ","):
+        return "found FROM, expected identifier, string, number, bool"
+    return None
 
 
 def _sources(tokens: list[str]) -> list[tuple[str, str]]:

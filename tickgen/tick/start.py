@@ -100,6 +100,8 @@ def _query(node: PipelineNode, dbrps: list[DBRP] | None) -> list[str]:
             errors.append(
                 f"query must be a single select statement, got {len(query.statements)} statements"
             )
+        elif query.error is not None:
+            errors.append(f"failed to parse InfluxQL query: {query.error}")
         elif query.statements[0].split()[0].upper() != "SELECT":
             errors.append(f'query is not a select statement "{query.statements[0]}"')
         else:
