@@ -94,6 +94,9 @@ _TAG_IN_TEMPLATE = re.compile(r'index\s+\.Tags\s+"([^"]+)"|\.Tags\.([A-Za-z_][A-
 _SPECIAL_PROPERTIES = frozenset(["header", "as", "tags", "delimiter", "groupBy", "on"])
 _ARITHMETIC = frozenset(["+", "-", "*", "/", "%"])
 _SCALARS = frozenset(["int", "float", "string", "duration", "bool"])
+# the alert and handler properties that tickgen.tick.start reads (the checker keeps
+# only these: recording every property costs time on every check)
+_READ_AT_START = frozenset(["flapping", "mode", "endpoint", "cluster"])
 _NOT_IN_LAMBDA = frozenset(["node", "handler", "list", "star"])
 _SNMP_TYPES = frozenset(["c", "i", "n", "s", "t"])  # what kapacitord 1.5.9 accepts
 
@@ -154,9 +157,10 @@ def _chain_source(statement: ast.Statement) -> ast.Identifier | None:
     """The leftmost identifier of a top-level chain or of a var's value
     (taskTypeFromProgram in services/task_store/util.go): ``var s = stream``
     counts, a bare top-level ``stream`` does not."""
-    if isinstance(statement, _DECLARATION_NODE):
-        expr = statement.value
-    elif isinstance(statement, _CHAIN_NODE):
+    kind = type(statement)  # not isinstance: this runs for every statement
+    if kind is _DECLARATION_NODE:
+        expr = statement.value  # type: ignore[union-attr]
+    elif kind is _CHAIN_NODE:
         expr = statement
     else:
         return None
@@ -426,7 +430,7 @@ class _Checker:
             return self.property_read(node, right)
         values = list(map(self.expr, right.args))
         op = chain.op
-        if right.name[:1].isupper() and op != "@":
+        if "A" <= right.name[0] <= "Z" and op != "@":
             # Kapacitor capitalises the first letter to find the Go method
             # (capitalizeFirst in tick/eval.go): .URL() is .uRL(), |Window() is |window()
             right = dataclasses.replace(right, name=right.name[0].lower() + right.name[1:])
@@ -578,10 +582,11 @@ class _Checker:
     def handler_property(self, target: _Value, func: ast.Function, values: list[_Value]) -> None:
         """The checks of the alert node's validate() that look at handler properties."""
         assert target.node is not None
-        for call in reversed(target.node.handler_calls):  # the latest handler of this name
-            if call.name == target.handler:
-                call.settings[func.name] = tuple(map(_CONST, self.spread(values)))
-                break
+        if func.name in _READ_AT_START:
+            for call in reversed(target.node.handler_calls):  # the latest of this name
+                if call.name == target.handler:
+                    call.settings[func.name] = tuple(map(_CONST, self.spread(values)))
+                    break
         if target.handler == "post" and func.name == "header":
             self.authenticate_header(func, values, "invalid post: ")
         elif target.handler == "snmpTrap" and func.name == "data":
@@ -640,7 +645,8 @@ class _Checker:
             )
         else:
             node.alert_properties.add(name)
-            node.settings[name] = tuple(map(_CONST, self.spread(values)))
+            if name in _READ_AT_START:
+                node.settings[name] = tuple(map(_CONST, self.spread(values)))
         if name == "topic":
             node.topic = True
         elif name in ("id", "message", "details") and values and isinstance(values[0].const, str):
@@ -801,12 +807,12 @@ class _Checker:
         # a task starts only once it is defined: what its start would refuse is
         # reported when nothing before does (else it is mostly a cascade: window()
         # has no period because |period(1m) was written instead of .period(1m))
-        defined = not any(d.severity == "error" for d in self.diagnostics)
-        for node in self.nodes:
-            for message in start_errors(node, dbrps) if defined else ():
+        if not any(d.severity == "error" for d in self.diagnostics):
+            for node, message in start_errors(self.nodes, dbrps):
                 self.error(node.pos, message)
-            for message in config_notes(node):
-                self.warning(node.pos, message)
+        for node, message in config_notes(self.nodes):
+            self.warning(node.pos, message)
+        for node in self.nodes:
             if node.kind != "alert":
                 continue
             if node.handlers == 0 and not node.topic:

@@ -26,17 +26,27 @@ _JOIN_FILLS = frozenset(["null", "none"])
 DBRP = tuple[str, str]
 
 
-def start_errors(node: PipelineNode, dbrps: list[DBRP] | None) -> list[str]:
-    """The node constructor's refusals; ``dbrps`` are the script's dbrp statements
+def start_errors(
+    nodes: list[PipelineNode], dbrps: list[DBRP] | None
+) -> list[tuple[PipelineNode, str]]:
+    """The node constructors' refusals; ``dbrps`` are the script's dbrp statements
     (None when it has none: the task's dbrps then come with the request)."""
-    check = _START_RULES.get(node.kind)
-    return check(node, dbrps) if check is not None else []
+    found: list[tuple[PipelineNode, str]] = []
+    for node in nodes:
+        check = _START_RULES.get(node.kind)
+        if check is not None:
+            found.extend((node, message) for message in check(node, dbrps))
+    return found
 
 
-def config_notes(node: PipelineNode) -> list[str]:
-    """What this node needs from the server's configuration, as warnings."""
-    note = _CONFIG_NOTES.get(node.kind)
-    return note(node) if note is not None else []
+def config_notes(nodes: list[PipelineNode]) -> list[tuple[PipelineNode, str]]:
+    """What the nodes need from the server's configuration, as warnings."""
+    found: list[tuple[PipelineNode, str]] = []
+    for node in nodes:
+        note = _CONFIG_NOTES.get(node.kind)
+        if note is not None:
+            found.extend((node, message) for message in note(node))
+    return found
 
 
 def _first(node: PipelineNode, prop: str) -> object:
@@ -146,6 +156,8 @@ def _loopback(node: PipelineNode, dbrps: list[DBRP] | None) -> list[str]:
     return []
 
 
+# The checker records an alert's or handler's property only if it is in its
+# _READ_AT_START; add a property there when a rule below starts to read it.
 def _alert(node: PipelineNode, _: list[DBRP] | None) -> list[str]:
     errors = []
     flapping = node.settings.get("flapping", ())
