@@ -69,7 +69,9 @@ def test_golden_renders_and_checks_clean(kind: str) -> None:
     task = Renderer(kapacitor_version=version).render(_ALERT.validate_python(golden_params(kind)))
     assert task.script == (GOLDEN / f"{kind}.tick").read_text()
     program = tick.parse(task.script)
-    assert [str(d) for d in tick.check(program, "stream", version=version)] == []
+    found = tick.check(program, "stream", version=version)
+    # what only the server's configuration can settle (kafka's cluster) is said, not refused
+    assert [str(d) for d in found if "server configuration" not in d.message] == []
 
 
 def test_the_example_renders() -> None:

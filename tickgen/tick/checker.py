@@ -13,6 +13,7 @@ parser's :class:`~tickgen.tick.errors.TickSyntaxError` propagate.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Sequence
@@ -32,8 +33,9 @@ from .nodes import (
     parse_version,
 )
 from .parser import parse
-from .pipeline import UNSET, Pipeline, PipelineNode
+from .pipeline import TIME_DIMENSION, UNSET, HandlerCall, Pipeline, PipelineNode
 from .rules import binary_error, binary_result, node_errors
+from .start import DBRP, config_notes, start_errors
 
 __all__ = ["Analysis", "Diagnostic", "Severity", "TaskKind", "analyse", "check"]
 
@@ -92,6 +94,10 @@ _TAG_IN_TEMPLATE = re.compile(r'index\s+\.Tags\s+"([^"]+)"|\.Tags\.([A-Za-z_][A-
 _SPECIAL_PROPERTIES = frozenset(["header", "as", "tags", "delimiter", "groupBy", "on"])
 _ARITHMETIC = frozenset(["+", "-", "*", "/", "%"])
 _SCALARS = frozenset(["int", "float", "string", "duration", "bool"])
+# the alert and handler properties that tickgen.tick.start reads (the checker keeps
+# only these: recording every property costs time on every check)
+_READ_AT_START = frozenset(["flapping", "mode", "endpoint", "cluster"])
+_NOT_IN_LAMBDA = frozenset(["node", "handler", "list", "star"])
 _SNMP_TYPES = frozenset(["c", "i", "n", "s", "t"])  # what kapacitord 1.5.9 accepts
 
 
@@ -148,11 +154,15 @@ def _plainly_fits(method: Method, values: list[_Value]) -> bool:
 
 
 def _chain_source(statement: ast.Statement) -> ast.Identifier | None:
-    """The leftmost identifier of a top-level chain or of a var whose value is a
-    chain (taskTypeFromProgram in services/task_store/util.go); a bare ``stream``
-    or ``var s = stream`` does not count."""
-    expr = statement.value if isinstance(statement, _DECLARATION_NODE) else statement
-    if not isinstance(expr, _CHAIN_NODE):
+    """The leftmost identifier of a top-level chain or of a var's value
+    (taskTypeFromProgram in services/task_store/util.go): ``var s = stream``
+    counts, a bare top-level ``stream`` does not."""
+    kind = type(statement)  # not isinstance: this runs for every statement
+    if kind is _DECLARATION_NODE:
+        expr = statement.value  # type: ignore[union-attr]
+    elif kind is _CHAIN_NODE:
+        expr = statement
+    else:
         return None
     while isinstance(expr, _CHAIN_NODE):
         expr = expr.left
@@ -197,12 +207,18 @@ class _Checker:
                 self.scope[source] = _Value("node", node=node)
         for statement in program.statements:
             self.statement(statement)
-        if kind is not None and len(self.nodes) == len(self.pipeline.sources):
+        dbrps = [
+            (s.db.name, s.rp.name)
+            for s in program.statements
+            if isinstance(s, ast.DBRP)
+        ]
+        errors_so_far = any(d.severity == "error" for d in self.diagnostics)
+        if kind is not None and not errors_so_far and len(self.nodes) == len(self.pipeline.sources):
             self.error(
                 program.statements[0].pos if program.statements else ast.Position(),
                 "task does nothing",  # Kapacitor's words: the pipeline is only its source
             )
-        self.validate_nodes()
+        self.validate_nodes(dbrps or None)
         self.diagnostics.sort(key=lambda d: (d.line, d.column))
         return Analysis(self.diagnostics, self.pipeline, kind)
 
@@ -281,7 +297,11 @@ class _Checker:
             return _new(_Value, ("string", expr.value, None, None))  # type: ignore[union-attr]
         if kind is _IDENTIFIER_NODE:
             value = self.scope.get(expr.name)  # type: ignore[union-attr]
-            return self.lookup(expr) if value is None else value  # type: ignore[arg-type]
+            if value is None:
+                return self.lookup(expr)  # type: ignore[arg-type]
+            if in_lambda and value.type in _NOT_IN_LAMBDA:
+                self.lambda_var(expr, value)  # type: ignore[arg-type]
+            return value
         if kind is _CHAIN_NODE:
             return self.chain(expr)  # type: ignore[arg-type]
         if kind is _BINARY_NODE:
@@ -317,7 +337,11 @@ class _Checker:
             operand = self.expr(expr.operand, in_lambda)
             if expr.op == "!":
                 return _BOOL
-            return _Value(operand.type) if operand.type in _SCALARS else _UNKNOWN
+            if operand.type not in _SCALARS:
+                return _UNKNOWN
+            const = operand.const
+            negated = -const if isinstance(const, (int, float)) and expr.op == "-" else None
+            return _Value(operand.type, negated)
         if isinstance(expr, ast.Binary):
             return self.binary(expr, in_lambda)
         assert isinstance(expr, ast.Function)
@@ -341,14 +365,38 @@ class _Checker:
         result = binary_result(left.type, expr.op, right.type)
         return _Value(result) if result in _SCALARS else _UNKNOWN
 
+    def lambda_var(self, ident: ast.Identifier, value: _Value) -> None:
+        """A var in a lambda is replaced by its value as a literal when the script is
+        evaluated (resolveIdents in tick/eval.go); not every value can be one."""
+        if value.type in ("node", "handler"):
+            kind = value.node.kind if value.node is not None else "node"
+            self.error(
+                ident.pos,
+                f"unsupported literal type: {ident.name} is a pipeline node ({kind}), "
+                "which a lambda cannot use",
+            )
+        else:  # a list or * becomes a node the lambda cannot evaluate (when it starts)
+            self.error(
+                ident.pos,
+                f"Given node type is not valid evaluation node: {ident.name} is a "
+                f"{value.type}, which a lambda cannot use",
+            )
+
     def global_call(self, func: ast.Function, in_lambda: bool) -> _Value:
         values = [self.expr(arg, in_lambda) for arg in func.args]
         if in_lambda:
             return _UNKNOWN  # a lambda built-in, resolved per point at run time
         if func.name == "time":
-            if len(values) != 1 or values[0].type not in ("duration", "unknown"):
-                self.error(func.pos, "time() takes one duration, as in time(1m)")
-            return _Value("time")
+            # groupByTime(length, offset...) in query.go
+            if len(values) > 2:
+                self.error(func.pos, f"time() function expects 1 or 2 args, got {len(values)}")
+            elif not values or any(v.type not in ("duration", "unknown") for v in values):
+                self.error(
+                    func.pos,
+                    "time() takes a duration and an optional offset, as in time(1m) "
+                    "or time(1m, 10s)",
+                )
+            return _Value("time", TIME_DIMENSION)
         self.error(func.pos, f'no global function "{func.name}" defined')
         return _UNKNOWN
 
@@ -382,6 +430,10 @@ class _Checker:
             return self.property_read(node, right)
         values = list(map(self.expr, right.args))
         op = chain.op
+        if "A" <= right.name[0] <= "Z" and op != "@":
+            # Kapacitor capitalises the first letter to find the Go method
+            # (capitalizeFirst in tick/eval.go): .URL() is .uRL(), |Window() is |window()
+            right = dataclasses.replace(right, name=right.name[0].lower() + right.name[1:])
         if op == ".":
             return self.property_call(target, right, values)
         if op == "@":
@@ -411,9 +463,9 @@ class _Checker:
         if not (_plainly_fits(method, values) or self.arguments(method, func, values, "|")):
             return _UNKNOWN
         if func.name == "stats":
-            return _Value("node", node=self.stats(parent, func))
+            return _Value("node", node=self.stats(parent, func, values[0].const))
         if func.name == "deadman":
-            return _Value("node", node=self.deadman(parent, func))
+            return _Value("node", node=self.deadman(parent, func, values[1].const))
         assert method.creates is not None
         spec = NODES[method.creates]
         if spec.wants in ("stream", "batch") and parent.provides not in (spec.wants, "unknown"):
@@ -432,7 +484,9 @@ class _Checker:
             self.link_all([*self.node_args(values), parent], node, func)
         else:
             self.pipeline.link(parent, node)
-        node.args = tuple(map(_TYPE, self.spread(values)))
+        spread = self.spread(values)
+        node.args = tuple(map(_TYPE, spread))
+        node.arg_values = tuple(map(_CONST, spread))
         if func.name in ("eval", "combine"):
             node.expressions = len(values)
         elif func.name == "groupBy":
@@ -453,18 +507,19 @@ class _Checker:
                 '(Kapacitor fails at start: "cannot add child mismatched edges")',
             )
 
-    def stats(self, parent: PipelineNode, func: ast.Function) -> PipelineNode:
+    def stats(self, parent: PipelineNode, func: ast.Function, interval: object) -> PipelineNode:
         # node.Stats: a new source; a parent without children gets a noop child
         stats = self.new_node("stats", "stats", func.pos, "stream")
+        stats.arg_values = (interval,)
         self.pipeline.add_source(stats)
         if not parent.children:
             noop = self.new_node("noop", "noop", func.pos, parent.provides)
             self.pipeline.link(parent, noop)
         return stats
 
-    def deadman(self, parent: PipelineNode, func: ast.Function) -> PipelineNode:
+    def deadman(self, parent: PipelineNode, func: ast.Function, interval: object) -> PipelineNode:
         # node.Deadman = Stats(interval).Align() |derivative('emitted') |alert()
-        stats = self.stats(parent, func)
+        stats = self.stats(parent, func, interval)
         derivative = self.new_node("derivative", "derivative", func.pos, "stream")
         self.pipeline.link(stats, derivative)
         alert = self.new_node("alert", "alert", func.pos, "stream")
@@ -496,7 +551,7 @@ class _Checker:
         method = PROPERTIES[node.kind].get(name)
         if method is None:
             self.unknown_method(node.kind, func, ".", target.handler)
-            return target
+            return _UNKNOWN  # Kapacitor stops here: no cascade over the rest of the chain
         if method.since > self.version:
             ok = self.usable(method, func, ".")
         else:
@@ -526,6 +581,12 @@ class _Checker:
 
     def handler_property(self, target: _Value, func: ast.Function, values: list[_Value]) -> None:
         """The checks of the alert node's validate() that look at handler properties."""
+        assert target.node is not None
+        if func.name in _READ_AT_START:
+            for call in reversed(target.node.handler_calls):  # the latest of this name
+                if call.name == target.handler:
+                    call.settings[func.name] = tuple(map(_CONST, self.spread(values)))
+                    break
         if target.handler == "post" and func.name == "header":
             self.authenticate_header(func, values, "invalid post: ")
         elif target.handler == "snmpTrap" and func.name == "data":
@@ -566,11 +627,15 @@ class _Checker:
         name = func.name
         if name in HANDLERS:
             node.handlers += 1
+            if name == "snmpTrap" and values and values[0].const == "":
+                self.error(func.pos, 'invalid SNMP trap "": you must supply a trap Oid')
             path = values[0].const if name == "log" and values else None
             if isinstance(path, str) and not path.startswith("/"):
                 # checked when the task starts: a 500 after the task is stored
                 self.error(func.pos, f"log path must be absolute: {path!r}")
             creator_arg = values[0].const if values else None  # the snmpTrap oid, for messages
+            args = tuple(map(_CONST, self.spread(values)))
+            node.handler_calls.append(HandlerCall(name, args, func.pos))
             return _Value("handler", creator_arg, node=node, handler=name)
         if target.handler is not None:
             self.warning(
@@ -580,6 +645,8 @@ class _Checker:
             )
         else:
             node.alert_properties.add(name)
+            if name in _READ_AT_START:
+                node.settings[name] = tuple(map(_CONST, self.spread(values)))
         if name == "topic":
             node.topic = True
         elif name in ("id", "message", "details") and values and isinstance(values[0].const, str):
@@ -730,12 +797,22 @@ class _Checker:
         memo[id(node)] = group
         return group
 
-    def validate_nodes(self) -> None:
-        """The checks of each node's validate() (reference §3.7), and the warnings."""
+    def validate_nodes(self, dbrps: list[DBRP] | None) -> None:
+        """The checks of each node's validate() (reference §3.7) and of its
+        constructor when the task starts, and the warnings."""
         memo: dict[int, frozenset[str] | None] = {}
         for node in self.nodes:
             for message in node_errors(node):
                 self.error(node.pos, message)
+        # a task starts only once it is defined: what its start would refuse is
+        # reported when nothing before does (else it is mostly a cascade: window()
+        # has no period because |period(1m) was written instead of .period(1m))
+        if not any(d.severity == "error" for d in self.diagnostics):
+            for node, message in start_errors(self.nodes, dbrps):
+                self.error(node.pos, message)
+        for node, message in config_notes(self.nodes):
+            self.warning(node.pos, message)
+        for node in self.nodes:
             if node.kind != "alert":
                 continue
             if node.handlers == 0 and not node.topic:

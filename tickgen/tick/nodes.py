@@ -512,7 +512,7 @@ NODES: dict[str, NodeSpec] = {
                 "align": "",
                 "alignGroup": "",
                 "fill": "any",
-                "groupBy": "string|star|time...",
+                "groupBy": "string|star|time|duration...",
                 "groupByMeasurement": "",
                 "cluster": "string",
             },

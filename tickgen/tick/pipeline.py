@@ -14,6 +14,17 @@ from dataclasses import dataclass, field
 from . import ast
 
 UNSET: frozenset[str] = frozenset({"\0unset"})  # a node that does not set its own group
+TIME_DIMENSION = "\0time"  # the constant of time(1m) in a query's .groupBy()
+
+
+@dataclass(eq=False)
+class HandlerCall:
+    """One alert handler: ``.post(url)`` and the properties set on it."""
+
+    name: str
+    args: tuple[object, ...]  # the creator's arguments: constants, None where not known
+    pos: ast.Position
+    settings: dict[str, tuple[object, ...]] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -30,6 +41,7 @@ class PipelineNode:
     children: list[PipelineNode] = field(default_factory=list)
     expressions: int = 0  # lambdas given to eval()/combine()
     args: tuple[str, ...] = ()  # the types of the creating call's arguments
+    arg_values: tuple[object, ...] = ()  # and their constants (None where not known)
     # property -> the arguments of its last call (constants, None where not known)
     settings: dict[str, tuple[object, ...]] = field(default_factory=dict)
     # the last .as() and .tags(): None until called; an entry is None when it is not
@@ -42,6 +54,7 @@ class PipelineNode:
     own_group: frozenset[str] | None = UNSET  # None: every tag (*) or not known
     templates: list[tuple[str, str, ast.Position]] = field(default_factory=list)
     alert_properties: set[str] = field(default_factory=set)  # set before any handler
+    handler_calls: list[HandlerCall] = field(default_factory=list)  # an alert's, in order
 
     @property
     def parents(self) -> list[PipelineNode]:

@@ -33,6 +33,7 @@ _MATH_FOR = {
     "duration": {"+", "-", "*", "/"},
     "bool": set(),
 }
+_K8S_KINDS = ("deployments", "replicasets", "replicationcontrollers")
 _GO_NAME = {"bool": "boolean"}  # what Kapacitor calls the types in its messages
 
 
@@ -129,11 +130,18 @@ def _prefixes(node: PipelineNode) -> list[str]:
             errors.append(
                 f"must provide a prefix name for the {kind} node, see .as() property method"
             )
-        elif name is not None and node.delimiter and node.delimiter in name:
+        elif kind == "join" and name is not None and node.delimiter and node.delimiter in name:
             # Kapacitor's own message ends in a tab (a stray \t in its format string)
             errors.append(
                 f"cannot use name {name} as field prefix, "
                 f'it contains the delimiter "{node.delimiter}"'
+            )
+        elif kind == "combine" and name is not None and node.delimiter is not None and (
+            node.delimiter in name
+        ):  # no guard against an empty delimiter here: '' is in every name
+            errors.append(
+                f"cannot use name {name} as field prefix, "
+                f"it contains the delimiter character {node.delimiter}"
             )
     constants = [name for name in names if name is not None]
     if len(set(constants)) != len(constants):
@@ -142,23 +150,32 @@ def _prefixes(node: PipelineNode) -> list[str]:
 
 
 def _window(node: PipelineNode) -> list[str]:
+    # unset is zero, as in Go; a value not known before run time decides nothing
+    period = node.settings.get("period", (0,))[0]
+    count = node.settings.get("periodCount", (0,))[0]
+    every = node.settings.get("everyCount", (0,))[0]
+    counted = isinstance(count, int) and count != 0
     errors = []
-    if _set(node, "period") and _set(node, "periodCount"):
+    if counted and isinstance(period, int) and period != 0:
         errors.append("cannot specify both period and periodCount")
-    if _set(node, "align") and _set(node, "periodCount"):
+    if counted and _set(node, "align"):
         errors.append("can only align windows based off time, not count")
-    every = _value(node, "everyCount")
-    if _set(node, "periodCount") and (not _set(node, "everyCount") or every == 0):
+    if counted and isinstance(every, int) and every <= 0:
         errors.append("everyCount must be greater than zero")
     return errors
 
 
 def _barrier(node: PipelineNode) -> list[str]:
-    if _set(node, "idle") and _set(node, "period"):
+    idle = node.settings.get("idle", (0,))[0]
+    period = node.settings.get("period", (0,))[0]
+    if not (isinstance(idle, int) and isinstance(period, int)):
+        return []  # not known before run time
+    if idle != 0 and period != 0:
         return ["cannot specify both idle and period"]
-    durations = [node.settings[p] for p in ("idle", "period") if p in node.settings]
-    if all(args and args[0] == 0 for args in durations):  # also when neither is set
+    if period == 0 and idle <= 0:
         return ["idle must be greater than zero"]
+    if idle == 0 and period <= 0:
+        return ["period must be greater than zero"]
     return []
 
 
@@ -182,8 +199,21 @@ def _loopback(node: PipelineNode) -> list[str]:
 
 
 def _group_by(node: PipelineNode) -> list[str]:
-    if _set(node, "exclude") and "star" not in node.args and "unknown" not in node.args:
-        return ["exclude requires '*'"]
+    errors = _dimensions(node.arg_values)
+    # .exclude() with no names excludes nothing, and Kapacitor lets it be
+    excluded = node.settings.get("exclude", ())
+    if excluded and "star" not in node.args and "unknown" not in node.args:
+        errors.append("exclude requires '*'")
+    return errors
+
+
+def _from(node: PipelineNode) -> list[str]:
+    return _dimensions(node.settings.get("groupBy", ()))
+
+
+def _dimensions(dims: tuple[object, ...]) -> list[str]:
+    if "" in dims:
+        return ["dimensions cannot not be the empty string"]  # sic
     return []
 
 
@@ -195,6 +225,15 @@ def _autoscale(name: str) -> Callable[[PipelineNode], list[str]]:
         errors = []
         if _set(node, name) == _set(node, tag):
             errors.append(f"must specify exactly one of {go_name} or {go_name}Tag")
+        kind = _value(node, "kind")
+        if tag == "resourceNameTag" and isinstance(kind, str) and kind not in _K8S_KINDS:
+            errors.append(
+                "invalid Kind, must be 'deployments', 'replicasets' or "
+                f"'replicationcontrollers', got {kind}"
+            )
+        low = _value(node, "min")
+        if type(low) is int and low < 1:
+            errors.append(f"min must be >= 1, got {low}")
         if not _set(node, "replicas"):
             errors.append("must provide a replicas lambda expression")
         return errors
@@ -211,6 +250,7 @@ _NODE_RULES: dict[str, Callable[[PipelineNode], list[str]]] = {
     "httpPost": _http_post,
     "kapacitorLoopback": _loopback,
     "groupBy": _group_by,
+    "from": _from,
     "k8sAutoscale": _autoscale("resourceName"),
     "swarmAutoscale": _autoscale("serviceName"),
     "ec2Autoscale": _autoscale("groupName"),

@@ -1,0 +1,97 @@
+"""tickgen's checker gives kapacitord's verdict on every script of Kapacitor's own
+tests and examples (extracted by extract.py, verdicts recorded by record.py).
+
+* server accepted  -> the checker reports no error;
+* server refused   -> the checker reports an error, or, when the refusal depends
+  on the server's configuration (a UDF, an httppost endpoint, a kubernetes
+  cluster, a sideload directory, ...), a warning that says so.
+
+Scripts from the 1.8.3 tree are checked against the 1.8 node table, those from
+1.5.9 against 1.5.  The live test re-sends every script to the fixture server
+of the matching version, so the recorded verdicts cannot go stale.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests import servers
+from tests.kapacitor_scripts import cases
+from tickgen.tick import TickSyntaxError, check
+
+HERE = Path(__file__).resolve().parent
+VERSIONS = [v for v in ("1.5.9", "1.8.3") if (HERE / f"verdicts-{v}.json").is_file()]
+# What Kapacitor says when the refusal comes from its configuration, not the script
+CONFIG_MARK = "server configuration"
+
+
+def _load(version: str) -> list[tuple[str, str, dict[str, Any]]]:
+    scripts = json.loads((HERE / f"scripts-{version}.json").read_text())
+    verdicts = json.loads((HERE / f"verdicts-{version}.json").read_text())
+    assert scripts.keys() == verdicts.keys(), "run record.py after extract.py"
+    return [(name, scripts[name], verdicts[name]) for name in sorted(scripts)]
+
+
+CASES = [(version, *case) for version in VERSIONS for case in _load(version)]
+IDS = [f"{version}:{name}" for version, name, _, _ in CASES]
+
+
+def checker_verdict(script: str, version: str) -> tuple[str, list[str]]:
+    """``accepted``, ``refused`` or ``config``, with the messages behind it."""
+    try:
+        diagnostics = check(script, version=version)
+    except TickSyntaxError as error:
+        return "refused", [str(error)]
+    errors = [str(d) for d in diagnostics if d.severity == "error"]
+    if errors:
+        return "refused", errors
+    config = [str(d) for d in diagnostics if CONFIG_MARK in d.message]
+    return ("config", config) if config else ("accepted", [])
+
+
+def expected_verdicts(script: str, recorded: dict[str, Any]) -> set[str]:
+    """The checker verdicts that agree with what kapacitord said."""
+    if recorded["verdict"] == "accepted":
+        return {"accepted", "config"}  # a warning about configuration is no false alarm
+    if cases.config_dependent(script, recorded["error"]):
+        return {"config"}
+    return {"refused"}
+
+
+@pytest.mark.parametrize(("version", "name", "script", "recorded"), CASES, ids=IDS)
+def test_checker_agrees_with_kapacitord(
+    version: str, name: str, script: str, recorded: dict[str, Any]
+) -> None:
+    verdict, messages = checker_verdict(script, version)
+    expected = expected_verdicts(script, recorded)
+    assert verdict in expected, (
+        f"kapacitord {version}: {recorded['verdict']} {recorded['error']!r}; "
+        f"checker: {verdict} {messages}"
+    )
+
+
+def test_both_kinds_of_verdict_are_covered() -> None:
+    # the comparison means something only if both kinds occur in the data
+    counts = dict.fromkeys(("accepted", "define", "enable"), 0)
+    for _, _, _, recorded in CASES:
+        counts[recorded["verdict"]] = counts.get(recorded["verdict"], 0) + 1
+    assert counts["accepted"] > 200 and counts["define"] > 20 and counts["enable"] > 10
+
+
+@pytest.mark.servers
+def test_recorded_verdicts_are_current(kapacitor: servers.Server) -> None:
+    # the fixture runs the version tests/servers.py is set to (TICKGEN_KAPACITOR_VERSION)
+    version = kapacitor.version
+    assert version in VERSIONS, f"no verdicts recorded for kapacitord {version}: run record.py"
+    stale = []
+    with httpx.Client(base_url=kapacitor.url, timeout=30) as client:
+        for number, (name, script, recorded) in enumerate(_load(version)):
+            now = cases.define(client, f"kapacitor-script-{number}", script)
+            if now != recorded:
+                stale.append(f"{name}: recorded {recorded}, now {now}")
+    assert not stale, "run tests/kapacitor_scripts/record.py:\n" + "\n".join(stale)
