@@ -7,10 +7,13 @@ two drift.  Parameter names are snake_case in Python and in parameter files.
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -24,7 +27,8 @@ from pydantic import (
 )
 
 from .handlers import Handler
-from .tick.quote import DURATION_RE
+from .schema import POSITIVE_DURATION_PATTERN
+from .tick.quote import DURATION_RE, duration_nanoseconds
 
 __all__ = [
     "DBRP",
@@ -41,14 +45,43 @@ __all__ = [
     "Range",
     "Relative",
     "Threshold",
+    "comparison_findings",
     "task_id_problem",
 ]
+
+# Kapacitor's durations are Go time.Duration: int64 nanoseconds.
+_MAX_NANOSECONDS = 2**63 - 1
+
+
+def _fits_int64(value: str) -> str:
+    # TICKscript's lexer refuses a duration that overflows int64 nanoseconds;
+    # say so here, at the parameter, instead of failing inside the template.
+    if DURATION_RE.fullmatch(value) and duration_nanoseconds(value) > _MAX_NANOSECONDS:
+        raise ValueError(
+            f"{value!r} is longer than a Kapacitor duration can be "
+            "(about 292 years, 2562047h); write a shorter one"
+        )
+    return value
+
 
 Duration = Annotated[
     str,
     StringConstraints(pattern=f"^{DURATION_RE.pattern}$"),
+    AfterValidator(_fits_int64),
     Field(
         description="A TICKscript duration: an integer and one unit of u, µ, ms, s, m, h, d, w.",
+        examples=["10s", "5m", "1h"],
+    ),
+]
+PositiveDuration = Annotated[
+    str,
+    StringConstraints(pattern=POSITIVE_DURATION_PATTERN),
+    AfterValidator(_fits_int64),
+    Field(
+        description=(
+            "A TICKscript duration greater than zero: an integer above 0 and one unit of "
+            "u, µ, ms, s, m, h, d, w."
+        ),
         examples=["10s", "5m", "1h"],
     ),
 ]
@@ -74,10 +107,22 @@ AGGREGATES = (
 )
 
 
-def task_id_problem(task_id: str) -> str | None:
-    """Kapacitor's task id rule ``^[-._\\p{L}0-9]+$``, or why ``task_id`` breaks it."""
+def task_id_problem(task_id: str, *, whole: bool = True) -> str | None:
+    """Kapacitor's task id rule ``^[-._\\p{L}0-9]+$``, or why ``task_id`` breaks it.
+
+    Also ``.`` and ``..`` (when ``whole``; a prefix may be a dot): Kapacitor's
+    create takes them, but its HTTP paths ``/kapacitor/v1/tasks/.`` and ``/..``
+    are cleaned to other URLs, so the task could never be read, updated or
+    deleted again.
+    """
     if not task_id:
         return "a task id cannot be empty"
+    if whole and task_id in (".", ".."):
+        return (
+            f"task id {task_id!r} cannot be used: Kapacitor creates it, but its URL "
+            f"/kapacitor/v1/tasks/{task_id} means another path, so the task could never be "
+            "updated or deleted; use an id with a letter or digit, such as 'cpu.high'"
+        )
     for ch in task_id:
         if ch in "-._0123456789" or unicodedata.category(ch).startswith("L"):
             continue
@@ -141,8 +186,10 @@ class Aggregate(_Model):
     function: Literal[AGGREGATES] = Field(  # type: ignore[valid-type]
         description="The TICKscript aggregate node applied to each window."
     )
-    period: Duration = Field(description="Window length.")
-    every: Duration = Field(description="How often a window is emitted.")
+    period: PositiveDuration = Field(description="Window length, greater than zero.")
+    every: Duration = Field(
+        description="How often a window is emitted; 0s emits one at every point."
+    )
     percentile: Annotated[Number, Field(ge=0, le=100)] | None = Field(
         default=None,
         validate_default=True,
@@ -342,7 +389,9 @@ class Relative(_ValueAlert):
             "(Chronograf's formula, the default)."
         ),
     )
-    shift: Duration = Field(description="How far back the compared value lies.")
+    shift: PositiveDuration = Field(
+        description="How far back the compared value lies, greater than zero."
+    )
     crit: Comparison = Field(description="The critical condition on the change.")
     warn: Comparison | None = Field(default=None, description="The warning condition.")
     info: Comparison | None = Field(default=None, description="The info condition.")
@@ -366,7 +415,9 @@ class Deadman(AlertBase):
     field: NonEmpty | None = Field(
         default=None, description="Optional field; only used by field_present_filter."
     )
-    period: Duration = Field(description="How often the point count is checked.")
+    period: PositiveDuration = Field(
+        description="How often the point count is checked, greater than zero."
+    )
     threshold: Annotated[float, Field(ge=0)] = Field(
         default=0.0, description="Alert when the points per period drop to this or below."
     )
@@ -389,3 +440,116 @@ class CustomAlert(BaseModel):
 
 
 Alert = Threshold | Relative | Deadman | CustomAlert
+
+
+# -- comparisons that can never be true ----------------------------------------------------
+
+Severity = Literal["error", "warning"]
+Finding = tuple[tuple[str | int, ...], str, Severity]  # (parameter path, message, severity)
+
+_ORDERING = frozenset({">", "<", ">=", "<="})
+# Aggregates whose result is always a number (Kapacitor's mean, median, spread,
+# stddev and sum give floats or ints; count an int; min, max and percentile
+# select a numeric value).  mode, distinct, first and last keep the field's type.
+_NUMERIC_AGGREGATES = frozenset(
+    {"mean", "median", "spread", "stddev", "sum", "count", "min", "max", "percentile"}
+)
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+
+
+def _as_number(text: str) -> int | float | None:
+    """The number a string spells (``"10"`` -> 10, ``" 2.5 "`` -> 2.5), or None."""
+    if not _NUMBER_TEXT.fullmatch(text):
+        return None
+    stripped = text.strip()
+    if re.fullmatch(r"[+-]?[0-9]+", stripped):
+        return int(stripped)
+    number = float(stripped)
+    return number if math.isfinite(number) else None
+
+
+def _numeric_value(alert: AlertBase) -> str | None:
+    """What makes the compared ``"value"`` a number, when the template decides it."""
+    if isinstance(alert, Relative):
+        return f"the {alert.change} change (always a float)"
+    aggregate = getattr(alert, "aggregate", None)
+    if isinstance(aggregate, Aggregate) and aggregate.function in _NUMERIC_AGGREGATES:
+        return f"the {aggregate.function} of the field (a number)"
+    return None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _comparison_findings(
+    path: tuple[str | int, ...], cond: Comparison, numeric: str | None
+) -> list[Finding]:
+    value = cond.value
+    found: list[Finding] = []
+    if isinstance(value, bool) and cond.op in _ORDERING:
+        found.append(
+            (
+                (*path, "op"),
+                f"{cond.op!r} cannot compare with the boolean {_show(value)}: Kapacitor orders "
+                "numbers, strings and durations, never booleans, so this level could never "
+                "be reached (every point logs a type error); use == or != with a boolean",
+                "error",
+            )
+        )
+    elif isinstance(value, (bool, str)) and numeric is not None:
+        spelled = _as_number(value) if isinstance(value, str) else None
+        fix = (
+            f"write the number without quotes: value: {spelled}"
+            if spelled is not None
+            else "write a number"
+        )
+        found.append(
+            (
+                (*path, "value"),
+                f"{_show(value)} is not a number, but the value compared is {numeric}: "
+                "Kapacitor never matches a number with a "
+                f"{'boolean' if isinstance(value, bool) else 'string'}, so this level could "
+                f"never be reached; {fix}",
+                "error",
+            )
+        )
+    elif isinstance(value, str) and (spelled := _as_number(value)) is not None:
+        found.append(
+            (
+                (*path, "value"),
+                f"{value!r} is a string that looks like a number: it matches only a field "
+                "that holds strings, and Kapacitor never matches a number with a string; "
+                f"if the field is numeric, write the number without quotes: value: {spelled}",
+                "warning",
+            )
+        )
+    if cond.reset is not None:
+        found.extend(_comparison_findings((*path, "reset"), cond.reset, numeric))
+    return found
+
+
+def comparison_findings(alert: Alert) -> list[Finding]:
+    """Level conditions that can never be true on Kapacitor, or likely will not.
+
+    Kapacitor compares the type of the field's value with the type of the
+    literal on each point (pipeline-validation.md §2.4): a number never equals
+    or orders against a string, booleans only take == and !=.  When the
+    template fixes the value's type (relative change, numeric aggregates), a
+    string or boolean is an error; otherwise only what is wrong for every
+    type (ordering a boolean) is an error, and a string that spells a number
+    is a warning.
+    """
+    if not isinstance(alert, (Threshold, Relative)):
+        return []
+    numeric = _numeric_value(alert)
+    found: list[Finding] = []
+    for level in ("crit", "warn", "info"):
+        cond = getattr(alert, level)
+        if isinstance(cond, Comparison):
+            found.extend(_comparison_findings((level,), cond, numeric))
+        elif isinstance(cond, Range) and cond.reset is not None:
+            found.extend(_comparison_findings((level, "reset"), cond.reset, numeric))
+    return found

@@ -9,6 +9,7 @@ is kept per alert beyond its id, so memory stays flat however many there are.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateError
 from .handlers import version_problems
-from .models import Alert, CustomAlert
+from .models import Alert, CustomAlert, comparison_findings
 from .params import AlertSource, document_alerts, expand_paths, read_document
 from .render import RenderedTask, Renderer, shared_renderer
 
@@ -32,6 +33,7 @@ __all__ = ["LoadedAlert", "iter_loaded", "load", "render_paths", "run"]
 class LoadedAlert:
     alert: Alert
     source: AlertSource
+    warnings: tuple[Problem, ...] = ()  # likely mistakes in the parameters, located
 
 
 def _pydantic_problems(source: AlertSource, exc: ValidationError) -> list[Problem]:
@@ -86,7 +88,19 @@ def validate_source(
     if not isinstance(alert, CustomAlert):
         for rel, message in version_problems(alert.handlers, kapacitor_version):
             problems.append(source.problem(("handlers", *_split_rel(rel)), message))
+        for path, message, severity in comparison_findings(alert):
+            if severity == "error":
+                problems.append(source.problem(path, message))
     return (None, problems) if problems else (alert, [])
+
+
+def parameter_warnings(source: AlertSource, alert: Alert) -> tuple[Problem, ...]:
+    """Likely mistakes in a valid alert's parameters, each at its file, line and path."""
+    return tuple(
+        source.problem(path, message)
+        for path, message, severity in comparison_findings(alert)
+        if severity == "warning"
+    )
 
 
 def _split_rel(rel: str) -> list[str | int]:
@@ -146,7 +160,7 @@ def iter_loaded(
             if found:
                 problems.extend(found)
             elif alert is not None:
-                yield LoadedAlert(alert, source)
+                yield LoadedAlert(alert, source, parameter_warnings(source, alert))
 
 
 # Young objects between two runs of the cyclic collector while a batch runs
@@ -195,7 +209,8 @@ def _run(
             source = loaded.source
             problems.append(Problem(str(exc), file=source.document.name, line=source.line))
             continue
-        on_task(task)
+        # the renderer's own findings know no lines; these were located in the file
+        on_task(dataclasses.replace(task, param_warnings=loaded.warnings))
     return problems
 
 

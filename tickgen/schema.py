@@ -17,7 +17,12 @@ from jsonschema.exceptions import ValidationError
 from .schema_compile import Unsupported, compile_predicate, tag_branches
 from .tick.quote import DURATION_RE
 
-__all__ = ["SchemaCheck", "compile_schema"]
+# A duration literal whose number is not all zeros.  Kapacitor refuses a zero
+# window period, shift and deadman/stats interval when the task starts
+# (pipeline-validation.md 2.2.1-2.2.3); models use it so editors see it too.
+POSITIVE_DURATION_PATTERN = f"^0*[1-9][0-9]*{DURATION_RE.pattern.removeprefix('[0-9]+')}$"
+
+__all__ = ["POSITIVE_DURATION_PATTERN", "SchemaCheck", "compile_schema"]
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -188,6 +193,16 @@ def _pattern_message(error: ValidationError) -> str:
         return (
             f"{_show(value)} is not a duration: write an integer and one unit of "
             "u, µ, ms, s, m, h, d, w (for example 10s, 5m, 1h)"
+        )
+    if error.validator_value == POSITIVE_DURATION_PATTERN:
+        if isinstance(value, str) and DURATION_RE.fullmatch(value):
+            return (
+                f"{_show(value)} is zero: Kapacitor needs a duration greater than zero here "
+                f"and refuses the task when it starts; write at least 1{value.lstrip('0')}"
+            )
+        return (
+            f"{_show(value)} is not a duration: write an integer and one unit of "
+            "u, µ, ms, s, m, h, d, w, greater than zero (for example 10s, 5m, 1h)"
         )
     return f"{_show(value)} does not match the pattern {error.validator_value!r}"
 

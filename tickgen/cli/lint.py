@@ -4,6 +4,7 @@ for what Kapacitor would reject and for likely mistakes."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -78,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
         for task in render_paths(
             params, template_dirs=args.templates, kapacitor_version=args.kapacitor_version
         ):
+            for problem in task.param_warnings:
+                # the parameter's own file, line and path
+                where = str(dataclasses.replace(problem, message="")).removesuffix(": ")
+                findings.append((where, Diagnostic(0, 0, "warning", problem.message)))
             kind: TaskKind = "batch" if task.type == "batch" else "stream"
             for d in check(task.script, kind, version=args.kapacitor_version):
                 # the position is in the rendered script (tickgen render shows it)

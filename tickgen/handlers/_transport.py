@@ -189,9 +189,20 @@ class LogHandler(HandlerModel):
 
     @field_validator("mode")
     @classmethod
-    def _not_zero(cls, mode: int | str | None) -> int | str | None:
-        if mode is not None and _mode_bits(mode) == 0:
-            raise ValueError("file mode 0 would leave the file unreadable; leave mode out for 0600")
+    def _user_writable(cls, mode: int | str | None) -> int | str | None:
+        if mode is None:
+            return mode
+        bits = _mode_bits(mode)
+        if bits == 0:
+            raise ValueError("file mode 0 is Kapacitor's default 0600: leave mode out instead")
+        if not bits & 0o200:
+            # JSON Schema cannot test one bit of an integer, so this is the model's check.
+            raise ValueError(
+                f"file mode 0{bits:o} ({_mode_text(bits)}) is not writable by its owner: "
+                f"Kapacitor refuses it when the task starts ('invalid file mode "
+                f"{_mode_text(bits)}, must be user writable'); add the owner's write "
+                f"permission, e.g. 0{bits | 0o200:o}"
+            )
         return mode
 
     def lines(self) -> list[Tick]:
@@ -203,6 +214,13 @@ class LogHandler(HandlerModel):
 
 def _mode_bits(mode: int | str) -> int:
     return int(mode, 8) if isinstance(mode, str) else mode
+
+
+def _mode_text(bits: int) -> str:
+    """How Go prints an os.FileMode's permission bits (``-rw-r--r--``)."""
+    return "-" + "".join(
+        letter if bits & (1 << (8 - i)) else "-" for i, letter in enumerate("rwxrwxrwx")
+    )
 
 
 class MqttHandler(HandlerModel):
@@ -265,8 +283,11 @@ class KafkaHandler(HandlerModel):
     """Write the alert to a Kafka topic (``.kafka()``)."""
 
     kind: Literal["kafka"] = Field(description="Handler type: Kafka.")
-    cluster: StrictStr = Field(
-        default="", description="Id of a configured [[kafka]] cluster; unknown ids fail at start."
+    cluster: NonEmpty = Field(
+        default="default",
+        description="Id of a [[kafka]] cluster in Kapacitor's configuration; an unknown id "
+        "fails when the task starts. Kapacitor's default configuration has one named "
+        "'default' (Kapacitor knows no cluster '', so an empty id can never work).",
     )
     kafka_topic: StrictStr = Field(default="", description="The Kafka topic.")
     disable_partition_by_id: StrictBool = Field(
@@ -286,7 +307,7 @@ class KafkaHandler(HandlerModel):
     def lines(self) -> list[Tick]:
         return [
             call("kafka"),
-            *text("cluster", self.cluster),
+            call("cluster", quote.string(self.cluster)),
             *text("kafkaTopic", self.kafka_topic),
             *flag("disablePartitionById", self.disable_partition_by_id),
             *text("partitionHashAlgorithm", self.partition_hash_algorithm),
