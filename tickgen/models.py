@@ -27,8 +27,9 @@ from pydantic import (
 )
 
 from .handlers import Handler
-from .schema import POSITIVE_DURATION_PATTERN
-from .tick.quote import DURATION_RE, duration_nanoseconds
+from .handlers._base import fits_int64
+from .schema import ERROR_KEY, POSITIVE_DURATION_PATTERN
+from .tick.quote import DURATION_RE
 
 __all__ = [
     "DBRP",
@@ -49,25 +50,10 @@ __all__ = [
     "task_id_problem",
 ]
 
-# Kapacitor's durations are Go time.Duration: int64 nanoseconds.
-_MAX_NANOSECONDS = 2**63 - 1
-
-
-def _fits_int64(value: str) -> str:
-    # TICKscript's lexer refuses a duration that overflows int64 nanoseconds;
-    # say so here, at the parameter, instead of failing inside the template.
-    if DURATION_RE.fullmatch(value) and duration_nanoseconds(value) > _MAX_NANOSECONDS:
-        raise ValueError(
-            f"{value!r} is longer than a Kapacitor duration can be "
-            "(about 292 years, 2562047h); write a shorter one"
-        )
-    return value
-
-
 Duration = Annotated[
     str,
     StringConstraints(pattern=f"^{DURATION_RE.pattern}$"),
-    AfterValidator(_fits_int64),
+    AfterValidator(fits_int64),
     Field(
         description="A TICKscript duration: an integer and one unit of u, µ, ms, s, m, h, d, w.",
         examples=["10s", "5m", "1h"],
@@ -76,7 +62,7 @@ Duration = Annotated[
 PositiveDuration = Annotated[
     str,
     StringConstraints(pattern=POSITIVE_DURATION_PATTERN),
-    AfterValidator(_fits_int64),
+    AfterValidator(fits_int64),
     Field(
         description=(
             "A TICKscript duration greater than zero: an integer above 0 and one unit of "
@@ -144,8 +130,24 @@ class DBRP(_Model):
     rp: NonEmpty = Field(description="Retention policy name.")
 
 
+# Kapacitor has ==, != (and AND, OR) for booleans, no ordering (tick/stateful/
+# evaluation_funcs.go): "value" > TRUE fails on every point and never fires.
+BOOLEAN_ORDERING = (
+    "cannot compare with a boolean: Kapacitor orders numbers, strings and durations, never "
+    "booleans, so this level could never be reached (every point logs a type error); "
+    "use == or != with a boolean"
+)
+
+
 class Comparison(_Model):
     """``"value" <op> <value>``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"value": {"type": "boolean"}}, "required": ["value"]},
+            "then": {"properties": {"op": {"enum": ["==", "!="], ERROR_KEY: BOOLEAN_ORDERING}}},
+        }
+    )
 
     op: Literal[">", "<", ">=", "<=", "==", "!="] = Field(description="Comparison operator.")
     value: Value = Field(description="The number, string or boolean to compare with.")
@@ -490,15 +492,7 @@ def _comparison_findings(
     value = cond.value
     found: list[Finding] = []
     if isinstance(value, bool) and cond.op in _ORDERING:
-        found.append(
-            (
-                (*path, "op"),
-                f"{cond.op!r} cannot compare with the boolean {_show(value)}: Kapacitor orders "
-                "numbers, strings and durations, never booleans, so this level could never "
-                "be reached (every point logs a type error); use == or != with a boolean",
-                "error",
-            )
-        )
+        found.append(((*path, "op"), f"{cond.op!r} {BOOLEAN_ORDERING}", "error"))
     elif isinstance(value, (bool, str)) and numeric is not None:
         spelled = _as_number(value) if isinstance(value, str) else None
         fix = (

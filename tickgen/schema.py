@@ -22,7 +22,11 @@ from .tick.quote import DURATION_RE
 # (pipeline-validation.md 2.2.1-2.2.3); models use it so editors see it too.
 POSITIVE_DURATION_PATTERN = f"^0*[1-9][0-9]*{DURATION_RE.pattern.removeprefix('[0-9]+')}$"
 
-__all__ = ["POSITIVE_DURATION_PATTERN", "SchemaCheck", "compile_schema"]
+__all__ = ["ERROR_KEY", "POSITIVE_DURATION_PATTERN", "SchemaCheck", "compile_schema"]
+
+# A subschema may carry the reason its keyword fails under this key; the
+# message is then "<value> <reason>" instead of the keyword's generic text.
+ERROR_KEY = "x-tickgen-error"
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -135,15 +139,33 @@ def _yaml_hint(value: Any, expected: Any) -> str:
     return ""
 
 
+def _number_hint(value: Any, expected: Any) -> str:
+    """A quoted number where a number belongs: say how to write it."""
+    names = expected if isinstance(expected, list) else [expected]
+    if isinstance(value, str) and ("number" in names or "integer" in names):
+        try:
+            number = float(value)
+        except ValueError:
+            return ""
+        if number == number and abs(number) != float("inf"):
+            shown = value.strip()
+            return f" (write the number without quotes: {shown})"
+    return ""
+
+
 def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
     path = _path(error)
     kind = error.validator
     value = error.instance
-    if kind in ("anyOf", "oneOf"):
+    reason = error.schema.get(ERROR_KEY) if isinstance(error.schema, Mapping) else None
+    if isinstance(reason, str):
+        yield path, f"{_show(value)} {reason}"
+    elif kind in ("anyOf", "oneOf"):
         yield from _describe_union(error)
     elif kind == "type":
         expected = error.validator_value
-        yield path, f"{_show(value)} is not {_type_words(expected)}{_yaml_hint(value, expected)}"
+        hints = _yaml_hint(value, expected) + _number_hint(value, expected)
+        yield path, f"{_show(value)} is not {_type_words(expected)}{hints}"
     elif kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         yield path, f"missing required parameter {missing!r}"
@@ -226,4 +248,5 @@ def _describe_union(error: ValidationError) -> Iterator[tuple[tuple[str | int, .
             sub.validator_value if isinstance(sub.validator_value, list) else [sub.validator_value]
         )
         expected.extend(str(name) for name in names if str(name) not in expected)
-    yield path, f"{_show(error.instance)} is not {_type_words(expected)}"
+    hint = _number_hint(error.instance, expected)
+    yield path, f"{_show(error.instance)} is not {_type_words(expected)}{hint}"

@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from tickgen.schema import ERROR_KEY
 from tickgen.tick import quote
 from tickgen.tick.quote import Tick
 
@@ -167,8 +168,14 @@ class LogHandler(HandlerModel):
     kind: Literal["log"] = Field(description="Handler type: append to a file.")
     path: NonEmpty = Field(
         description="Absolute path of the file; it is created if it does not exist.",
-        # The schema says it too; the validator below gives pydantic's message.
-        json_schema_extra={"pattern": "^/"},
+        # The schema says it too (editors see it); the validator below is for
+        # the Python API, which pydantic checks without the schema.
+        json_schema_extra={
+            "pattern": "^/",
+            ERROR_KEY: "is not an absolute path: Kapacitor refuses a relative log path when "
+            "the task starts ('log path must be absolute'); write it from /, e.g. "
+            "/var/log/kapacitor/alerts.log",
+        },
         examples=["/var/log/kapacitor/alerts.log"],
     )
     mode: FileMode | None = Field(
