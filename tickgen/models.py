@@ -150,7 +150,14 @@ class Comparison(_Model):
     )
 
     op: Literal[">", "<", ">=", "<=", "==", "!="] = Field(description="Comparison operator.")
-    value: Value = Field(description="The number, string or boolean to compare with.")
+    value: Value = Field(
+        description=(
+            "The number, string or boolean to compare with. Kapacitor compares the field's "
+            "type with this value's on every point and never matches a number with a string "
+            "or boolean, and orders no booleans: '>' with true is an error, and a string "
+            "spelling a number ('10') is a warning (an error with --strict)."
+        )
+    )
     reset: Comparison | None = Field(
         default=None,
         description=(
