@@ -170,6 +170,13 @@ CASES: dict[str, tuple[str, str]] = {
         "is the count of the field (a number): Kapacitor never matches a number with a "
         "string, so this level could never be reached; write a number",
     ),
+    # InfluxQL's percentile reducer: point floor(n * p / 100 + 0.5) - 1, none below 0
+    "percentile_zero.yaml": (
+        OK + "aggregate: {function: percentile, period: 1m, every: 1m, percentile: 0}\n",
+        "percentile_zero.yaml:7: aggregate.percentile: 0 must be greater than 0: percentile 0 "
+        "selects no point of any window, so the alert would start and never fire "
+        "(e.g. 1, 50, 95)",
+    ),
     "quoted_number_where_number.yaml": (
         OK + "aggregate: {function: percentile, period: 1m, every: 1m, percentile: '95'}\n",
         "quoted_number_where_number.yaml:7: aggregate.percentile: '95' is not a number or null "
@@ -197,6 +204,8 @@ ACCEPTED = {
     "one_nanosecond_unit_window": OK + "aggregate: {function: mean, period: 1u, every: 0s}\n",
     "longest_deadman_period": DEADMAN.replace("period: 1m", "period: 2562047h"),
     "shift_1ms": RELATIVE.replace("shift: 10m", "shift: 1ms"),
+    "percentile_tiny": OK
+    + "aggregate: {function: percentile, period: 1m, every: 1m, percentile: 0.001}\n",
     "mode_0200": OK + "handlers: [{kind: log, path: /var/log/a.log, mode: '0200'}]\n",
     "kafka_default_cluster": OK + "handlers: [{kind: kafka}]\n",
     "id_with_dots": OK.replace("id: cpu", "id: '...'"),

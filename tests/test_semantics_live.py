@@ -351,3 +351,40 @@ def test_comparison_never_fires(
         precision="s",
     )
     assert servers.wait_for(lambda: _levels(client, fixed_id), what="an event") == ["CRITICAL"]
+
+
+# -- percentile 0 (InfluxQL's reducer selects no point; Kapacitor never checks it) ---------
+
+
+def test_percentile_zero_never_fires(
+    client: KapacitorClient, task_ids: list[str], unique_id: Callable[[str], str], tmp_path: Path
+) -> None:
+    measurement = unique_id("percentile")
+    aggregate = {"function": "percentile", "period": "1s", "every": "1s", "percentile": 50}
+    inside = _params(unique_id("p50"), measurement=measurement, field="usage", aggregate=aggregate)
+    inside["topic"] = f"semantics-{inside['id']}"
+    assert _offline(tmp_path, inside) == ""
+    alert = _ALERT.validate_python(inside)
+    _start(client, task_ids, alert.id, _RENDERER.render(alert).script)
+
+    zero_id = unique_id("p0")
+    zero = {**inside, "id": zero_id, "topic": f"semantics-{zero_id}"}
+    zero["aggregate"] = {**aggregate, "percentile": 0}
+    assert "aggregate.percentile: 0 must be greater than 0" in _offline(tmp_path, zero)
+    zero_alert = _with(alert, ("aggregate", "percentile"), 0).model_copy(
+        update={"id": zero_id, "topic": zero["topic"]}
+    )
+    _start(client, task_ids, zero_id, _RENDERER.render_text(zero_alert))
+
+    # one point per 1s window; each point closes the window before it
+    client.write_points(
+        [f"{measurement} usage=95 {t}" for t in range(1700000000, 1700000004)],
+        db="telegraf",
+        rp="autogen",
+        precision="s",
+    )
+    # disabling a task stops it after its nodes have handled every point it was sent
+    client.disable_task(inside["id"])
+    client.disable_task(zero_id)
+    assert _levels(client, inside["id"]) == ["CRITICAL"]
+    assert _levels(client, zero_id) == []

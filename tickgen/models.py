@@ -189,6 +189,25 @@ class Range(_Model):
 Condition = Annotated[Comparison | Range, Field(discriminator="op")]
 
 
+# InfluxQL's percentile picks the point at floor(n * p / 100 + 0.5) - 1 of a
+# window's n sorted points, and nothing when that is below 0: p = 0 never
+# gives a value, so the alert would start and never fire.  Kapacitor itself
+# does not check p (pipeline-validation.md 1.6.5).
+Percentile = Annotated[
+    Number,
+    Field(
+        gt=0,
+        le=100,
+        json_schema_extra={
+            ERROR_KEY: {
+                "exclusiveMinimum": "must be greater than 0: percentile 0 selects no point of "
+                "any window, so the alert would start and never fire (e.g. 1, 50, 95)"
+            }
+        },
+    ),
+]
+
+
 class Aggregate(_Model):
     """Aggregate the field over time windows before the alert sees it."""
 
@@ -199,10 +218,13 @@ class Aggregate(_Model):
     every: Duration = Field(
         description="How often a window is emitted; 0s emits one at every point."
     )
-    percentile: Annotated[Number, Field(ge=0, le=100)] | None = Field(
+    percentile: Percentile | None = Field(
         default=None,
         validate_default=True,
-        description="The percentile (0-100); required with function percentile.",
+        description=(
+            "The percentile, above 0 and at most 100; required with function percentile. "
+            "A window yields a value only when it holds at least 50/percentile points."
+        ),
     )
 
     @field_validator("percentile")
@@ -211,7 +233,8 @@ class Aggregate(_Model):
         function = info.data.get("function")
         if function == "percentile" and value is None:
             raise ValueError(
-                "function percentile needs the percentile (0-100), e.g. percentile: 95"
+                "function percentile needs the percentile (above 0, at most 100), "
+                "e.g. percentile: 95"
             )
         if function != "percentile" and value is not None:
             raise ValueError(f"percentile applies to function percentile only, not {function}")

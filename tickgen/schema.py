@@ -24,8 +24,9 @@ POSITIVE_DURATION_PATTERN = f"^0*[1-9][0-9]*{DURATION_RE.pattern.removeprefix('[
 
 __all__ = ["ERROR_KEY", "POSITIVE_DURATION_PATTERN", "SchemaCheck", "compile_schema"]
 
-# A subschema may carry the reason its keyword fails under this key; the
-# message is then "<value> <reason>" instead of the keyword's generic text.
+# A subschema may carry the reason it fails under this key (a text, or a
+# mapping from keyword to text); the message is then "<value> <reason>"
+# instead of the keyword's generic text.
 ERROR_KEY = "x-tickgen-error"
 
 _TYPE_WORDS = {
@@ -158,6 +159,8 @@ def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], s
     kind = error.validator
     value = error.instance
     reason = error.schema.get(ERROR_KEY) if isinstance(error.schema, Mapping) else None
+    if isinstance(reason, Mapping):
+        reason = reason.get(kind)  # a reason for this keyword only
     if isinstance(reason, str):
         yield path, f"{_show(value)} {reason}"
     elif kind in ("anyOf", "oneOf"):
