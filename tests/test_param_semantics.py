@@ -211,6 +211,7 @@ ACCEPTED = {
     "id_with_dots": OK.replace("id: cpu", "id: '...'"),
     "boolean_equality": OK.replace('op: ">", value: 90', 'op: "!=", value: true'),
     "ordering_strings": OK.replace("value: 90", "value: abc"),
+    "topic_with_colon_and_letters": OK + "topic: ops:é.x_-1\n",
     "mode_aggregate_string": OK.replace("value: 90", "value: idle")
     + "aggregate: {function: mode, period: 1m, every: 1m}\n",
 }
@@ -221,7 +222,9 @@ def test_inside_the_limit_is_valid(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / f"{name}.yaml"
-    path.write_text(ACCEPTED[name] + "topic: semantics\n", encoding="utf-8")
+    text = ACCEPTED[name]
+    # a topic, so that the checker has nothing to warn about (events reach no one)
+    path.write_text(text if "topic:" in text else text + "topic: semantics\n", encoding="utf-8")
     assert main(["validate", "--strict", str(path)]) == 0, capsys.readouterr().err
     assert "alert(s) valid" in capsys.readouterr().out
 
@@ -263,6 +266,27 @@ def test_quoted_number_in_lint(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().out == f"{tmp_path}/{QUOTED_WARNING.format('warning: ')}\n"
     assert main(["lint", "--strict", str(path)]) == 1
     assert capsys.readouterr().out == f"{tmp_path}/{QUOTED_WARNING.format('warning: ')}\n"
+
+
+def test_topic_no_handler_can_subscribe_to_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "topic.yaml"
+    path.write_text(OK + "topic: ops alerts/eu\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().err == (
+        f"{path}:7: topic: warning: topic 'ops alerts/eu' contains ' ': Kapacitor publishes "
+        "to it, but refuses every handler for it (a topic handler's topic may hold only "
+        "letters, digits, '-', ':', '.' and '_'), so no topic handler could deliver its "
+        "events; write e.g. 'ops-alerts-eu'\n"
+    )
+    path.write_text(OK + "topic: '..'\n", encoding="utf-8")
+    assert main(["validate", "--strict", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"tickgen: error: {path}:7: topic: topic '..' cannot be used: its URL "
+        "/kapacitor/v1/alerts/topics/.. means another path, so no handler could subscribe to "
+        "it; use a name with a letter or digit\n"
+    )
 
 
 def test_validate_strict_fails_on_script_warnings(

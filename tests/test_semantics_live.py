@@ -27,8 +27,8 @@ from pydantic import TypeAdapter
 from tests import servers
 from tickgen import ParameterError
 from tickgen.client import KapacitorClient
-from tickgen.client.errors import Conflict, InvalidScript, NotFound, ServerError
-from tickgen.client.models import DBRP
+from tickgen.client.errors import BadRequest, Conflict, InvalidScript, NotFound, ServerError
+from tickgen.client.models import DBRP, Handler
 from tickgen.models import BuiltinAlert
 from tickgen.pipeline import load
 from tickgen.render import Renderer
@@ -388,3 +388,43 @@ def test_percentile_zero_never_fires(
     client.disable_task(zero_id)
     assert _levels(client, inside["id"]) == ["CRITICAL"]
     assert _levels(client, zero_id) == []
+
+
+# -- topics no handler can subscribe to (services/alert/dao.go validTopicID) ------------------
+
+
+@pytest.mark.parametrize(
+    ("inside", "outside"),
+    [("ops:é.x_-1", "ops alerts"), ("...", ".."), ("ops.eu", "."), ("ops-eu", "ops/eu")],
+)
+def test_topic_no_handler_can_subscribe_to(
+    inside: str,
+    outside: str,
+    kapacitor: servers.Server,
+    client: KapacitorClient,
+    task_ids: list[str],
+    unique_id: Callable[[str], str],
+) -> None:
+    for topic, accepted in ((inside, True), (outside, False)):
+        alert = _ALERT.validate_python(_params(unique_id("topic"), topic=topic))
+        task = _RENDERER.render(alert)
+        assert [p.path for p in task.param_warnings] == ([] if accepted else ["topic"])
+        # Kapacitor takes the task either way ...
+        _start(client, task_ids, alert.id, task.script)
+        handler_id = unique_id("h")
+        handler = _subscribe(client, topic, handler_id)
+        if handler is None:  # refused: 400 for a bad character, 404 for '..'
+            assert not accepted
+            continue
+        # ... but a handler meant for a bad topic lands on another one ('.', '/')
+        httpx.delete(kapacitor.url + handler.link.href).raise_for_status()
+        own = f"/kapacitor/v1/alerts/topics/{topic}/handlers/{handler_id}"
+        assert (handler.link.href == own) == accepted, handler.link.href
+
+
+def _subscribe(client: KapacitorClient, topic: str, handler_id: str) -> Handler | None:
+    """A topic handler for ``topic``, or None when Kapacitor refuses it."""
+    try:
+        return client.create_topic_handler(topic, handler_id, "log", options={"path": "/dev/null"})
+    except (BadRequest, NotFound):
+        return None

@@ -47,7 +47,9 @@ __all__ = [
     "Relative",
     "Threshold",
     "comparison_findings",
+    "parameter_findings",
     "task_id_problem",
+    "topic_problem",
 ]
 
 Duration = Annotated[
@@ -117,6 +119,34 @@ def task_id_problem(task_id: str, *, whole: bool = True) -> str | None:
             "'-', '.' and '_'"
         )
     return None
+
+
+def topic_problem(topic: str) -> str | None:
+    """Why no handler could ever subscribe to ``topic``, or None.
+
+    The alert node publishes to any topic name, but Kapacitor creates a topic
+    handler only for ids matching ``^[-:._\\p{L}0-9]+$`` (services/alert/dao.go),
+    and ``.`` or ``..`` in /kapacitor/v1/alerts/topics/<topic> is another path.
+    """
+    if topic in (".", ".."):
+        return (
+            f"topic {topic!r} cannot be used: its URL /kapacitor/v1/alerts/topics/{topic} "
+            "means another path, so no handler could subscribe to it; use a name with a "
+            "letter or digit"
+        )
+    bad = [ch for ch in topic if not _topic_char(ch)]
+    if not bad:
+        return None
+    fixed = "".join(ch if _topic_char(ch) else "-" for ch in topic)
+    return (
+        f"topic {topic!r} contains {bad[0]!r}: Kapacitor publishes to it, but refuses every "
+        "handler for it (a topic handler's topic may hold only letters, digits, '-', ':', "
+        f"'.' and '_'), so no topic handler could deliver its events; write e.g. {fixed!r}"
+    )
+
+
+def _topic_char(ch: str) -> bool:
+    return ch in "-:._0123456789" or unicodedata.category(ch).startswith("L")
 
 
 class _Model(BaseModel):
@@ -340,7 +370,13 @@ class AlertBase(_Model):
         default=None, description="Category of this alert, for inhibit rules."
     )
     inhibit: list[Inhibit] = Field(default=[], description="Inhibit rules.")
-    topic: NonEmpty | None = Field(default=None, description="Alert topic to publish events to.")
+    topic: NonEmpty | None = Field(
+        default=None,
+        description=(
+            "Alert topic to publish events to (letters, digits, '-', ':', '.', '_': the only "
+            "topics Kapacitor lets a handler subscribe to)."
+        ),
+    )
     handlers: list[Handler] = Field(default=[], description="Where alerts are sent.")
     influxdb_out: InfluxDBOut | None = Field(
         default=InfluxDBOut(),
@@ -576,4 +612,16 @@ def comparison_findings(alert: Alert) -> list[Finding]:
             found.extend(_comparison_findings((level,), cond, numeric))
         elif isinstance(cond, Range) and cond.reset is not None:
             found.extend(_comparison_findings((level, "reset"), cond.reset, numeric))
+    return found
+
+
+def parameter_findings(alert: Alert) -> list[Finding]:
+    """Everything wrong or doubtful in a valid built-in alert that its types cannot say."""
+    if isinstance(alert, CustomAlert):
+        return []
+    found = comparison_findings(alert)
+    problem = None if alert.topic is None else topic_problem(alert.topic)
+    if problem:
+        # Kapacitor publishes to it; only subscribing is impossible, so a warning
+        found.append((("topic",), problem, "warning"))
     return found

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateError
 from .handlers import version_problems
-from .models import Alert, CustomAlert, comparison_findings
+from .models import Alert, CustomAlert, parameter_findings
 from .params import AlertSource, document_alerts, expand_paths, read_document
 from .render import RenderedTask, Renderer, shared_renderer
 
@@ -88,7 +88,7 @@ def validate_source(
     if not isinstance(alert, CustomAlert):
         for rel, message in version_problems(alert.handlers, kapacitor_version):
             problems.append(source.problem(("handlers", *_split_rel(rel)), message))
-        for path, message, severity in comparison_findings(alert):
+        for path, message, severity in parameter_findings(alert):
             if severity == "error":
                 problems.append(source.problem(path, message))
     return (None, problems) if problems else (alert, [])
@@ -98,7 +98,7 @@ def parameter_warnings(source: AlertSource, alert: Alert) -> tuple[Problem, ...]
     """Likely mistakes in a valid alert's parameters, each at its file, line and path."""
     return tuple(
         source.problem(path, message)
-        for path, message, severity in comparison_findings(alert)
+        for path, message, severity in parameter_findings(alert)
         if severity == "warning"
     )
 

@@ -28,7 +28,7 @@ from ._resources import data_dir
 from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateBug, TemplateError
 from .handlers import handler_lines, version_problems
-from .models import Alert, AlertBase, CustomAlert, comparison_findings, task_id_problem
+from .models import Alert, AlertBase, CustomAlert, parameter_findings, task_id_problem
 from .params import format_path
 from .tick import quote
 from .tick.quote import QuoteError, Tick
@@ -274,7 +274,7 @@ class Renderer:
 
     def render(self, alert: Alert, *, source: str = "<python>") -> RenderedTask:
         """Render, parse, check and format one alert."""
-        findings = [] if isinstance(alert, CustomAlert) else comparison_findings(alert)
+        findings = [] if isinstance(alert, CustomAlert) else parameter_findings(alert)
         if not isinstance(alert, CustomAlert):
             too_new = version_problems(alert.handlers, self.kapacitor_version)
             wrong = [
