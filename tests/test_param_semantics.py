@@ -16,7 +16,7 @@ import pytest
 
 from tickgen import ParameterError, Relative, Threshold
 from tickgen.cli import main
-from tickgen.models import comparison_findings, task_id_problem
+from tickgen.models import HTTP_OUT_REASON, comparison_findings, task_id_problem
 from tickgen.render import Renderer
 
 OK = """template: threshold
@@ -128,6 +128,19 @@ CASES: dict[str, tuple[str, str]] = {
         "/kapacitor/v1/tasks/.. means another path, so the task could never be updated or "
         "deleted; use an id with a letter or digit, such as 'cpu.high'",
     ),
+    # D11 in differential-findings: the router cleans the output's path
+    "http_out_dot.yaml": (
+        OK + "http_out: .\n",
+        "http_out_dot.yaml:7: http_out: '.' " + HTTP_OUT_REASON,
+    ),
+    "http_out_up.yaml": (
+        OK + "http_out: a/..\n",
+        "http_out_up.yaml:7: http_out: 'a/..' " + HTTP_OUT_REASON,
+    ),
+    "http_out_slashes.yaml": (
+        OK + "http_out: a//b\n",
+        "http_out_slashes.yaml:7: http_out: 'a//b' " + HTTP_OUT_REASON,
+    ),
     # 2.4.6 invalid comparison operator > for type boolean (runtime, every point)
     "ordering_boolean.yaml": (
         OK.replace("value: 90", "value: true"),
@@ -206,6 +219,7 @@ ACCEPTED = {
     "shift_1ms": RELATIVE.replace("shift: 10m", "shift: 1ms"),
     "percentile_tiny": OK
     + "aggregate: {function: percentile, period: 1m, every: 1m, percentile: 0.001}\n",
+    "http_out_path": OK + "http_out: alerts/..x/.y/...\n",
     "mode_0200": OK + "handlers: [{kind: log, path: /var/log/a.log, mode: '0200'}]\n",
     "kafka_default_cluster": OK + "handlers: [{kind: kafka}]\n",
     "id_with_dots": OK.replace("id: cpu", "id: '...'"),

@@ -27,7 +27,14 @@ from pydantic import TypeAdapter
 from tests import servers
 from tickgen import ParameterError
 from tickgen.client import KapacitorClient
-from tickgen.client.errors import BadRequest, Conflict, InvalidScript, NotFound, ServerError
+from tickgen.client.errors import (
+    BadRequest,
+    Conflict,
+    InvalidScript,
+    KapacitorError,
+    NotFound,
+    ServerError,
+)
 from tickgen.client.models import DBRP, Handler
 from tickgen.models import BuiltinAlert
 from tickgen.pipeline import load
@@ -428,3 +435,39 @@ def _subscribe(client: KapacitorClient, topic: str, handler_id: str) -> Handler 
         return client.create_topic_handler(topic, handler_id, "log", options={"path": "/dev/null"})
     except (BadRequest, NotFound):
         return None
+
+
+# -- httpOut names the router cleans away (differential-findings D11) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("inside", "outside"),
+    [("..x", ".."), ("a/b", "a//b"), ("x", "x/"), ("...", "."), ("b", "/"), (".a", "a/..")],
+)
+def test_http_out_name_must_survive_path_cleaning(
+    inside: str,
+    outside: str,
+    kapacitor_factory: Callable[..., servers.Server],
+    tmp_path: Path,
+) -> None:
+    server = kapacitor_factory()  # private: a task hidden by its output cannot be deleted
+    with KapacitorClient(server.url) as kapacitor_client:
+        for name, accepted in ((inside, True), (outside, False)):
+            task_id = f"out{int(accepted)}"
+            params = _params(task_id, http_out=name)
+            problem = _offline(tmp_path, params)
+            assert (problem == "") == accepted, problem
+            alert = _ALERT.validate_python(_params(task_id, http_out="output"))
+            script = _RENDERER.render(alert.model_copy(update={"http_out": name})).script
+            kapacitor_client.create_task(
+                task_id, script, dbrps=_DBRPS, type="stream", status="enabled"
+            )
+            # the task itself and its output must both be reachable
+            try:
+                kapacitor_client.get_task(task_id)
+                kapacitor_client.task_output(task_id, name)
+            except KapacitorError:
+                reachable = False
+            else:
+                reachable = True
+            assert reachable == accepted

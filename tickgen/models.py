@@ -33,6 +33,8 @@ from .tick.quote import DURATION_RE
 
 __all__ = [
     "DBRP",
+    "HTTP_OUT_PATTERN",
+    "HTTP_OUT_REASON",
     "Aggregate",
     "Alert",
     "AlertBase",
@@ -119,6 +121,20 @@ def task_id_problem(task_id: str, *, whole: bool = True) -> str | None:
             "'-', '.' and '_'"
         )
     return None
+
+
+# Kapacitor serves httpOut(name) at /kapacitor/v1/tasks/<id>/<name>, and Go's
+# router cleans a path before it matches: an empty, '.' or '..' part moves it
+# (differential-findings D11: '.', '/' or 'a/..' even hide the task's own
+# GET, so plan and apply could no longer read it).  One part: not empty, not
+# '.' or '..'; parts joined by single slashes.
+_HTTP_OUT_PART = r"(?:[^/.][^/]*|\.[^/.][^/]*|\.\.[^/]+)"
+HTTP_OUT_PATTERN = f"^{_HTTP_OUT_PART}(?:/{_HTTP_OUT_PART})*$"
+HTTP_OUT_REASON = (
+    "cannot be served: Kapacitor's router cleans /kapacitor/v1/tasks/<id>/<http_out> to "
+    "another path when a part between '/' is empty, '.' or '..', so the output could not "
+    "be read (and '.', '/' or 'a/..' would hide the task itself); use a name such as 'output'"
+)
 
 
 def topic_problem(topic: str) -> str | None:
@@ -384,7 +400,15 @@ class AlertBase(_Model):
     )
     http_out: NonEmpty | None = Field(
         default="output",
-        description="The httpOut endpoint serving the last alert points; null turns it off.",
+        description=(
+            "The httpOut endpoint serving the last alert points at "
+            "/kapacitor/v1/tasks/<id>/<http_out>; null turns it off. Parts between '/' "
+            "must not be empty, '.' or '..'."
+        ),
+        json_schema_extra={
+            "pattern": HTTP_OUT_PATTERN,
+            ERROR_KEY: {"pattern": HTTP_OUT_REASON},
+        },
     )
     status: Literal["enabled", "disabled"] = Field(default="enabled", description="Task status.")
     dbrps: list[DBRP] | None = Field(
@@ -399,6 +423,14 @@ class AlertBase(_Model):
         problem = task_id_problem(value)
         if problem:
             raise ValueError(problem)
+        return value
+
+    @field_validator("http_out")
+    @classmethod
+    def _http_out(cls, value: str | None) -> str | None:
+        # the schema's pattern, for the Python API (pydantic checks no json_schema_extra)
+        if value is not None and not re.fullmatch(HTTP_OUT_PATTERN, value):
+            raise ValueError(f"{value!r} {HTTP_OUT_REASON}")
         return value
 
     @field_validator("group_by")
