@@ -150,6 +150,8 @@ def topic_problem(topic: str) -> str | None:
             "means another path, so no handler could subscribe to it; use a name with a "
             "letter or digit"
         )
+    if _PLAIN_TOPIC.fullmatch(topic):
+        return None  # the usual case, without a look at each character
     bad = [ch for ch in topic if not _topic_char(ch)]
     if not bad:
         return None
@@ -159,6 +161,9 @@ def topic_problem(topic: str) -> str | None:
         "handler for it (a topic handler's topic may hold only letters, digits, '-', ':', "
         f"'.' and '_'), so no topic handler could deliver its events; write e.g. {fixed!r}"
     )
+
+
+_PLAIN_TOPIC = re.compile(r"[-:._0-9A-Za-z]+")
 
 
 def _topic_char(ch: str) -> bool:
