@@ -4,6 +4,7 @@ for what Kapacitor would reject and for likely mistakes."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -30,8 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "files, rendered, and each script checked; a directory, for both kinds.\n"
             "A finding prints as FILE:LINE:COL: severity: message, or for a parameter file as\n"
             "FILE:LINE: task ID: line L:C: severity: message (L:C in the script that\n"
-            "'tickgen render' prints). The exit status is 1 if there is an error (or, with\n"
-            "--strict, a warning), else 0."
+            "'tickgen render' prints), or FILE:LINE: PARAMETER: warning: message for a likely\n"
+            "mistake in the parameters themselves (a quoted number). The exit status is 1 if\n"
+            "there is an error (or, with --strict, a warning), else 0."
         ),
         example=(
             "tickgen lint cpu.tick\n"
@@ -78,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
         for task in render_paths(
             params, template_dirs=args.templates, kapacitor_version=args.kapacitor_version
         ):
+            for problem in task.param_warnings:
+                # the parameter's own file, line and path
+                where = str(dataclasses.replace(problem, message="")).removesuffix(": ")
+                findings.append((where, Diagnostic(0, 0, "warning", problem.message)))
             kind: TaskKind = "batch" if task.type == "batch" else "stream"
             for d in check(task.script, kind, version=args.kapacitor_version):
                 # the position is in the rendered script (tickgen render shows it)

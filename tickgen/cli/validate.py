@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..errors import Problem
 from ..pipeline import run
 from ..render import RenderedTask
 from ._common import add_template_options, command_parser, fail_with, renderer_from, stderr_line
@@ -17,7 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             "Check every alert in the given files and directories against its template's\n"
             "schema and model, render it and check the script with tickgen's TICKscript\n"
-            "checker. Prints every problem with its file, line and parameter; exit 1 if any."
+            "checker. Prints every problem with its file, line and parameter; exit 1 if any.\n"
+            "Warnings (likely mistakes, such as a quoted number) are printed too; with\n"
+            "--strict they are errors."
         ),
         example=(
             "tickgen validate alerts/\ntickgen validate --templates my-templates/ alerts/disk.yaml"
@@ -29,22 +32,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print nothing when all is valid"
     )
+    parser.add_argument("--strict", action="store_true", help="warnings are errors too (exit 1)")
     add_template_options(parser)
     parser.set_defaults(run=run_validate)
 
 
 def run_validate(args: argparse.Namespace) -> int:
     count = 0
+    warned: list[Problem] = []
 
     def seen(task: RenderedTask) -> None:
         nonlocal count
         count += 1
-        for warning in task.warnings:
-            stderr_line(f"{task.source}: task {task.id}: {warning}")
+        if args.strict:
+            warned.extend(task.param_warnings)
+            warned.extend(Problem(f"task {task.id}: {d}", file=task.source) for d in task.warnings)
+        else:
+            for line in task.warning_lines():
+                stderr_line(line)
 
     problems = run(args.paths, renderer_from(args), seen)
-    if problems:
-        fail_with(problems)
+    if problems or warned:
+        fail_with([*problems, *warned])
     if not args.quiet:
         print(f"{count} alert(s) valid")
     return 0

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,7 +28,7 @@ from pydantic import (
 )
 
 from tickgen.tick import quote
-from tickgen.tick.quote import DURATION_RE, Tick
+from tickgen.tick.quote import DURATION_RE, Tick, duration_nanoseconds
 
 # The JSON Schema key that carries the Kapacitor version which added a handler
 # or a property; users see it in the schema, version_problems() reads it.
@@ -36,9 +37,25 @@ BASELINE = "1.5.0"
 
 _INT64 = 2**63 - 1
 
+
+def fits_int64(value: str) -> str:
+    """A duration literal that fits Kapacitor's int64 nanoseconds, else ValueError.
+
+    TICKscript's lexer refuses a longer one; saying so at the parameter beats
+    failing inside the template.
+    """
+    if DURATION_RE.fullmatch(value) and duration_nanoseconds(value) > _INT64:
+        raise ValueError(
+            f"{value!r} is longer than a Kapacitor duration can be "
+            "(about 292 years, 2562047h); write a shorter one"
+        )
+    return value
+
+
 Duration = Annotated[
     str,
     StringConstraints(pattern=f"^{DURATION_RE.pattern}$"),
+    AfterValidator(fits_int64),
     Field(examples=["10s", "5m"]),
 ]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]

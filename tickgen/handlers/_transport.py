@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from tickgen.schema import ERROR_KEY
 from tickgen.tick import quote
 from tickgen.tick.quote import Tick
 
@@ -167,8 +168,14 @@ class LogHandler(HandlerModel):
     kind: Literal["log"] = Field(description="Handler type: append to a file.")
     path: NonEmpty = Field(
         description="Absolute path of the file; it is created if it does not exist.",
-        # The schema says it too; the validator below gives pydantic's message.
-        json_schema_extra={"pattern": "^/"},
+        # The schema says it too (editors see it); the validator below is for
+        # the Python API, which pydantic checks without the schema.
+        json_schema_extra={
+            "pattern": "^/",
+            ERROR_KEY: "is not an absolute path: Kapacitor refuses a relative log path when "
+            "the task starts ('log path must be absolute'); write it from /, e.g. "
+            "/var/log/kapacitor/alerts.log",
+        },
         examples=["/var/log/kapacitor/alerts.log"],
     )
     mode: FileMode | None = Field(
@@ -189,9 +196,20 @@ class LogHandler(HandlerModel):
 
     @field_validator("mode")
     @classmethod
-    def _not_zero(cls, mode: int | str | None) -> int | str | None:
-        if mode is not None and _mode_bits(mode) == 0:
-            raise ValueError("file mode 0 would leave the file unreadable; leave mode out for 0600")
+    def _user_writable(cls, mode: int | str | None) -> int | str | None:
+        if mode is None:
+            return mode
+        bits = _mode_bits(mode)
+        if bits == 0:
+            raise ValueError("file mode 0 is Kapacitor's default 0600: leave mode out instead")
+        if not bits & 0o200:
+            # JSON Schema cannot test one bit of an integer, so this is the model's check.
+            raise ValueError(
+                f"file mode 0{bits:o} ({_mode_text(bits)}) is not writable by its owner: "
+                f"Kapacitor refuses it when the task starts ('invalid file mode "
+                f"{_mode_text(bits)}, must be user writable'); add the owner's write "
+                f"permission, e.g. 0{bits | 0o200:o}"
+            )
         return mode
 
     def lines(self) -> list[Tick]:
@@ -203,6 +221,13 @@ class LogHandler(HandlerModel):
 
 def _mode_bits(mode: int | str) -> int:
     return int(mode, 8) if isinstance(mode, str) else mode
+
+
+def _mode_text(bits: int) -> str:
+    """How Go prints an os.FileMode's permission bits (``-rw-r--r--``)."""
+    return "-" + "".join(
+        letter if bits & (1 << (8 - i)) else "-" for i, letter in enumerate("rwxrwxrwx")
+    )
 
 
 class MqttHandler(HandlerModel):
@@ -265,8 +290,11 @@ class KafkaHandler(HandlerModel):
     """Write the alert to a Kafka topic (``.kafka()``)."""
 
     kind: Literal["kafka"] = Field(description="Handler type: Kafka.")
-    cluster: StrictStr = Field(
-        default="", description="Id of a configured [[kafka]] cluster; unknown ids fail at start."
+    cluster: NonEmpty = Field(
+        default="default",
+        description="Id of a [[kafka]] cluster in Kapacitor's configuration; an unknown id "
+        "fails when the task starts. Kapacitor's default configuration has one named "
+        "'default' (Kapacitor knows no cluster '', so an empty id can never work).",
     )
     kafka_topic: StrictStr = Field(default="", description="The Kafka topic.")
     disable_partition_by_id: StrictBool = Field(
@@ -286,7 +314,7 @@ class KafkaHandler(HandlerModel):
     def lines(self) -> list[Tick]:
         return [
             call("kafka"),
-            *text("cluster", self.cluster),
+            call("cluster", quote.string(self.cluster)),
             *text("kafkaTopic", self.kafka_topic),
             *flag("disablePartitionById", self.disable_partition_by_id),
             *text("partitionHashAlgorithm", self.partition_hash_algorithm),
