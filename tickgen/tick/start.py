@@ -272,10 +272,13 @@ def _alert_handlers(node: PipelineNode) -> list[str]:
     for handler in node.handler_calls:
         if handler.name == "kafka":
             cluster = handler.settings.get("cluster", ("",))[0]
-            notes.append(
-                f".kafka() needs an enabled [[kafka]] with id {cluster!r} in the {CONFIG} "
-                f"(else: unknown cluster {cluster!r})"
-            )
+            # Kapacitor registers every [[kafka]] entry, enabled or not, and its stock
+            # configuration has one with id 'default' (services/kafka/service.go).
+            if cluster != "default":
+                notes.append(
+                    f".kafka() needs a [[kafka]] with id {cluster!r} in the {CONFIG} "
+                    f"(else: unknown cluster {cluster!r}); the stock configuration has 'default'"
+                )
         elif handler.name == "post":
             url = handler.args[0] if handler.args else ""
             endpoint = handler.settings.get("endpoint", ("",))[0]
