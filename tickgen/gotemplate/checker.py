@@ -1,0 +1,170 @@
+"""Check a parsed template against its context: what would fail every time it runs.
+
+Go's parser already refuses unknown functions and undeclared variables.  What
+it leaves to execution, and what makes that action fail each time it runs, is
+reported here in Go's exec wording:
+
+* a field the data does not have: ``can't evaluate field X in type T``
+  (struct data only; a map such as ``.Tags`` or ``.Fields`` takes any key,
+  a method such as ``.Time.Unix`` or ``.Level.String`` is fine);
+* a builtin (or ``json``) called with the wrong number of arguments:
+  ``wrong number of args for len: want 1 got 2``;
+* ``{{template "x"}}`` of a template the text does not define.
+
+Values of a type we do not follow (``interface{}``, function results,
+variables other than ``$``) accept everything, so nothing Go runs is refused.
+"""
+
+from __future__ import annotations
+
+from .contexts import ANY, RESULTS, SCALAR, STRING, Context, GoType
+from .lexer import go_quote
+from .parser import (
+    ActionNode,
+    BoolNode,
+    BranchNode,
+    ChainNode,
+    CommandNode,
+    DotNode,
+    FieldNode,
+    GoTemplateError,
+    IdentifierNode,
+    ListNode,
+    Node,
+    NumberNode,
+    PipeNode,
+    StringNode,
+    TemplateNode,
+    Tree,
+    VariableNode,
+)
+
+__all__ = ["ExecProblem", "check_tree"]
+
+
+class ExecProblem(Exception):
+    """An action that fails whenever it runs."""
+
+    def __init__(self, line: int, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+
+def check_tree(tree: Tree, ctx: Context) -> None:
+    """Raise :class:`GoTemplateError` for the first action that always fails."""
+    try:
+        _Walker(tree, ctx).walk_list(tree.root, ctx.data)
+        for body in tree.defined.values():
+            _Walker(tree, ctx).walk_list(body, ANY)  # the dot passed in is not followed
+    except ExecProblem as problem:
+        error = GoTemplateError(tree.name, problem.line, problem.message)
+        error.hint = problem.hint
+        raise error from None
+
+
+class _Walker:
+    def __init__(self, tree: Tree, ctx: Context) -> None:
+        self.tree = tree
+        self.ctx = ctx
+        self.root = ctx.data
+
+    def walk_list(self, node: ListNode, dot: GoType) -> None:
+        for child in node.nodes:
+            self.node(child, dot)
+
+    def node(self, node: Node, dot: GoType) -> None:
+        if isinstance(node, ActionNode):
+            self.pipe(node.pipe, dot)
+        elif isinstance(node, BranchNode):
+            value = self.pipe(node.pipe, dot)
+            inner = dot
+            if node.kind == "with":
+                inner = value
+            elif node.kind == "range":
+                inner = value.elem if value.elem is not None else ANY
+            self.walk_list(node.list, inner)
+            if node.else_list is not None:
+                self.walk_list(node.else_list, dot)
+        elif isinstance(node, TemplateNode):
+            if node.pipe is not None:
+                self.pipe(node.pipe, dot)
+            if node.name not in self.tree.defined:
+                raise ExecProblem(node.line, f"template {go_quote(node.name)} not defined")
+
+    def pipe(self, pipe: PipeNode, dot: GoType) -> GoType:
+        result = ANY
+        for i, cmd in enumerate(pipe.cmds):
+            result = self.command(cmd, dot, piped=i > 0)
+        return ANY if pipe.decls else result
+
+    def command(self, cmd: CommandNode, dot: GoType, *, piped: bool) -> GoType:
+        first, rest = cmd.args[0], cmd.args[1:]
+        for arg in rest:
+            self.operand(arg, dot)
+        if isinstance(first, IdentifierNode):
+            arity = self.ctx.funcs.get(first.name)
+            if arity is not None:
+                given = len(rest) + (1 if piped else 0)
+                low, high = arity
+                if given < low or (high is not None and given > high):
+                    want = f"{low}" if high == low else f"at least {low}"
+                    raise ExecProblem(
+                        cmd.line,
+                        f"wrong number of args for {first.name}: want {want} got {given}",
+                    )
+            return RESULTS.get(first.name, ANY)
+        return self.operand(first, dot)
+
+    def operand(self, node: Node, dot: GoType) -> GoType:
+        if isinstance(node, FieldNode):
+            return self.fields(dot, node.idents, node.line)
+        if isinstance(node, VariableNode):
+            base = self.root if node.idents[0] == "$" else ANY
+            return self.fields(base, node.idents[1:], node.line)
+        if isinstance(node, DotNode):
+            return dot
+        if isinstance(node, ChainNode):
+            inner = node.node
+            base = (
+                self.pipe(inner, dot) if isinstance(inner, PipeNode) else self.operand(inner, dot)
+            )
+            return self.fields(base, node.fields, node.line)
+        if isinstance(node, PipeNode):
+            return self.pipe(node, dot)
+        if isinstance(node, StringNode):
+            return STRING
+        if isinstance(node, (BoolNode, NumberNode)):
+            return SCALAR
+        if isinstance(node, IdentifierNode):
+            return RESULTS.get(node.name, ANY)
+        return ANY
+
+    def fields(self, base: GoType, idents: list[str], line: int) -> GoType:
+        current = base
+        for name in idents:
+            current = _field(current, name, line)
+        return current
+
+
+def _field(receiver: GoType, name: str, line: int) -> GoType:
+    """What ``receiver.name`` is, as Go's ``evalField`` resolves it (methods first)."""
+    if receiver.kind == "any":
+        return ANY
+    method = receiver.methods.get(name)
+    if method is not None:
+        return method
+    if receiver.kind == "struct":
+        found = receiver.fields.get(name)
+        if found is not None:
+            return found
+    elif receiver.kind == "map":
+        return receiver.elem if receiver.elem is not None else ANY
+    if receiver.fields:
+        hint = "the fields here are " + ", ".join(f".{f}" for f in receiver.field_names())
+    else:
+        hint = f"a {receiver.name} has no fields"
+    if receiver.methods:
+        hint += "; its methods are " + ", ".join(f".{m}" for m in sorted(receiver.methods))
+    raise ExecProblem(line, f"can't evaluate field {name} in type {receiver.name}", hint)
