@@ -18,34 +18,24 @@ cannot check a context's fields; so the parser is our own.
 
 from __future__ import annotations
 
-from .checker import check_tree
+from .checker import check, template_problem
 from .contexts import Context, context
+from .kapacitor import TEMPLATE_ARGS, tick_call_problems
+from .models import GO_TEMPLATE_KEY, go_template, model_problems, template_note
 from .parser import GoTemplateError, Tree, parse
 
-__all__ = ["Context", "GoTemplateError", "Tree", "check", "context", "parse", "template_problem"]
-
-
-def check(text: str, ctx: Context) -> Tree:
-    """Parse ``text`` in ``ctx`` and check it; raise :class:`GoTemplateError`."""
-    tree = parse(text, ctx.name, ctx.funcs, ctx.syntax)
-    check_tree(tree, ctx)
-    return tree
-
-
-def template_problem(text: str, ctx: Context) -> str | None:
-    """Why Kapacitor would refuse or always fail ``text`` in ``ctx``, or None.
-
-    The message is Go's, followed by what would be right: the functions or
-    fields the context has.
-    """
-    try:
-        check(text, ctx)
-    except GoTemplateError as error:
-        hint = error.hint
-        if not hint and "function" in error.message and "not defined" in error.message:
-            hint = "the functions here are " + ", ".join(ctx.function_names())
-        elif not hint and error.message.startswith("unclosed action") and "\n" in text:
-            hint = f"Go {ctx.syntax.go} does not allow a newline inside {{{{ }}}}"
-        where = f"Go template, Go {ctx.syntax.go} syntax" if not hint else f"Go template; {hint}"
-        return f"{error} ({where})"
-    return None
+__all__ = [
+    "GO_TEMPLATE_KEY",
+    "TEMPLATE_ARGS",
+    "Context",
+    "GoTemplateError",
+    "Tree",
+    "check",
+    "context",
+    "go_template",
+    "model_problems",
+    "parse",
+    "template_note",
+    "template_problem",
+    "tick_call_problems",
+]

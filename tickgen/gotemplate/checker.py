@@ -37,9 +37,36 @@ from .parser import (
     TemplateNode,
     Tree,
     VariableNode,
+    parse,
 )
 
-__all__ = ["ExecProblem", "check_tree"]
+__all__ = ["ExecProblem", "check", "check_tree", "template_problem"]
+
+
+def check(text: str, ctx: Context) -> Tree:
+    """Parse ``text`` in ``ctx`` and check it; raise :class:`GoTemplateError`."""
+    tree = parse(text, ctx.name, ctx.funcs, ctx.syntax)
+    check_tree(tree, ctx)
+    return tree
+
+
+def template_problem(text: str, ctx: Context) -> str | None:
+    """Why Kapacitor would refuse or always fail ``text`` in ``ctx``, or None.
+
+    The message is Go's, followed by what would be right: the functions or
+    fields the context has.
+    """
+    try:
+        check(text, ctx)
+    except GoTemplateError as error:
+        hint = error.hint
+        if not hint and "function" in error.message and "not defined" in error.message:
+            hint = "the functions here are " + ", ".join(ctx.function_names())
+        elif not hint and error.message.startswith("unclosed action") and "\n" in text:
+            hint = f"Go {ctx.syntax.go} does not allow a newline inside {{{{ }}}}"
+        where = f"Go template, Go {ctx.syntax.go} syntax" if not hint else f"Go template; {hint}"
+        return f"{error} ({where})"
+    return None
 
 
 class ExecProblem(Exception):
