@@ -26,8 +26,10 @@ from . import tick
 from ._resources import data_dir
 from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateBug, TemplateError
-from .handlers import handler_lines, version_problems
+from .gotemplate import model_problems
+from .handlers import handler_lines, parse_version, version_problems
 from .models import Alert, AlertBase, CustomAlert, task_id_problem
+from .params import format_path
 from .tick import quote
 from .tick.quote import QuoteError, Tick
 
@@ -125,6 +127,7 @@ def _defined(escape: Callable[[Any], Tick]) -> Callable[[Any], Tick]:
 _ESCAPES: dict[str, Callable[[Any], Tick]] = {
     "quote": quote.string,
     "quote_list": quote.string_list,
+    "go_text": quote.go_template_text,
     "reference": quote.reference,
     "regex": quote.regex,
     "duration": quote.duration,
@@ -270,6 +273,12 @@ class Renderer:
                         Problem(message, file=source, path=f"handlers{rel}")
                         for rel, message in too_new
                     ]
+                )
+            # Go templates Kapacitor would refuse at task start: the parameter's fault
+            broken = model_problems(alert, parse_version(self.kapacitor_version))
+            if broken:
+                raise ParameterError(
+                    [Problem(message, file=source, path=format_path(p)) for p, message in broken]
                 )
         text = self.render_text(alert)
         task_id = alert.id

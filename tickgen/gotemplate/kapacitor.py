@@ -100,6 +100,9 @@ def tick_call_problems(
     ``args`` are the constant values of the arguments (None where unknown).
     """
     spec = TEMPLATE_ARGS.get((handler or "", method))
+    if spec is None and method in ("id", "message", "details"):
+        # after a handler without such a property, Kapacitor sets the alert's
+        spec = TEMPLATE_ARGS[("", method)]
     if spec is None:
         return []
     problems: list[str] = []
