@@ -33,7 +33,8 @@ class Syntax:
     newline_in_action: bool  # Go 1.16, golang/go#29770
     break_continue: bool  # Go 1.18
     else_with: bool  # Go 1.23
-    # Go 1.15 ends a field at the first rune of "}}"; later releases need all of it.
+    # Go 1.15 ends a field at the first rune of "}}" and emits a stray ")" before
+    # its error; later releases need all of "}}" and report the ")" itself.
     full_delim_terminator: bool
 
 
@@ -359,9 +360,13 @@ class _Lexer:
             self.emit(ItemType.LEFT_PAREN)
             self.paren_depth += 1
         elif ch == ")":
-            self.emit(ItemType.RIGHT_PAREN)
             self.paren_depth -= 1
-            if self.paren_depth < 0:
+            if self.paren_depth >= 0:
+                self.emit(ItemType.RIGHT_PAREN)
+            elif self.syntax.full_delim_terminator:  # Go 1.20+: the error, not the ')'
+                self.error("unexpected right paren")
+            else:  # Go 1.15 emits the ')' first, which the parser then finds unexpected
+                self.emit(ItemType.RIGHT_PAREN)
                 self.error(f"unexpected right paren {rune_repr(ch)}")
         elif ord(ch) < 0x80 and ch.isprintable():
             self.emit(ItemType.CHAR)

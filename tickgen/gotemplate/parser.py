@@ -620,7 +620,12 @@ def number_problem(text: str, typ: ItemType) -> str | None:
         )
     if text.endswith("i") and _go_float(text[:-1]) is not None:
         return None  # imaginary literal
-    if _go_int(text) is not None or _go_float(text) is not None:
+    if _go_int(text) is not None:
+        return None
+    if _go_float(text) is not None:
+        # Go's newNumber: a float without '.', 'e' or 'p' is an int that did not fit
+        if not any(c in text for c in ".eEpP"):
+            return f"integer overflow: {go_quote(text)}"
         return None
     return f"illegal number syntax: {go_quote(text)}"
 
