@@ -124,7 +124,8 @@ EVERY_FIELD = {
     "{{ .ServerInfo.Hostname }}{{ .ServerInfo.ClusterID }}{{ .ServerInfo.ServerID }}",
     "message": "{{ .ID }} {{ .Name }} {{ .TaskName }} {{ .Group }} {{ .Tags.host }} "
     '{{ index .Fields "value" }} {{ .Level }} {{ .Time.Unix }} {{ .Duration }} '
-    "{{ .ServerInfo.Hostname }}|{{ .Fields.nothing }}|{{ .Time.UTC.Year }}",
+    "{{ .ServerInfo.Hostname }}|{{ .Fields.nothing }}{{ .Tags.nothing.deeper }}|"
+    "{{ .Time.UTC.Year }}",
     "details": '{{ json . }}{{ .Message }}{{ .ID }}{{ .Level }}{{ .Time.Format "2006" }}'
     "{{ .Duration.String }}{{ .Name }}{{ .TaskName }}{{ .Group }}{{ .Tags }}{{ .Fields }}"
     "{{ .ServerInfo.ServerID }}",
@@ -205,7 +206,7 @@ def test_every_field_of_every_context_starts_and_renders(
         assert event.id.startswith(f"cpu/{task_id}/host={task_id}/{task_id}/")
         start = f"{event.id} cpu {task_id} host={task_id} {task_id} 97 CRITICAL 1700000000 0s "
         assert event.state.message.startswith(start)
-        assert event.state.message.endswith("|<no value>|2023")
+        assert event.state.message.endswith("|<no value><no value>|2023")
         assert event.state.details.startswith("{&#34;Name&#34;:&#34;cpu&#34;")
         task = client.get_task(task_id)
         assert task.executing and task.error == ""  # no exec error stopped the alert node

@@ -187,7 +187,9 @@ def _field(receiver: GoType, name: str, line: int) -> GoType:
         if found is not None:
             return found
     elif receiver.kind == "map":
-        return receiver.elem if receiver.elem is not None else ANY
+        # A missing key gives Go's invalid value, on which any further field is
+        # "<no value>", not an error: so what follows a key is not checked.
+        return ANY
     if receiver.fields:
         hint = "the fields here are " + ", ".join(f".{f}" for f in receiver.field_names())
     else:
