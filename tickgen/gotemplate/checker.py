@@ -62,8 +62,15 @@ def template_problem(text: str, ctx: Context) -> str | None:
         hint = error.hint
         if not hint and "function" in error.message and "not defined" in error.message:
             hint = "the functions here are " + ", ".join(ctx.function_names())
-        elif not hint and error.message.startswith("unclosed action") and "\n" in text:
+        elif (
+            not hint
+            and error.message.startswith("unclosed action")
+            and "\n" in text
+            and not ctx.syntax.newline_in_action
+        ):
             hint = f"Go {ctx.syntax.go} does not allow a newline inside {{{{ }}}}"
+        elif not hint and error.message.startswith("unclosed action"):
+            hint = 'close the action with }}, or write a literal {{ as {{"{{"}}'
         where = f"Go template, Go {ctx.syntax.go} syntax" if not hint else f"Go template; {hint}"
         return f"{error} ({where})"
     return None
