@@ -56,6 +56,8 @@ def template_problem(text: str, ctx: Context) -> str | None:
     The message is Go's, followed by what would be right: the functions or
     fields the context has.
     """
+    if "{{" not in text:
+        return None  # only "{{" opens an action: anything else is text Go copies as is
     try:
         check(text, ctx)
     except GoTemplateError as error:

