@@ -155,3 +155,48 @@ def test_every_table_entry_names_a_known_context() -> None:
     for (handler, method), spec in TEMPLATE_ARGS.items():
         ctx = context(spec.data, spec.name, V183)
         assert ctx.data.kind == "struct", (handler, method)
+
+
+DETAILS = context("detailsInfo", "details", V159)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ json . }}",
+        "<b>{{ .ID }}</b> 1 < 2 <br/> <a href={{ .ID }}>x</a>",
+        "<p class='x'>{{ .Message }}</p><!-- c -->",
+        "<script>var d = {{ json . }};</script><style>p { }</style>",
+        "{{ if .ID }}<a{{ end }}",  # branches: the end state is not followed
+        "a <- b, a <= b, 3<4",
+    ],
+)
+def test_details_html_that_ends_in_text(text: str) -> None:
+    assert template_problem(text, DETAILS) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ('<a href="{{ .ID }}', "stateAttr"),
+        ("x<b {{ .ID }}", "stateAttrName"),
+        ("x<b ", "stateTag"),
+        ("<!-- {{ .ID }}", "stateHTMLCmt"),
+        ("<script>var d = {{ json . }};", "stateJS"),
+        ("<style>p {", "stateCSS"),
+        ("<title>{{ .ID }}", "stateRCDATA"),
+        ("<a href=", "stateBeforeValue"),
+    ],
+)
+def test_details_html_that_ends_inside_markup_fails_every_event(text: str, state: str) -> None:
+    problem = template_problem(text, DETAILS)
+    assert problem is not None
+    assert problem.startswith(f"html/template:details: ends in a non-text context: {state} (")
+    assert "stops the alert node" in problem
+
+
+def test_details_html_quote_in_attribute_name() -> None:
+    problem = template_problem('<a "x">{{ .ID }}</a>', DETAILS)
+    assert problem is not None and "in an attribute name" in problem
+    # only the details are html/template
+    assert template_problem("<a", context("messageInfo", "message", V159)) is None

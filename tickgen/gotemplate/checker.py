@@ -18,6 +18,7 @@ variables other than ``$``) accept everything, so nothing Go runs is refused.
 from __future__ import annotations
 
 from .contexts import ANY, RESULTS, SCALAR, STRING, Context, GoType
+from .html import end_context
 from .lexer import go_quote
 from .parser import (
     ActionNode,
@@ -56,10 +57,10 @@ def template_problem(text: str, ctx: Context) -> str | None:
     The message is Go's, followed by what would be right: the functions or
     fields the context has.
     """
-    if "{{" not in text:
+    if "{{" not in text and ctx.name != "details":
         return None  # only "{{" opens an action: anything else is text Go copies as is
     try:
-        check(text, ctx)
+        tree = check(text, ctx)
     except GoTemplateError as error:
         hint = error.hint
         if not hint and "function" in error.message and "not defined" in error.message:
@@ -75,6 +76,18 @@ def template_problem(text: str, ctx: Context) -> str | None:
             hint = 'close the action with }}, or write a literal {{ as {{"{{"}}'
         where = f"Go template, Go {ctx.syntax.go} syntax" if not hint else f"Go template; {hint}"
         return f"{error} ({where})"
+    state = end_context(tree.root) if ctx.name == "details" else None
+    if state == "stateError":
+        return (
+            "html/template:details: a quote or '<' in an attribute name (Go html/template; "
+            "Kapacitor fails every event with it and stops the alert node)"
+        )
+    if state is not None:
+        return (
+            f"html/template:details: ends in a non-text context: {state} (Go html/template; "
+            "Kapacitor fails every event with it and stops the alert node: close the tag, "
+            "the attribute's quote, the comment or the script/style element)"
+        )
     return None
 
 
