@@ -6,7 +6,10 @@ it is defined, so a broken one is accepted by ``POST /tasks`` and fails later.
 :func:`template_problem` finds it offline: Go's parse errors in Go's words
 (``template: id:1: unexpected "}" in operand``), plus what fails every
 execution (an unknown field of the data, a builtin with the wrong number of
-arguments, a template that is not defined).
+arguments, a template that is not defined, details whose HTML ends inside a
+tag or attribute: see :mod:`.checker` and :mod:`.html`).  Runtime-only
+failures that depend on the data (a missing map key, a type mismatch in
+``eq``) are not reported: Go runs those templates.
 
 The lexer and parser are written from Go's ``text/template/parse`` (both the
 Go 1.15 rules of Kapacitor 1.5.9 and the Go 1.25 rules of 1.8.3).  PyPI has no

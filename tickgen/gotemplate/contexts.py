@@ -130,16 +130,25 @@ def _types(go: Syntax) -> dict[str, GoType]:
         "Time": time,
         "Duration": duration,
     }
-    row = _struct(
+    row = GoType(  # reached through []*Row, so its pointer method is callable too
         "models.Row",
-        Name=STRING,
-        Tags=TAGS,
-        Columns=GoType("[]string", "slice", elem=STRING),
-        Values=GoType(
-            "[][]interface {}", "slice", elem=GoType("[]interface {}", "slice", elem=ANY)
-        ),
+        "struct",
+        fields={
+            "Name": STRING,
+            "Tags": TAGS,
+            "Columns": GoType("[]string", "slice", elem=STRING),
+            "Values": GoType(
+                "[][]interface {}", "slice", elem=GoType("[]interface {}", "slice", elem=ANY)
+            ),
+        },
+        methods={"UnmarshalJSON": ANY},
     )
-    result = _struct("models.Result", Series=GoType("models.Rows", "slice", elem=row), Err=ANY)
+    result = GoType(
+        "models.Result",
+        "struct",
+        fields={"Series": GoType("models.Rows", "slice", elem=row), "Err": ANY},
+        methods={"String": STRING},
+    )
     event_fields = {
         "ID": STRING,
         "Message": STRING,
