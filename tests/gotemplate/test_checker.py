@@ -36,6 +36,8 @@ ACCEPTED = [
     ("TemplateData", "resource", V159, "{{ .Message }}{{ .Details }}{{ .Level }}{{ .Fields.x }}"),
     ("eventData", "event", V159, "{{ .ID }}{{ .Name }}{{ .TaskName }}{{ .Group }}{{ .Tags.a }}"),
     ("Data", "kafka alert template", V159, "{{ .Level.String }}{{ .PreviousLevel }}"),
+    ("Data", "kafka alert template", V159, '{{ if eq .Level.String "CRITICAL" }}!{{ end }}'),
+    ("messageInfo", "message", V159, '{{ if eq .Level "CRITICAL" }}!{{ end }}'),  # a string
     ("Data", "kafka alert template", V159, "{{ range .Data.Series }}{{ .Name }}{{ end }}"),
     ("Data", "body", V159, "http://x/{{ json .Data }}"),
     ("EventData", "0", V183, "{{ .Category }}{{ .Result.Series }}{{ .Recoverable }}"),
@@ -101,6 +103,13 @@ REFUSED = [
     ),
     ("detailsInfo", "details", V159, "{{ json }}", "wrong number of args for json: want 1 got 0"),
     ("messageInfo", "message", V159, '{{ template "x" }}', 'template "x" not defined'),
+    (
+        "Data",
+        "kafka alert template",
+        V159,
+        '{{ if eq .Level "CRITICAL" }}!{{ end }}',
+        "error calling eq: incompatible types for comparison",
+    ),
 ]
 
 

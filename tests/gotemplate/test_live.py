@@ -306,3 +306,32 @@ def test_name_with_go_template_syntax_is_the_alert_id_exactly(
         assert event.state.message == f"{name}-host=h1 is CRITICAL"
     finally:
         client.delete_topic(topic)
+
+
+def test_level_against_a_string_fails_every_event_in_alert_data_templates(
+    kapacitor: servers.Server,
+    client: KapacitorClient,
+    task_ids: list[str],
+    unique_id: Callable[[str], str],
+) -> None:
+    task_id = unique_id("gtlevel")
+    topic = f"{task_id}-topic"
+    url = 'http://127.0.0.1:9/{{ if eq .Level "CRITICAL" }}crit{{ end }}'
+    alert = _ALERT.validate_python(
+        _params(task_id, topic=topic, handlers=[{"kind": "post", "url": url}])
+    )
+    renderer = Renderer(kapacitor_version="1.5.9")
+    with pytest.raises(ParameterError) as info:
+        renderer.render(alert)
+    (problem,) = info.value.problems
+    assert problem.path == "handlers[0].url"
+    assert "error calling eq: incompatible types for comparison" in problem.message
+    assert _start(client, task_ids, task_id, renderer.render_text(alert)) == ""
+    try:
+        _fire(client, topic, "h")
+        _wait_for(
+            "the post handler's exec error in the log",
+            lambda: "error calling eq: incompatible types for comparison" in kapacitor.read_log(),
+        )
+    finally:
+        client.delete_topic(topic)

@@ -17,7 +17,7 @@ variables other than ``$``) accept everything, so nothing Go runs is refused.
 
 from __future__ import annotations
 
-from .contexts import ANY, RESULTS, SCALAR, STRING, Context, GoType
+from .contexts import ANY, LEVEL, RESULTS, SCALAR, STRING, Context, GoType
 from .html import end_context
 from .lexer import go_quote
 from .parser import (
@@ -150,8 +150,9 @@ class _Walker:
 
     def command(self, cmd: CommandNode, dot: GoType, *, piped: bool) -> GoType:
         first, rest = cmd.args[0], cmd.args[1:]
-        for arg in rest:
-            self.operand(arg, dot)
+        types = [self.operand(arg, dot) for arg in rest]
+        if isinstance(first, IdentifierNode) and first.name in _COMPARISONS:
+            _check_comparison(first.name, cmd, types)
         if isinstance(first, IdentifierNode):
             arity = self.ctx.funcs.get(first.name)
             if arity is not None:
@@ -195,6 +196,21 @@ class _Walker:
         for name in idents:
             current = _field(current, name, line)
         return current
+
+
+_COMPARISONS = frozenset({"eq", "ne", "lt", "le", "gt", "ge"})
+
+
+def _check_comparison(name: str, cmd: CommandNode, types: list[GoType]) -> None:
+    """An alert.Level (an int) against a string constant: Go's eq refuses it every time."""
+    has_string = any(isinstance(arg, StringNode) for arg in cmd.args[1:])
+    if has_string and any(t is LEVEL for t in types):
+        raise ExecProblem(
+            cmd.line,
+            f"error calling {name}: incompatible types for comparison",
+            "alert.Level is a number that prints as its name: compare .Level.String "
+            'with the string, e.g. eq .Level.String "CRITICAL"',
+        )
 
 
 def _field(receiver: GoType, name: str, line: int) -> GoType:
