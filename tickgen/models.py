@@ -26,6 +26,7 @@ from pydantic import (
     field_validator,
 )
 
+from .gotemplate import go_template, template_note
 from .handlers import Handler
 from .handlers._base import fits_int64
 from .schema import ERROR_KEY, POSITIVE_DURATION_PATTERN
@@ -328,7 +329,9 @@ class AlertBase(_Model):
     template: str = Field(description="The template that renders this alert.")
     id: NonEmpty = Field(description="The Kapacitor task id (letters, digits, '-', '.', '_').")
     name: NonEmpty | None = Field(
-        default=None, description="The alert name used in ids and outputs; defaults to the id."
+        default=None,
+        description="The alert name used in ids and outputs; defaults to the id. Plain text: "
+        "'{{' in it is escaped where it enters the id template.",
     )
     database: NonEmpty = Field(description="Database to read from.")
     retention_policy: NonEmpty = Field(default="autogen", description="Retention policy.")
@@ -350,17 +353,25 @@ class AlertBase(_Model):
         ),
     )
     message: StrictStr = Field(
-        default="", description="Alert message, Go template text such as '{{.ID}} is {{.Level}}'."
+        default="",
+        description="Alert message, a Go template such as '{{.ID}} is {{.Level}}'."
+        + template_note("", "message"),
+        json_schema_extra=go_template("", "message"),
     )
     details: StrictStr = Field(
-        default="", description="Alert details (Go html/template text); omitted when empty."
+        default="",
+        description="Alert details, a Go html/template (functions: json; jsonCompact from "
+        "Kapacitor 1.8); omitted when empty." + template_note("", "details"),
+        json_schema_extra=go_template("", "details"),
     )
     alert_id: NonEmpty | None = Field(
         default=None,
         description=(
-            "Go template for the alert id; by default the name, plus '-{{.Group}}' "
-            "when grouping by tags."
-        ),
+            "Go template for the alert id; by default the name (written so that Go prints it "
+            "as is), plus '-{{.Group}}' when grouping by tags."
+        )
+        + template_note("", "id"),
+        json_schema_extra=go_template("", "id"),
     )
     id_tag: NonEmpty = Field(default="alertID", description="Tag holding the alert id.")
     level_tag: NonEmpty = Field(default="level", description="Tag holding the alert level.")

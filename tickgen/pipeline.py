@@ -21,7 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateError
-from .handlers import version_problems
+from .gotemplate import model_problems
+from .handlers import parse_version, version_problems
 from .models import Alert, CustomAlert, parameter_findings
 from .params import AlertSource, document_alerts, expand_paths, read_document
 from .render import RenderedTask, Renderer, shared_renderer
@@ -88,6 +89,9 @@ def validate_source(source: AlertSource, catalog: Catalog, kapacitor_version: st
     if not isinstance(alert, CustomAlert):
         for rel, message in version_problems(alert.handlers, kapacitor_version):
             problems.append(source.problem(("handlers", *_split_rel(rel)), message))
+        # Kapacitor parses these when the task starts, after it has been stored.
+        for template_path, message in model_problems(alert, parse_version(kapacitor_version)):
+            problems.append(source.problem(template_path, message))
         warnings = []
         for path, message, severity in parameter_findings(alert):
             if severity == "error":

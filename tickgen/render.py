@@ -27,7 +27,8 @@ from . import tick
 from ._resources import data_dir
 from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateBug, TemplateError
-from .handlers import handler_lines, version_problems
+from .gotemplate import model_problems
+from .handlers import handler_lines, parse_version, version_problems
 from .models import Alert, AlertBase, CustomAlert, parameter_findings, task_id_problem
 from .params import format_path
 from .tick import quote
@@ -137,6 +138,7 @@ def _defined(escape: Callable[[Any], Tick]) -> Callable[[Any], Tick]:
 _ESCAPES: dict[str, Callable[[Any], Tick]] = {
     "quote": quote.string,
     "quote_list": quote.string_list,
+    "go_text": quote.go_template_text,
     "reference": quote.reference,
     "regex": quote.regex,
     "duration": quote.duration,
@@ -289,6 +291,12 @@ class Renderer:
                         for rel, message in too_new
                     ]
                     + wrong
+                )
+            # Go templates Kapacitor would refuse at task start: the parameter's fault
+            broken = model_problems(alert, parse_version(self.kapacitor_version))
+            if broken:
+                raise ParameterError(
+                    [Problem(message, file=source, path=format_path(p)) for p, message in broken]
                 )
         text = self.render_text(alert)
         task_id = alert.id

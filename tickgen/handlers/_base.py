@@ -27,6 +27,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from tickgen.gotemplate import go_template, template_note
 from tickgen.tick import quote
 from tickgen.tick.quote import DURATION_RE, Tick, duration_nanoseconds
 
@@ -84,6 +85,23 @@ ScalarMap = dict[NonEmpty, Scalar]
 def since(version: str) -> dict[str, Any]:
     """``json_schema_extra`` for a handler or property added after the 1.5 baseline."""
     return {SINCE_KEY: version}
+
+
+def template_field(
+    handler: str, method: str, description: str, *, extra: dict[str, Any] | None = None, **kw: Any
+) -> Any:
+    """A ``Field`` Kapacitor parses as a Go template: marked, and described as one.
+
+    ``handler``/``method`` name the TICKscript call (a key of
+    ``tickgen.gotemplate.TEMPLATE_ARGS``); ``kw`` are the other ``Field`` arguments.
+    """
+    if "Go template" not in description:
+        description = description.removesuffix(".") + " (a Go template)."
+    return Field(
+        description=description + template_note(handler, method),
+        json_schema_extra={**(extra or {}), **go_template(handler, method)},
+        **kw,
+    )
 
 
 def not_null(schema: dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ from ._base import (
     not_null,
     since,
     strings,
+    template_field,
     text,
 )
 
@@ -53,10 +54,13 @@ class PostHandler(HandlerModel):
     )
 
     kind: Literal["post"] = Field(description="Handler type: HTTP POST.")
-    url: StrictStr = Field(
+    url: StrictStr = template_field(
+        "",
+        "post url",
+        "The URL to POST to (a Go template since Kapacitor 1.5.7, ignored when endpoint is "
+        "set). Either url or endpoint is required.",
+        extra={"x-go-template-unless": "endpoint"},
         default="",
-        description="The URL to POST to (a Go template since Kapacitor 1.5.7). "
-        "Either url or endpoint is required.",
     )
     endpoint: StrictStr = Field(
         default="", description="Name of an [[httppost]] endpoint from Kapacitor's configuration."
@@ -126,11 +130,13 @@ class EmailHandler(HandlerModel):
         default_factory=list,
         description="Recipient addresses; empty means the [smtp] 'to' list from the configuration.",
     )
-    to_templates: list[NonEmpty] = Field(
-        default_factory=list,
-        description="Recipient addresses as Go templates over the alert data, "
+    to_templates: list[NonEmpty] = template_field(
+        "email",
+        "toTemplates",
+        "Recipient addresses, each a Go template, "
         "e.g. '{{ index .Tags \"owner\" }}@example.com'.",
-        json_schema_extra=since("1.6.3"),
+        extra=since("1.6.3"),
+        default_factory=list,
     )
 
     def lines(self) -> list[Tick]:
@@ -234,7 +240,9 @@ class MqttHandler(HandlerModel):
     """Publish the alert message to an MQTT topic (``.mqtt(topic)``)."""
 
     kind: Literal["mqtt"] = Field(description="Handler type: MQTT.")
-    topic: NonEmpty = Field(description="The MQTT topic (a Go template since Kapacitor 1.5.4).")
+    topic: NonEmpty = template_field(
+        "", "mqtt", "The MQTT topic (a Go template since Kapacitor 1.5.4)."
+    )
     broker_name: StrictStr = Field(
         default="", description="Name of a configured [[mqtt]] broker; empty means the default."
     )
@@ -264,7 +272,7 @@ class SnmpData(Part):
     type: Literal["c", "i", "n", "s", "t"] = Field(
         description="SNMP type: c counter, i integer, n null, s string, t timeticks."
     )
-    value: StrictStr = Field(description="The value, a Go template over the alert data.")
+    value: StrictStr = template_field("snmpTrap", "data", "The value, a Go template.")
 
     def lines(self) -> list[Tick]:
         return [
@@ -307,8 +315,11 @@ class KafkaHandler(HandlerModel):
         description="How alert ids are hashed to partitions; Kapacitor's default is crc32.",
         json_schema_extra=since("1.6.0"),
     )
-    template: StrictStr = Field(
-        default="", description="Go template of the message body; empty sends the JSON alert data."
+    template: StrictStr = template_field(
+        "kafka",
+        "template",
+        "Go template of the message body; empty sends the JSON alert data.",
+        default="",
     )
 
     def lines(self) -> list[Tick]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Literal, NamedTuple
 
+from ..gotemplate import tick_call_problems
 from . import ast
 from .nodes import (
     CHAIN_METHODS,
@@ -531,6 +532,10 @@ class _Checker:
         node = target.node
         assert node is not None
         name = func.name
+        if node.kind == "alert":  # arguments Kapacitor parses as Go templates at task start
+            args = [v.const for v in self.spread(values)]
+            for message in tick_call_problems(target.handler, name, args, self.version):
+                self.error(func.pos, message)
         method: Method | None = None
         if target.handler is not None:
             method = HANDLERS[target.handler].properties.get(name)
