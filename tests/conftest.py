@@ -41,6 +41,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="seed of the random parameter sets (default: a new one each run, printed)",
     )
+    group.addoption(
+        "--differential-report",
+        default=None,
+        metavar="PATH",
+        help="also write every failure and the acceptance table to PATH",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

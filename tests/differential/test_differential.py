@@ -193,8 +193,14 @@ def test_random_schema_valid_alerts_run_on_kapacitor(
         + "".join(f"  {n:4} {c}\n" for c, n in tally.refusals.most_common())
     )
     print(summary)
+    classes = "".join(f"  {n:4} {c}\n" for c, n in tally.failure_classes.most_common())
+    report: str | None = request.config.getoption("--differential-report")
+    if report:
+        Path(report).write_text(
+            f"{summary}\nfailure classes:\n{classes}\n" + "\n---\n".join(tally.failures),
+            encoding="utf-8",
+        )
     if tally.failures:
-        classes = "".join(f"  {n:4} {c}\n" for c, n in tally.failure_classes.most_common())
         shown = "\n---\n".join(tally.examples.values())
         pytest.fail(
             f"{len(tally.failures)} of {count} schema-valid sets failed on kapacitord "
