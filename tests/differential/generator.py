@@ -12,17 +12,21 @@ included at random, so over a few hundred sets every option of every handler
 is drawn.  A keyword it does not know is an error, so a schema change that
 the generator would silently ignore fails the test instead.
 
-Free text is hostile: quotes, backslashes (also trailing), ``'''``, newlines,
-``\\r``, ``{{ }}``, ``{% %}``, ``//``, non-ASCII and very long values.  Where a
-schema description says a value is a Go template, the text is valid Go
-template syntax over the fields of that context half of the time, and broken
-template text the other half (tickgen must refuse that, or Kapacitor will).
+Free text is hostile about a third of the time (names a little less): quotes,
+backslashes (also trailing), ``'''``, newlines, ``\\r``, ``{{ }}``, ``{% %}``, ``//``,
+non-ASCII and very long values.  Where a schema description says a value is a Go
+template, the text is valid Go template syntax using the fields of that context
+(go-templates.md §2) most of the time, and broken template text otherwise (tickgen
+must refuse that, or Kapacitor will).  Properties newer than the target Kapacitor
+(``x-kapacitor-since``) and properties naming a section of the server's
+configuration (``CONFIG_NAMED``) are left out.
 
 Why not hypothesis-jsonschema (0.23.1): it cannot resolve our ``$defs``
 references ("Could not resolve recursive references") and supports drafts 4-7
 only, not 2020-12; and a Hypothesis strategy is not driven by a plain integer
-seed that a failure message can print.  Every draw here comes from one
-``random.Random(seed)``, so a seed and an index reproduce a set exactly.
+seed that a failure message can print.  Every draw of a set here comes from one
+``random.Random`` seeded with the run's seed and the set's index, so the two
+reproduce the set exactly (``draw``; ``python -m tests.differential.generator``).
 """
 
 from __future__ import annotations

@@ -95,6 +95,10 @@ def _version(kapacitor: servers.Server, client: KapacitorClient) -> str:
     return version
 
 
+def _answer(exc: APIError | InvalidResponse) -> str:
+    return f"{exc.status}: {exc.message}" if isinstance(exc, APIError) else str(exc)
+
+
 def _check_on_server(
     client: KapacitorClient, task_id: str, script: str, dbrps: list[dict[str, str]], kind: str
 ) -> str | None:
@@ -112,12 +116,12 @@ def _check_on_server(
             status="enabled",
         )
     except (APIError, InvalidResponse) as exc:
-        return f"create answered {exc}"
+        return f"create answered {_answer(exc)}"
     complaint = _read_back(client, task_id, script)
     try:
         client.delete_task(task_id)
     except (APIError, InvalidResponse) as exc:  # a task we cannot delete is a finding too
-        complaint = f"{complaint or 'it ran'}; then delete answered {exc}"
+        complaint = f"{complaint or 'it ran'}; then delete answered {_answer(exc)}"
     return complaint
 
 
@@ -126,7 +130,7 @@ def _read_back(client: KapacitorClient, task_id: str, script: str) -> str | None
     try:
         task = client.get_task(task_id)
     except (APIError, InvalidResponse) as exc:
-        return f"reading the task back: {exc}"
+        return f"reading the task back: {_answer(exc)}"
     if task.script != script:
         diff = difflib.unified_diff(
             script.splitlines(), task.script.splitlines(), "sent", "stored", lineterm=""
