@@ -141,6 +141,8 @@ BROKEN_TEMPLATES = [
 ]
 
 
+OPTIONAL = 0.7  # chance of drawing an optional property: every handler option within 240 sets
+
 # Properties whose value must name a section of kapacitord's configuration: a name the
 # server lacks fails at task start whatever tickgen does (tests/servers.py configures
 # no kafka cluster and no [[httppost]] endpoint, so they are left out by default).
@@ -148,6 +150,18 @@ CONFIG_NAMED: dict[tuple[str, str], Sequence[str]] = {
     ("KafkaHandler", "cluster"): (),
     ("PostHandler", "endpoint"): (),
 }
+
+
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], jsonschema.Draft202012Validator]] = {}
+
+
+def _validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
+    """One validator per schema object (building one walks the whole schema)."""
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, jsonschema.Draft202012Validator(schema))
+        _VALIDATORS[id(schema)] = cached
+    return cached[1]
 
 
 def _is_go_template(spec: Mapping[str, Any]) -> bool:
@@ -215,7 +229,7 @@ class ParamGenerator:
         self.version = _version_tuple(kapacitor_version)
         self.log_dir = log_dir.rstrip("/")
         self.hostility = hostility
-        self.validator = jsonschema.Draft202012Validator(schema)
+        self.validator = _validator(schema)
         self._def_name = ""
 
     # -- entry point ---------------------------------------------------------------------
@@ -350,7 +364,7 @@ class ParamGenerator:
                 continue
             if (self._def_name, name) in self.configured:
                 result[name] = self.rng.choice(self.configured[self._def_name, name])
-            elif name in required or self.rng.random() < 0.5:
+            elif name in required or self.rng.random() < OPTIONAL:
                 result[name] = self._value(sub, (*path, name), name)
         extra = spec.get("additionalProperties", False)
         if isinstance(extra, dict):
@@ -376,7 +390,7 @@ class ParamGenerator:
 
     def _branch(self, branches: Sequence[Mapping[str, Any]], partial: Mapping[str, Any]) -> Any:
         for part in branches:
-            if jsonschema.Draft202012Validator(part["if"]).is_valid(partial):
+            if _validator(part["if"]).is_valid(partial):
                 return part["then"]
         raise GeneratorError(f"no if/then branch matches {dict(partial)}")
 
