@@ -181,6 +181,8 @@ def test_random_schema_valid_alerts_run_on_kapacitor(
                 tally.count(keys, "refused")
                 tally.refusals[_refusal_class(message)] += 1
             continue
+        except Exception as exc:  # a crash is never a verdict
+            pytest.fail(f"{where}: tickgen raised {exc!r}\nparameters:\n{text}", pytrace=True)
         finally:
             path.unlink()
 
