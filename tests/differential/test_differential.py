@@ -47,10 +47,11 @@ class Tally:
     failure_classes: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)  # the first failure of each class
 
-    def fail(self, keys: list[str], failure_class: str, report: str) -> None:
+    def fail(self, keys: list[str], failure_class: str, report: str, script: str = "") -> None:
+        """Count a failure; the report file also gets the script, the failure message does not."""
         self.count(keys, "failed")
         self.failure_classes[failure_class] += 1
-        self.failures.append(report)
+        self.failures.append(f"{report}script:\n{script}" if script else report)
         self.examples.setdefault(failure_class, report)
 
     def count(self, keys: list[str], outcome: str) -> None:
@@ -201,7 +202,8 @@ def test_random_schema_valid_alerts_run_on_kapacitor(
             keys,
             _class(complaint.splitlines()[0]),
             f"{where}: tickgen accepted it, kapacitord did not.\n"
-            f"server: {complaint}\nparameters:\n{text}\nscript:\n{task.script}",
+            f"server: {complaint}\nparameters:\n{text}",
+            task.script,
         )
 
     summary = (
@@ -222,6 +224,7 @@ def test_random_schema_valid_alerts_run_on_kapacitor(
         pytest.fail(
             f"{len(tally.failures)} of {count} schema-valid sets failed on kapacitord "
             f"(rerun: --differential-seed {seed} --differential-count {count}).\n"
-            f"failure classes:\n{classes}\n{summary}\nthe first failure of each class:\n{shown}",
+            f"failure classes:\n{classes}\n{summary}\nthe first failure of each class "
+            f"(scripts: --differential-report FILE):\n{shown}",
             pytrace=False,
         )
