@@ -143,11 +143,13 @@ BROKEN_TEMPLATES = [
 
 OPTIONAL = 0.7  # chance of drawing an optional property: every handler option within 240 sets
 
-# Properties whose value must name a section of kapacitord's configuration: a name the
-# server lacks fails at task start whatever tickgen does (tests/servers.py configures
-# no kafka cluster and no [[httppost]] endpoint, so they are left out by default).
+# Properties whose value must name a section of kapacitord's configuration, and the
+# names the test server has: another name fails at task start whatever tickgen does.
+# Kapacitor's default configuration registers a (disabled) [[kafka]] "default", which is
+# enough to start; tests/servers.py configures no [[httppost]] endpoint, so `endpoint`
+# is left out.  An optional one is still left out at random, so its default is tried.
 CONFIG_NAMED: dict[tuple[str, str], Sequence[str]] = {
-    ("KafkaHandler", "cluster"): (),
+    ("KafkaHandler", "cluster"): ("default",),
     ("PostHandler", "endpoint"): (),
 }
 
@@ -362,9 +364,11 @@ class ParamGenerator:
         for name, sub in properties.items():
             if self._too_new(sub) or self._unconfigured(name):
                 continue
+            if name not in required and self.rng.random() >= OPTIONAL:
+                continue
             if (self._def_name, name) in self.configured:
                 result[name] = self.rng.choice(self.configured[self._def_name, name])
-            elif name in required or self.rng.random() < OPTIONAL:
+            else:
                 result[name] = self._value(sub, (*path, name), name)
         extra = spec.get("additionalProperties", False)
         if isinstance(extra, dict):
