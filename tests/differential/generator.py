@@ -145,11 +145,12 @@ OPTIONAL = 0.7  # chance of drawing an optional property: every handler option w
 
 # Properties whose value must name a section of kapacitord's configuration, and the
 # names the test server has: another name fails at task start whatever tickgen does.
-# Kapacitor's default configuration registers a (disabled) [[kafka]] "default", which is
-# enough to start; tests/servers.py configures no [[httppost]] endpoint, so `endpoint`
-# is left out.  An optional one is still left out at random, so its default is tried.
+# tests/servers.py configures no [[kafka]] cluster and no [[httppost]] endpoint, so both
+# are left out.  Not Kapacitor's registered but disabled kafka "default": a task using it
+# starts, and its first event panics kapacitord ("cannot create a kafka writer with an
+# empty list of brokers"), which would stop the shared server.
 CONFIG_NAMED: dict[tuple[str, str], Sequence[str]] = {
-    ("KafkaHandler", "cluster"): ("default",),
+    ("KafkaHandler", "cluster"): (),
     ("PostHandler", "endpoint"): (),
 }
 
@@ -167,8 +168,22 @@ def _validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
 
 
 def _is_go_template(spec: Mapping[str, Any]) -> bool:
+    """The schema marks a Go template with ``x-go-template`` (or says so in words)."""
     description = str(spec.get("description", ""))
-    return "Go template" in description or "Go html/template" in description
+    return (
+        "x-go-template" in spec or "Go template" in description or "Go html/template" in description
+    )
+
+
+# contexts of the ``x-go-template`` marks that differ from alert.TemplateData
+_MARK_CONTEXT = {
+    "id": "id",
+    "message": "message",
+    "details": "details",
+    "alerta.event": "event",
+    "kafka.template": "alert_data",
+    "post url": "alert_data",
+}
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
@@ -210,6 +225,8 @@ class ParamGenerator:
             "maximum",
             "exclusiveMinimum",
             "x-kapacitor-since",
+            "x-go-template",
+            "x-go-template-unless",
         }
     )
 
@@ -460,7 +477,12 @@ class ParamGenerator:
         if pattern is not None:
             value = self._patterned(pattern, spec)
         elif _is_go_template(spec):
-            value = self._go_template(self._context(key))
+            mark = str(spec.get("x-go-template", ""))
+            if mark.startswith("serviceNow."):
+                context = "servicenow"
+            else:
+                context = _MARK_CONTEXT.get(mark) or self._context(key)
+            value = self._go_template(context)
             if len(value) < low:
                 value += "x" * low
         else:
