@@ -98,6 +98,9 @@ AGGREGATES = (
 )
 
 
+MAX_HISTORY = 10_000
+
+
 def task_id_problem(task_id: str, *, whole: bool = True) -> str | None:
     """Kapacitor's task id rule ``^[-._\\p{L}0-9]+$``, or why ``task_id`` breaks it.
 
@@ -392,8 +395,14 @@ class AlertBase(_Model):
     )
     no_recoveries: StrictBool = Field(default=False, description="Do not send OK events.")
     flapping: Flapping | None = Field(default=None, description="Flapping detection.")
-    history: Annotated[int, Field(ge=2)] | None = Field(
-        default=None, description="Number of states kept for flapping detection (Kapacitor: 21)."
+    # Kapacitor allocates this many states per group when the group's first point
+    # arrives, unchecked: .history(9223372036854775807) panics and stops kapacitord.
+    history: Annotated[int, Field(ge=2, le=MAX_HISTORY)] | None = Field(
+        default=None,
+        description=(
+            "Number of states kept for flapping detection (Kapacitor: 21; at most "
+            f"{MAX_HISTORY}: Kapacitor keeps them for every group)."
+        ),
     )
     all: StrictBool = Field(
         default=False, description="With groups: alert only when every point matches."
