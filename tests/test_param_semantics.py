@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from tickgen import ParameterError, Relative, Threshold
 from tickgen.cli import main
@@ -221,7 +222,7 @@ ACCEPTED = {
     + "aggregate: {function: percentile, period: 1m, every: 1m, percentile: 0.001}\n",
     "http_out_path": OK + "http_out: alerts/..x/.y/...\n",
     "mode_0200": OK + "handlers: [{kind: log, path: /var/log/a.log, mode: '0200'}]\n",
-    "kafka_default_cluster": OK + "handlers: [{kind: kafka}]\n",
+    "kafka_named_cluster": OK + "handlers: [{kind: kafka, cluster: events}]\n",
     "id_with_dots": OK.replace("id: cpu", "id: '...'"),
     "boolean_equality": OK.replace('op: ">", value: 90', 'op: "!=", value: true'),
     "ordering_strings": OK.replace("value: 90", "value: abc"),
@@ -366,14 +367,25 @@ def test_dot_ids(task_id: str, refused: bool) -> None:
     assert task_id_problem(".", whole=False) is None
 
 
-def test_kafka_handler_names_the_default_cluster() -> None:
+def test_kafka_handler_needs_a_named_cluster() -> None:
+    # No default: the stock configuration's 'default' cluster is disabled and has no
+    # brokers, and kapacitord panics at the first event sent to it (differential D12).
+    with pytest.raises(ValidationError, match="cluster"):
+        Threshold(
+            id="c",
+            database="d",
+            measurement="m",
+            field="f",
+            crit={"op": ">", "value": 1},
+            handlers=[{"kind": "kafka"}],
+        )
     alert = Threshold(
         id="c",
         database="d",
         measurement="m",
         field="f",
         crit={"op": ">", "value": 1},
-        handlers=[{"kind": "kafka"}],
+        handlers=[{"kind": "kafka", "cluster": "events"}],
     )
     script = Renderer().render(alert).script
-    assert ".kafka()\n        .cluster('default')\n" in script
+    assert ".kafka()\n        .cluster('events')\n" in script

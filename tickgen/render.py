@@ -331,7 +331,7 @@ class Renderer:
             type=analysis.kind or "stream",
             source=source,
             params_hash=params_hash(params),
-            warnings=tuple(d for d in diagnostics if d.severity == "warning"),
+            warnings=tuple(d for d in diagnostics if d.severity != "error"),
             param_warnings=tuple(
                 Problem(message, file=source, path=format_path(path))
                 for path, message, severity in findings

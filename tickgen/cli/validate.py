@@ -46,7 +46,11 @@ def run_validate(args: argparse.Namespace) -> int:
         count += 1
         if args.strict:
             warned.extend(task.param_warnings)
-            warned.extend(Problem(f"task {task.id}: {d}", file=task.source) for d in task.warnings)
+            for d in task.warnings:
+                if d.severity == "warning":
+                    warned.append(Problem(f"task {task.id}: {d}", file=task.source))
+                else:  # a note: only the server's configuration can decide it
+                    stderr_line(f"{task.source}: task {task.id}: {d}")
         else:
             for line in task.warning_lines():
                 stderr_line(line)

@@ -299,10 +299,10 @@ class KafkaHandler(HandlerModel):
 
     kind: Literal["kafka"] = Field(description="Handler type: Kafka.")
     cluster: NonEmpty = Field(
-        default="default",
-        description="Id of a [[kafka]] cluster in Kapacitor's configuration; an unknown id "
-        "fails when the task starts. Kapacitor's default configuration has one named "
-        "'default' (Kapacitor knows no cluster '', so an empty id can never work).",
+        description="Id of a [[kafka]] cluster in Kapacitor's configuration, enabled and with "
+        "brokers; an unknown id fails when the task starts. There is no default: Kapacitor's "
+        "stock configuration registers a disabled 'default' cluster without brokers, and a "
+        "task using it starts but makes kapacitord exit at its first event.",
     )
     kafka_topic: StrictStr = Field(default="", description="The Kafka topic.")
     disable_partition_by_id: StrictBool = Field(

@@ -40,7 +40,9 @@ from .start import DBRP, config_notes, start_errors
 
 __all__ = ["Analysis", "Diagnostic", "Severity", "TaskKind", "analyse", "check"]
 
-Severity = Literal["error", "warning"]
+# "note": what only the server's configuration decides (a UDF, a kafka cluster, an
+# httppost endpoint); shown, but never an error, not even with --strict.
+Severity = Literal["error", "warning", "note"]
 TaskKind = Literal["stream", "batch"]
 
 
@@ -195,6 +197,9 @@ class _Checker:
 
     def warning(self, pos: ast.Position, message: str) -> None:
         self.diagnostics.append(Diagnostic(pos.line, pos.column, "warning", message))
+
+    def note(self, pos: ast.Position, message: str) -> None:
+        self.diagnostics.append(Diagnostic(pos.line, pos.column, "note", message))
 
     # -- the walk
 
@@ -816,7 +821,7 @@ class _Checker:
             for node, message in start_errors(self.nodes, dbrps):
                 self.error(node.pos, message)
         for node, message in config_notes(self.nodes):
-            self.warning(node.pos, message)
+            self.note(node.pos, message)
         for node in self.nodes:
             if node.kind != "alert":
                 continue
