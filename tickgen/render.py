@@ -36,6 +36,7 @@ __all__ = [
     "RenderedTask",
     "Renderer",
     "shared_renderer",
+    "list_declaration",
     "where_filter",
 ]
 
@@ -109,6 +110,27 @@ def where_filter(alert: AlertBase) -> Tick:
     return Tick("lambda: " + (" AND ".join(terms) if terms else "TRUE"))
 
 
+def list_declaration(name: str, values: Sequence[str]) -> Tick:
+    """``var name = ['a', 'b']``, the list of ``values``.
+
+    A list item must be a literal or a var's name (``tick/eval.go`` resolves
+    identifiers in a list), so a value that :func:`quote.string` writes as a
+    concatenation goes into a var of its own, ``name`` plus its index, declared
+    first, and the list names that var.
+    """
+    var_name = quote.identifier(name)
+    declarations: list[str] = []
+    items: list[str] = []
+    for index, item in enumerate(values):
+        if quote.is_literal(item):
+            items.append(quote.string(item))
+        else:
+            item_var = quote.identifier(f"{name}{index}")
+            declarations.append(f"var {item_var} = {quote.string(item)}\n\n")
+            items.append(item_var)
+    return Tick("".join(declarations) + f"var {var_name} = [" + ", ".join(items) + "]")
+
+
 def _defined(escape: Callable[[Any], Tick]) -> Callable[[Any], Tick]:
     """An undefined value reaching a filter is reported by its name, like any undefined."""
 
@@ -165,6 +187,7 @@ def make_environment(loader: jinja2.BaseLoader, *, sandboxed: bool) -> jinja2.En
     env.filters.update(FILTERS)
     env.globals.update(
         where_filter=where_filter,
+        list_declaration=list_declaration,
         handler_lines=handler_lines,
         bound_name=_bound_name,
         group_suffix=GROUP_SUFFIX,
@@ -274,7 +297,7 @@ class Renderer:
         text = self.render_text(alert)
         task_id = alert.id
         try:
-            program = tick.parse(text)
+            program, script = tick.parse_canonical(text)
             # built-ins are stream tasks; a user template's type is what its script says
             expected: Literal["stream", "batch"] | None = (
                 None if isinstance(alert, CustomAlert) else "stream"
@@ -298,7 +321,7 @@ class Renderer:
         return RenderedTask(
             id=task_id,
             template=alert.template,
-            script=tick.format_program(program),
+            script=script,
             dbrps=dbrps,
             status=status,
             type=analysis.kind or "stream",
