@@ -36,7 +36,7 @@ AWKWARD = [
     "x'''\\\\",  # several trailing backslashes
     "line one\nline two\\",
     "cr\r\nlf\r",
-    "it's \"quoted\" \\' \\\" \\n",
+    'it\'s "quoted" \\\' \\" \\n',
     "\\",
     "'''",
     "grüße 😀 — ''' \\",
@@ -138,7 +138,7 @@ def test_awkward_message_and_details_fire_with_the_exact_text(
     path = tmp_path / "alerts.log"
     host = unique_id("host")
     names = {}
-    for index, value in enumerate(AWKWARD):
+    for value in AWKWARD:
         task_id = unique_id("fire")
         name = f"{task_id}:{value}"
         names[name] = value

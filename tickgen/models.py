@@ -21,6 +21,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from .handlers import Handler
@@ -71,6 +72,13 @@ AGGREGATES = (
     "first",
     "last",
     "percentile",
+)
+
+
+NAME_ENDS_IN_BACKSLASH = (
+    "cannot end in a backslash: TICKscript names a field or tag only as a "
+    '"reference", where \\" is an escape, so the final backslash would escape '
+    "the closing quote; rename the field or tag"
 )
 
 
@@ -286,6 +294,25 @@ class AlertBase(_Model):
             raise ValueError(problem)
         return value
 
+    @field_validator("where", "where_not")
+    @classmethod
+    def _tag_names(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for tag in value:
+            if tag.endswith("\\"):
+                raise ValueError(f"tag {tag!r} {NAME_ENDS_IN_BACKSLASH}")
+        return value
+
+    @model_validator(mode="after")
+    def _field_name(self) -> Any:
+        name = getattr(self, "field", None)
+        if isinstance(name, str) and name.endswith("\\") and self._field_is_reference():
+            raise ValueError(f"field {name!r} {NAME_ENDS_IN_BACKSLASH}")
+        return self
+
+    def _field_is_reference(self) -> bool:
+        """Whether the templates write ``field`` as a "reference" (not a string)."""
+        return self.field_present_filter
+
     @field_validator("group_by")
     @classmethod
     def _unique_tags(cls, value: list[str]) -> list[str]:
@@ -310,6 +337,11 @@ class _ValueAlert(AlertBase):
     aggregate: Aggregate | None = Field(
         default=None, description="Aggregate the field over windows first."
     )
+
+    def _field_is_reference(self) -> bool:
+        # without an aggregate the value is |eval(lambda: "field"); the
+        # aggregate's argument is a string, which can hold any name
+        return self.field_present_filter or self.aggregate is None
 
 
 class Threshold(_ValueAlert):

@@ -35,8 +35,8 @@ __all__ = [
     "DEFAULT_KAPACITOR_VERSION",
     "RenderedTask",
     "Renderer",
-    "shared_renderer",
     "list_declaration",
+    "shared_renderer",
     "where_filter",
 ]
 
