@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pydantic
@@ -400,3 +401,41 @@ def test_a_field_ending_in_a_backslash_is_written_where_it_is_a_string() -> None
         {**params, "field": "f'''\\", "aggregate": AGGREGATE, "crit": {"op": ">", "value": 1}}
     )
     assert r"|mean(('f\'\'\'' + '''\'''))" in tickgen.render(alert)
+
+
+def test_where_values_with_a_line_break_render_a_fixed_point() -> None:
+    # differential finding D9 (seed 3, index 6): Kapacitor's formatter broke the
+    # OR terms after the line break onto lines of their own on a second pass
+    alert = _ALERT.validate_python(
+        {
+            "template": "deadman",
+            "id": "d9",
+            "database": "d",
+            "measurement": "m",
+            "period": "1m",
+            "field": "f",
+            "field_present_filter": True,
+            "where": {"zone_b": ["Mem.Free", "10\na", "a", "b"]},
+            "where_not": {"zone_b": ["value"]},
+        }
+    )
+    script = tickgen.render(alert)
+    assert tickgen.tick.format(script) == script
+    assert "'10\na' OR\n    \"zone_b\" == 'a' OR\n" in script
+
+
+def test_a_double_quote_in_a_dbrp_statement_name_is_a_clear_error(tmp_path: Path) -> None:
+    # differential finding D8: Kapacitor's formatter drops the escape of a
+    # dbrp name, so the script would not parse after formatting
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    params = tmp_path / "d8.yaml"
+    params.write_text(
+        "template: disk_free\nid: d8\ndatabase: 'tele\"graf'\npath: /\nmin_free_gb: 1\n"
+    )
+    with pytest.raises(tickgen.ParameterError, match="names the database 'tele\"graf'") as info:
+        tickgen.render_paths(params, template_dirs=[examples / "templates"])
+    assert "would not parse" in str(info.value)
+    # a backslash is kept as it is (only \" is an escape in a reference)
+    params.write_text("template: disk_free\nid: d8\ndatabase: 'a\\b'\npath: /\nmin_free_gb: 1\n")
+    (task,) = tickgen.render_paths(params, template_dirs=[examples / "templates"])
+    assert task.script.startswith('dbrp "a\\b"."autogen"\n')

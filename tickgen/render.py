@@ -309,6 +309,7 @@ class Renderer:
                 template=alert.template,
                 line=exc.line,
             ) from None
+        _check_dbrp_names(program, alert.template)
         diagnostics = analysis.diagnostics
         errors = [d for d in diagnostics if d.severity == "error"]
         if errors:
@@ -346,6 +347,28 @@ class Renderer:
 
     def render_all(self, alerts: Iterable[Alert]) -> list[RenderedTask]:
         return [self.render(alert) for alert in alerts]
+
+
+def _check_dbrp_names(program: tick.ast.Program, template: str) -> None:
+    """Refuse a ``"`` in a dbrp statement's names.
+
+    Kapacitor reads ``dbrp "a\\"b"."rp"`` as database ``a"b``, but its formatter
+    (``DBRPNode.Format``, which tickgen's follows byte for byte) writes the name
+    back without the escape, so the formatted script, the one tickgen prints and
+    Kapacitor shows, does not parse.
+    """
+    for statement in program.statements:
+        if not isinstance(statement, tick.ast.DBRP):
+            continue
+        for what, ref in (("database", statement.db), ("retention policy", statement.rp)):
+            if '"' in ref.name:
+                raise TemplateError(
+                    f"the dbrp statement names the {what} {ref.name!r}, which contains a "
+                    "double quote: Kapacitor's formatter writes a dbrp name back without "
+                    "escaping it, so the script it shows would not parse; use a name "
+                    "without '\"'",
+                    template=template,
+                )
 
 
 @lru_cache(maxsize=8)
