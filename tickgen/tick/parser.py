@@ -131,6 +131,8 @@ def parse_canonical(text: str) -> tuple[ast.Program, str]:
     formatter writes no line break inside any expression except those in its
     literals, which were in the source between the same operands; then the
     first formatting is already the fixed point, and nothing is parsed again.
+    (Any comment counts, to be safe: a comment inside an expression ends a
+    line, which mostly makes a node multi-line anyway.)
     """
     parser = _Parser(text)
     program = parser.program()
