@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 
 import tickgen
 from tests.handlers.full_handlers import FULL
+from tickgen.cli import main
 from tickgen.render import Renderer, list_declaration
 from tickgen.tick import ast, parse, quote
 from tickgen.tick.quote import QuoteError
@@ -380,10 +381,13 @@ AGGREGATE = {"function": "mean", "period": "1m", "every": "1m"}
 @pytest.mark.parametrize(
     ("params", "what"),
     [
-        ({"field": "f\\"}, r"field 'f\\\\'"),
+        ({"field": "f\\"}, r"field\n  'f\\\\'"),
         ({"where": {"t\\": ["v"]}}, r"tag 't\\\\'"),
         ({"where_not": {"t\\": ["v"]}}, r"tag 't\\\\'"),
-        ({"field": "f\\", "aggregate": AGGREGATE, "field_present_filter": True}, r"field 'f\\\\'"),
+        (
+            {"field": "f\\", "aggregate": AGGREGATE, "field_present_filter": True},
+            r"field\n  'f\\\\'",
+        ),
     ],
 )
 def test_a_name_no_reference_can_hold_is_refused_by_the_model(
@@ -439,3 +443,25 @@ def test_a_double_quote_in_a_dbrp_statement_name_is_a_clear_error(tmp_path: Path
     params.write_text("template: disk_free\nid: d8\ndatabase: 'a\\b'\npath: /\nmin_free_gb: 1\n")
     (task,) = tickgen.render_paths(params, template_dirs=[examples / "templates"])
     assert task.script.startswith('dbrp "a\\b"."autogen"\n')
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("field: 'f\\'", "5: field: 'f\\\\' cannot end in a backslash"),
+        ("field: f\nwhere: {'t\\': [v]}", "6: where: tag 't\\\\' cannot end in a backslash"),
+    ],
+)
+def test_validate_points_at_the_name_that_cannot_be_written(
+    line: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = tmp_path / "names.yaml"
+    params.write_text(
+        f"template: threshold\nid: t\ndatabase: d\nmeasurement: m\n{line}\n"
+        "crit: {op: '>', value: 1}\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(params)]) == 1
+    err = capsys.readouterr().err
+    assert f"{params}:{expected}" in err
+    assert "Traceback" not in err

@@ -19,10 +19,12 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .handlers import Handler
 from .tick.quote import DURATION_RE
@@ -306,7 +308,13 @@ class AlertBase(_Model):
     def _field_name(self) -> Any:
         name = getattr(self, "field", None)
         if isinstance(name, str) and name.endswith("\\") and self._field_is_reference():
-            raise ValueError(f"field {name!r} {NAME_ENDS_IN_BACKSLASH}")
+            # a ValidationError keeps the location, so the problem points at `field`
+            message = f"{name!r} {NAME_ENDS_IN_BACKSLASH}"
+            error = PydanticCustomError("value_error", "{message}", {"message": message})
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [InitErrorDetails(type=error, loc=("field",), input=name)],
+            )
         return self
 
     def _field_is_reference(self) -> bool:
