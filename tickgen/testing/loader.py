@@ -1,0 +1,224 @@
+"""Test files and the alerts they name: loaded, checked, with every problem at file:line.
+
+``tickgen test PATHS``: a path is a test file (``*.test.yaml``, ``.yml``,
+``.json``, ``.toml``), a parameter file, or a directory holding either.  The
+alerts of every parameter file given, and of each test file's ``params``,
+are known by task id to every test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import ParameterError, Problem
+from ..models import Alert
+from ..params import TEST_SUFFIXES, Document, expand_paths, format_path, read_document
+from ..pipeline import LoadedAlert, iter_loaded
+from ..render import Renderer
+from .notation import NotationError
+from .points import values_of
+from .spec import TestCase, TestFile
+
+__all__ = ["LoadedCase", "Suite", "is_test_file", "load_suite"]
+
+
+def is_test_file(path: Path) -> bool:
+    return path.name.lower().endswith(TEST_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """One test as read, with where it was written and what it tests."""
+
+    case: TestCase
+    file: str
+    line: int | None
+    alert: Alert | None  # None for a .tick test
+    alert_source: str  # "file (alerts[2])" or the .tick path
+    tick_path: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@dataclass
+class Suite:
+    cases: list[LoadedCase] = field(default_factory=list)
+    template_dirs: list[str] = field(default_factory=list)
+
+
+def _split(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[Problem]]:
+    tests: list[Path] = []
+    params: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and is_test_file(p)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            tests.extend(found)
+            try:
+                params.extend(expand_paths([path]))
+            except ParameterError:
+                pass  # a directory of tests only
+            if not found:
+                problems.append(Problem("no test files (*.test.yaml, ...) here", file=str(path)))
+        elif is_test_file(path):
+            tests.append(path) if path.exists() else problems.append(
+                Problem("no such file", file=str(path))
+            )
+        else:
+            params.append(path)
+    return tests, params, problems
+
+
+def _pydantic_problems(doc: Document, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        path: list[str | int] = []
+        data: Any = doc.data
+        for part in error["loc"]:
+            if (isinstance(data, dict) and part in data) or (
+                isinstance(data, list) and isinstance(part, int) and part < len(data)
+            ):
+                data = data[part]
+                path.append(part)
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "missing":
+            message = f"missing required key {error['loc'][-1]!r}"
+        elif error["type"] == "extra_forbidden":
+            message = f"unknown key {error['loc'][-1]!r}"
+            path.append(str(error["loc"][-1]))
+        problems.append(
+            Problem(message, file=doc.name, line=doc.line_of(path), path=format_path(path) or None)
+        )
+    return problems
+
+
+def _notation_problems(doc: Document, index: int, case: TestCase) -> list[Problem]:
+    problems = []
+    for s_index, series in enumerate(case.series):
+        columns: dict[tuple[str, ...], Any] = {}
+        if series.values is not None:
+            columns[("values",)] = series.values
+        for name, raw in series.fields.items():
+            columns[("fields", name)] = raw
+        for where, raw in columns.items():
+            try:
+                values_of(raw)
+            except NotationError as exc:
+                path = ["tests", index, "series", s_index, *where]
+                problems.append(
+                    Problem(str(exc), file=doc.name, line=doc.line_of(path), path=format_path(path))
+                )
+    return problems
+
+
+def load_suite(
+    paths: Sequence[str | Path], renderer_for: type[Renderer] | None = None,
+    *, template_dirs: Sequence[str] = (), kapacitor_version: str = "1.5",
+) -> tuple[Suite, Renderer]:
+    """Every test in ``paths`` with its alert; ParameterError lists every problem."""
+    test_paths, param_paths, problems = _split(paths)
+    files: list[tuple[Document, TestFile]] = []
+    all_templates = list(template_dirs)
+    for path in test_paths:
+        try:
+            doc = read_document(path)
+        except ParameterError as exc:
+            problems.extend(exc.problems)
+            continue
+        try:
+            test_file = TestFile.model_validate(doc.data)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(doc, exc))
+            continue
+        for index, case in enumerate(test_file.tests):
+            problems.extend(_notation_problems(doc, index, case))
+        for name in test_file.params:
+            param_paths.append(path.parent / name)
+        all_templates.extend(str(path.parent / name) for name in test_file.templates)
+        files.append((doc, test_file))
+    renderer = (renderer_for or Renderer)(all_templates, kapacitor_version=kapacitor_version)
+    alerts: dict[str, LoadedAlert] = {}
+    unique: list[Path] = []
+    for path in param_paths:
+        if path.resolve() not in {p.resolve() for p in unique}:
+            unique.append(path)
+    for loaded in iter_loaded(
+        unique, renderer.catalog, renderer.kapacitor_version, problems
+    ):
+        alerts[loaded.alert.id] = loaded
+    suite = Suite(template_dirs=all_templates)
+    for doc, test_file in files:
+        for index, case in enumerate(test_file.tests):
+            line = doc.line_of(["tests", index])
+            if case.tick is not None:
+                tick_path = Path(doc.name).parent / case.tick
+                if not tick_path.is_file():
+                    problems.append(
+                        Problem(
+                            f"no such .tick file: {tick_path}",
+                            file=doc.name,
+                            line=doc.line_of(["tests", index, "tick"]),
+                            path=f"tests[{index}].tick",
+                        )
+                    )
+                    continue
+                suite.cases.append(
+                    LoadedCase(case, doc.name, line, None, str(tick_path), tick_path)
+                )
+                continue
+            loaded = alerts.get(case.alert or "")
+            if loaded is None:
+                known = ", ".join(sorted(alerts)) or "none: name parameter files in 'params' " \
+                    "or on the command line"
+                problems.append(
+                    Problem(
+                        f"no alert with task id {case.alert!r}; known: {known}",
+                        file=doc.name,
+                        line=doc.line_of(["tests", index, "alert"]),
+                        path=f"tests[{index}].alert",
+                    )
+                )
+                continue
+            problems.extend(_field_problems(doc, index, case, loaded.alert))
+            suite.cases.append(
+                LoadedCase(case, doc.name, line, loaded.alert, loaded.source.where)
+            )
+    if problems:
+        raise ParameterError(problems)
+    return suite, renderer
+
+
+def _field_problems(doc: Document, index: int, case: TestCase, alert: Alert) -> list[Problem]:
+    problems = []
+    for s_index, series in enumerate(case.series):
+        if series.values is not None and series.field is None and not getattr(alert, "field", None):
+            path = ["tests", index, "series", s_index]
+            problems.append(
+                Problem(
+                    "the alert has no 'field' of its own: name the field of 'values' with 'field'",
+                    file=doc.name,
+                    line=doc.line_of(path),
+                    path=format_path(path),
+                )
+            )
+        if series.measurement is None and not getattr(alert, "measurement", None):
+            path = ["tests", index, "series", s_index]
+            problems.append(
+                Problem("give the series' 'measurement'", file=doc.name,
+                        line=doc.line_of(path), path=format_path(path))
+            )
+    return problems
