@@ -55,8 +55,8 @@ __all__ = [
     "expand",
     "find_kapacitord",
     "load_suite",
+    "open_server",
     "run_tests",
-    "test_server",
 ]
 
 
@@ -89,7 +89,7 @@ def _render_version(version: str) -> str:
 
 
 @contextmanager
-def test_server(
+def open_server(
     url: str | None = None, *, kapacitord: str | os.PathLike[str] | None = None
 ) -> Iterator[tuple[str, str, EventSink, bool]]:
     """``(url, version, sink, started)``: an ephemeral kapacitord, or the server at ``url``."""
@@ -106,9 +106,6 @@ def test_server(
         yield url, version, sink, False
     finally:
         sink.close()
-
-
-test_server.__test__ = False  # type: ignore[attr-defined]
 
 
 def run_tests(
@@ -129,7 +126,7 @@ def run_tests(
     began = time.monotonic()
     suite, _ = load_suite(paths, template_dirs=template_dirs)
     outcome = RunOutcome()
-    with test_server(url, kapacitord=kapacitord) as (server_url, version, sink, started):
+    with open_server(url, kapacitord=kapacitord) as (server_url, version, sink, started):
         outcome.server_url, outcome.server_version = server_url, version
         outcome.started_server = started
         renderer = Renderer(suite.template_dirs, kapacitor_version=_render_version(version))

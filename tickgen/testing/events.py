@@ -90,8 +90,11 @@ def parse_event(raw: dict[str, Any], *, start_ns: int, scale: float = 1.0) -> Ac
         columns = first.get("columns") or []
         values = (first.get("values") or [[]])[0]
         fields = {c: v for c, v in zip(columns, values, strict=False) if c != "time"}
+    at = round((time_ns - start_ns) / scale)
+    if scale != 1.0:  # wall-clock events: their test time is only as exact as the clock
+        at = round(at / 1e9) * 1_000_000_000
     return ActualEvent(
-        at=round((time_ns - start_ns) / scale),
+        at=at,
         time=str(raw.get("time", "")),
         level=str(raw.get("level", "")),
         id=str(raw.get("id", "")),

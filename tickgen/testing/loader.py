@@ -1,9 +1,10 @@
 """Test files and the alerts they name: loaded, checked, with every problem at file:line.
 
 ``tickgen test PATHS``: a path is a test file (``*.test.yaml``, ``.yml``,
-``.json``, ``.toml``), a parameter file, or a directory holding either.  The
-alerts of every parameter file given, and of each test file's ``params``,
-are known by task id to every test.
+``.json``, ``.toml``), a parameter file, or a directory, whose test files are
+run (its parameter files are not read: a test file names its own in
+``params``).  The alerts of every parameter file given on the command line,
+and of each test file's ``params``, are known by task id to every test.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import ParameterError, Problem
-from ..models import Alert
-from ..params import TEST_SUFFIXES, Document, expand_paths, format_path, read_document
+from ..models import Alert, Deadman
+from ..params import TEST_SUFFIXES, Document, format_path, read_document
 from ..pipeline import LoadedAlert, iter_loaded
 from ..render import Renderer
 from .notation import NotationError
@@ -68,10 +69,6 @@ def _split(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[Pr
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             tests.extend(found)
-            try:
-                params.extend(expand_paths([path]))
-            except ParameterError:
-                pass  # a directory of tests only
             if not found:
                 problems.append(Problem("no test files (*.test.yaml, ...) here", file=str(path)))
         elif is_test_file(path):
@@ -118,7 +115,7 @@ def _notation_problems(doc: Document, index: int, case: TestCase) -> list[Proble
             try:
                 values_of(raw)
             except NotationError as exc:
-                path = ["tests", index, "series", s_index, *where]
+                path: list[str | int] = ["tests", index, "series", s_index, *where]
                 problems.append(
                     Problem(str(exc), file=doc.name, line=doc.line_of(path), path=format_path(path))
                 )
@@ -126,8 +123,11 @@ def _notation_problems(doc: Document, index: int, case: TestCase) -> list[Proble
 
 
 def load_suite(
-    paths: Sequence[str | Path], renderer_for: type[Renderer] | None = None,
-    *, template_dirs: Sequence[str] = (), kapacitor_version: str = "1.5",
+    paths: Sequence[str | Path],
+    renderer_for: type[Renderer] | None = None,
+    *,
+    template_dirs: Sequence[str] = (),
+    kapacitor_version: str = "1.5",
 ) -> tuple[Suite, Renderer]:
     """Every test in ``paths`` with its alert; ParameterError lists every problem."""
     test_paths, param_paths, problems = _split(paths)
@@ -156,9 +156,7 @@ def load_suite(
     for path in param_paths:
         if path.resolve() not in {p.resolve() for p in unique}:
             unique.append(path)
-    for loaded in iter_loaded(
-        unique, renderer.catalog, renderer.kapacitor_version, problems
-    ):
+    for loaded in iter_loaded(unique, renderer.catalog, renderer.kapacitor_version, problems):
         alerts[loaded.alert.id] = loaded
     suite = Suite(template_dirs=all_templates)
     for doc, test_file in files:
@@ -180,10 +178,12 @@ def load_suite(
                     LoadedCase(case, doc.name, line, None, str(tick_path), tick_path)
                 )
                 continue
-            loaded = alerts.get(case.alert or "")
-            if loaded is None:
-                known = ", ".join(sorted(alerts)) or "none: name parameter files in 'params' " \
-                    "or on the command line"
+            found = alerts.get(case.alert or "")
+            if found is None:
+                known = (
+                    ", ".join(sorted(alerts))
+                    or "none: name parameter files in 'params' or on the command line"
+                )
                 problems.append(
                     Problem(
                         f"no alert with task id {case.alert!r}; known: {known}",
@@ -193,10 +193,8 @@ def load_suite(
                     )
                 )
                 continue
-            problems.extend(_field_problems(doc, index, case, loaded.alert))
-            suite.cases.append(
-                LoadedCase(case, doc.name, line, loaded.alert, loaded.source.where)
-            )
+            problems.extend(_field_problems(doc, index, case, found.alert))
+            suite.cases.append(LoadedCase(case, doc.name, line, found.alert, found.source.where))
     if problems:
         raise ParameterError(problems)
     return suite, renderer
@@ -205,8 +203,13 @@ def load_suite(
 def _field_problems(doc: Document, index: int, case: TestCase, alert: Alert) -> list[Problem]:
     problems = []
     for s_index, series in enumerate(case.series):
-        if series.values is not None and series.field is None and not getattr(alert, "field", None):
-            path = ["tests", index, "series", s_index]
+        if (
+            series.values is not None
+            and series.field is None
+            and not getattr(alert, "field", None)
+            and not isinstance(alert, Deadman)  # a deadman counts points, of any field
+        ):
+            path: list[str | int] = ["tests", index, "series", s_index]
             problems.append(
                 Problem(
                     "the alert has no 'field' of its own: name the field of 'values' with 'field'",
@@ -218,7 +221,11 @@ def _field_problems(doc: Document, index: int, case: TestCase, alert: Alert) -> 
         if series.measurement is None and not getattr(alert, "measurement", None):
             path = ["tests", index, "series", s_index]
             problems.append(
-                Problem("give the series' 'measurement'", file=doc.name,
-                        line=doc.line_of(path), path=format_path(path))
+                Problem(
+                    "give the series' 'measurement'",
+                    file=doc.name,
+                    line=doc.line_of(path),
+                    path=format_path(path),
+                )
             )
     return problems

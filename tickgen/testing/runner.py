@@ -193,8 +193,9 @@ class TestRunner:
                 f"added {len(flush)} point(s) at the end of the last window so that it is emitted"
             )
         points.sort(key=lambda p: p.ns)
-        return _Prepared(loaded, task_id, script, dbrps, points, topic_handler, scale,
-                         tolerance, notes)
+        return _Prepared(
+            loaded, task_id, script, dbrps, points, topic_handler, scale, tolerance, notes
+        )
 
     def _points(self, loaded: LoadedCase, dbrps: list[dict[str, str]]) -> list[Point]:
         case = loaded.case
@@ -303,19 +304,24 @@ class TestRunner:
                     self._created[task_id] = topic
             if prepared.scale != 1.0:
                 return self._write_on_wall_clock(prepared, dbrp)
+            self.sink.expect(task_id)
             if prepared.points:
                 self.client.write_points(
                     [p.line() for p in prepared.points], db=dbrp[0], rp=dbrp[1], precision="ns"
                 )
             expected = len(prepared.loaded.case.expect)
             events = self.sink.wait(
-                task_id, count=expected, settle=self.settle, timeout=EVENT_TIMEOUT
+                task_id,
+                count=expected,
+                settle=self.settle,
+                patience=max(1.0, 5 * self.settle),
+                timeout=EVENT_TIMEOUT,
             )
             return events, 0
         finally:
             with self._lock:
-                topic = self._created.get(task_id)
-            self._delete(task_id, topic)
+                attached = self._created.get(task_id)
+            self._delete(task_id, attached)
 
     def _attach(self, task_id: str, loaded: LoadedCase) -> str:
         topics = self.client.list_topics(pattern=f"main:{task_id}:*")
@@ -331,9 +337,9 @@ class TestRunner:
         )
         return topic
 
-    def _write_on_wall_clock(self, prepared: _Prepared, dbrp: tuple[str, str]) -> tuple[
-        list[Any], int
-    ]:
+    def _write_on_wall_clock(
+        self, prepared: _Prepared, dbrp: tuple[str, str]
+    ) -> tuple[list[Any], int]:
         """Deadman: points are written at scaled wall-clock times, stamped with "now"."""
         case = prepared.loaded.case
         start_ns = case.start * 1_000_000_000

@@ -105,7 +105,7 @@ def find_kapacitord(explicit: str | os.PathLike[str] | None = None) -> Path:
 class _SinkHandler(BaseHTTPRequestHandler):
     server: _SinkServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _reply(self, status: int, body: bytes = b"", content_type: str = "") -> None:
@@ -122,13 +122,13 @@ class _SinkHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib's name
+    def do_GET(self) -> None:
         self._reply(204 if self.path.startswith("/ping") else 404)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.do_GET()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self._body()
         path = self.path.split("?", 1)[0]
         if path.startswith("/events/"):
@@ -161,6 +161,7 @@ class EventSink:
     def __init__(self) -> None:
         self._events: dict[str, list[tuple[float, dict[str, Any]]]] = defaultdict(list)
         self._changed = threading.Condition()
+        self._since: dict[str, float] = {}
         self._server = _SinkServer(self)
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="tickgen-event-sink", daemon=True
@@ -192,27 +193,34 @@ class EventSink:
     def forget(self, key: str) -> None:
         with self._changed:
             self._events.pop(key, None)
+            self._since.pop(key, None)
 
-    def wait(self, key: str, *, count: int, settle: float, timeout: float) -> list[dict[str, Any]]:
-        """Events of ``key`` once none has come for ``settle`` s and at least ``count`` came.
+    def wait(
+        self, key: str, *, count: int, settle: float, patience: float, timeout: float
+    ) -> list[dict[str, Any]]:
+        """Events of ``key`` once Kapacitor has gone quiet.
 
         Kapacitor acknowledges a write before the events it causes are handled
         (reference 2.3: at most 3.5 ms later on an idle machine), so "no more
-        events" can only be a quiet period; ``timeout`` bounds the wait for ``count``.
+        events" can only be a quiet period: ``settle`` s once ``count`` events
+        came, ``patience`` s while fewer did; never longer than ``timeout``.
         """
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
                 events = self._events.get(key, [])
                 now = time.monotonic()
-                last = events[-1][0] if events else 0.0
-                quiet_for = now - last
-                if len(events) >= count and quiet_for >= settle:
+                since = events[-1][0] if events else self._since.get(key, now)
+                quiet = settle if len(events) >= count else patience
+                quiet_for = now - since
+                if quiet_for >= quiet or now >= deadline:
                     return [event for _, event in events]
-                if now >= deadline and quiet_for >= settle:
-                    return [event for _, event in events]
-                wake = settle - quiet_for if len(events) >= count else deadline - now
-                self._changed.wait(max(0.005, min(wake, settle)))
+                self._changed.wait(max(0.005, min(quiet - quiet_for, deadline - now)))
+
+    def expect(self, key: str) -> None:
+        """Start the quiet-period clock of ``key``: its points are being written now."""
+        with self._changed:
+            self._since[key] = time.monotonic()
 
     def close(self) -> None:
         self._server.shutdown()
@@ -256,8 +264,8 @@ skip-config-overrides = true
 class EphemeralKapacitor:
     """A kapacitord of its own on 127.0.0.1, in a temporary directory removed on stop.
 
-        with EphemeralKapacitor() as kapacitor:
-            print(kapacitor.url, kapacitor.version)
+    with EphemeralKapacitor() as kapacitor:
+        print(kapacitor.url, kapacitor.version)
     """
 
     def __init__(
@@ -337,7 +345,7 @@ class EphemeralKapacitor:
                 except httpx.TransportError:
                     response = None
                 if response is not None and response.status_code == 204:
-                    return response.headers.get("X-Kapacitor-Version", "")
+                    return str(response.headers.get("X-Kapacitor-Version", ""))
                 time.sleep(0.01)
         raise ServerStartError(f"{self.binary} did not answer /ping within {START_TIMEOUT}s")
 
