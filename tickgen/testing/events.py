@@ -107,7 +107,7 @@ def parse_event(raw: dict[str, Any], *, start_ns: int, scale: float = 1.0) -> Ac
 
 
 def expected_at(expected: ExpectedEvent) -> int:
-    return 0 if expected.at == 0 else duration_nanoseconds(str(expected.at))
+    return duration_nanoseconds(expected.at)
 
 
 def _same_value(want: Any, got: Any) -> bool:
@@ -130,7 +130,7 @@ def differences(want: ExpectedEvent, got: ActualEvent, tolerance: int = 0) -> li
         if value is not None and value != getattr(got, name):
             found.append(name)
     if want.duration is not None:
-        duration = 0 if want.duration == 0 else duration_nanoseconds(str(want.duration))
+        duration = duration_nanoseconds(want.duration)
         if abs(duration - got.duration) > tolerance:
             found.append("duration")
     for name, value in (want.tags or {}).items():

@@ -86,9 +86,10 @@ def _pydantic_problems(doc: Document, exc: ValidationError) -> list[Problem]:
         path: list[str | int] = []
         data: Any = doc.data
         for part in error["loc"]:
-            if (isinstance(data, dict) and part in data) or (
-                isinstance(data, list) and isinstance(part, int) and part < len(data)
-            ):
+            if isinstance(data, dict) and part in data:
+                data = data[part]
+                path.append(part)
+            elif isinstance(data, list) and isinstance(part, int) and part < len(data):
                 data = data[part]
                 path.append(part)
         message = str(error["msg"]).removeprefix("Value error, ")

@@ -42,7 +42,14 @@ def comparison_table(rows: Sequence[Row]) -> list[str]:
     lines = [f"      {'expected'.ljust(width)}   actual"]
     for expected, actual, row in cells:
         mark = "  " if row.ok else "x "
-        note = f"   ({', '.join(row.differs)} differ)" if row.differs else ""
+        note = f"   ({', '.join(row.differs)} differ" if row.differs else ""
+        if row.actual is not None and any(d.startswith("fields.") for d in row.differs):
+            note += f"; fields {json.dumps(row.actual.fields, sort_keys=True)}"
+        if row.actual is not None and any(d.startswith("tags.") for d in row.differs):
+            note += f"; tags {json.dumps(row.actual.tags, sort_keys=True)}"
+        if row.actual is not None and "duration" in row.differs:
+            note += f"; duration {format_offset(row.actual.duration)}"
+        note += ")" if row.differs else ""
         lines.append(f"    {mark}{expected.ljust(width)}   {actual}{note}")
     if not rows:
         lines.append(f"      {'(none)'.ljust(width)}   (none)")

@@ -353,9 +353,7 @@ class TestRunner:
                 [point.line(time.time_ns())], db=dbrp[0], rp=dbrp[1], precision="ns"
             )
         last_point = max((p.ns - start_ns for p in prepared.points), default=0)
-        last_expected = max(
-            (duration_nanoseconds(str(e.at)) if e.at != 0 else 0 for e in case.expect), default=0
-        )
+        last_expected = max((duration_nanoseconds(e.at) for e in case.expect), default=0)
         end = max(last_point, last_expected) + prepared.tolerance
         if self._stop.wait(max(0.0, began + end / 1e9 * prepared.scale - time.monotonic())):
             raise TickgenError("interrupted")

@@ -88,11 +88,11 @@ class Series(_Model):
 class ExpectedEvent(_Model):
     """One alert event the test expects; unset properties are not compared."""
 
-    at: Duration | Literal[0] = Field(
+    at: Duration = Field(
         description=(
-            "When: the event's time as an offset from the test's start. That is the point's "
-            "time for an alert on raw points, the window's end for an aggregate, the current "
-            "point's time for a relative alert (see docs/testing.md)."
+            "When: the event's time as an offset from the test's start (0s, 90s, 5m). It is "
+            "the point's time for an alert on raw points, the window's end for an aggregate, "
+            "the current point's time for a relative alert (see docs/testing.md)."
         )
     )
     level: Level = Field(description="The event's level.")
@@ -107,7 +107,7 @@ class ExpectedEvent(_Model):
         description="Fields the event's point must have (others are ignored); numbers compare "
         "as numbers to 1e-9.",
     )
-    duration: Duration | Literal[0] | None = Field(
+    duration: Duration | None = Field(
         default=None, description="How long the alert has been in a non-OK state."
     )
 
