@@ -21,8 +21,6 @@ from ..models import Alert, Deadman
 from ..params import TEST_SUFFIXES, Document, format_path, read_document
 from ..pipeline import LoadedAlert, iter_loaded
 from ..render import Renderer
-from .notation import NotationError
-from .points import values_of
 from .spec import TestCase, TestFile
 
 __all__ = ["LoadedCase", "Suite", "is_test_file", "load_suite"]
@@ -97,29 +95,9 @@ def _pydantic_problems(doc: Document, exc: ValidationError) -> list[Problem]:
             message = f"missing required key {error['loc'][-1]!r}"
         elif error["type"] == "extra_forbidden":
             message = f"unknown key {error['loc'][-1]!r}"
-            path.append(str(error["loc"][-1]))
         problems.append(
             Problem(message, file=doc.name, line=doc.line_of(path), path=format_path(path) or None)
         )
-    return problems
-
-
-def _notation_problems(doc: Document, index: int, case: TestCase) -> list[Problem]:
-    problems = []
-    for s_index, series in enumerate(case.series):
-        columns: dict[tuple[str, ...], Any] = {}
-        if series.values is not None:
-            columns[("values",)] = series.values
-        for name, raw in series.fields.items():
-            columns[("fields", name)] = raw
-        for where, raw in columns.items():
-            try:
-                values_of(raw)
-            except NotationError as exc:
-                path: list[str | int] = ["tests", index, "series", s_index, *where]
-                problems.append(
-                    Problem(str(exc), file=doc.name, line=doc.line_of(path), path=format_path(path))
-                )
     return problems
 
 
@@ -145,8 +123,6 @@ def load_suite(
         except ValidationError as exc:
             problems.extend(_pydantic_problems(doc, exc))
             continue
-        for index, case in enumerate(test_file.tests):
-            problems.extend(_notation_problems(doc, index, case))
         for name in test_file.params:
             param_paths.append(path.parent / name)
         all_templates.extend(str(path.parent / name) for name in test_file.templates)

@@ -18,7 +18,7 @@ These models are the source of truth for ``schemas/testing/test-file.schema.json
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -28,10 +28,12 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    field_validator,
     model_validator,
 )
 
 from ..models import Duration, NonEmpty
+from .notation import NotationError, expand, expand_list
 
 __all__ = ["ExpectedEvent", "Series", "TestCase", "TestFile"]
 
@@ -73,6 +75,23 @@ class Series(_Model):
     offset: Duration | None = Field(
         default=None, description="Time of the first value after the test's start (default 0s)."
     )
+
+    @field_validator("values")
+    @classmethod
+    def _notation(cls, raw: str | list[Any] | None) -> str | list[Any] | None:
+        if raw is not None:
+            expand(raw) if isinstance(raw, str) else expand_list(raw)
+        return raw
+
+    @field_validator("fields")
+    @classmethod
+    def _field_notation(cls, columns: dict[str, str | list[Any]]) -> dict[str, str | list[Any]]:
+        for name, raw in columns.items():
+            try:
+                expand(raw) if isinstance(raw, str) else expand_list(raw)
+            except NotationError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+        return columns
 
     @model_validator(mode="after")
     def _values_or_fields(self) -> Series:
