@@ -21,7 +21,15 @@ import pytest
 
 from tests import servers
 
-SERVER_FIXTURES = {"influxdb", "kapacitor", "kapacitor_factory", "influx_query"}
+SERVER_FIXTURES = {
+    "influxdb",
+    "kapacitor",
+    "kapacitor_factory",
+    "influx_query",
+    "kapacitord_binary",
+    "tickgen_kapacitor",
+    "tickgen_alerts",
+}
 
 
 @pytest.fixture(scope="session")

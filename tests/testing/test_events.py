@@ -24,7 +24,12 @@ def actual(at_s: int, level: str, **extra: object) -> ActualEvent:
 def test_times_and_offsets() -> None:
     assert parse_time_ns("2024-01-01T00:00:00Z") == START * 10**9
     assert parse_time_ns("2024-01-01T00:01:30.5Z") == (START + 90) * 10**9 + 500_000_000
-    assert [format_offset(n * 10**9) for n in (0, 90, 3600, 3661)] == ["0s", "1m30s", "1h", "1h1m1s"]
+    assert [format_offset(n * 10**9) for n in (0, 90, 3600, 3661)] == [
+        "0s",
+        "1m30s",
+        "1h",
+        "1h1m1s",
+    ]
     assert format_offset(1_500_000_000) == "1.5s"
     assert format_offset(-2 * 10**9) == "-2s"
 

@@ -50,10 +50,14 @@ tests:
     series: [{values: 1}]
 """
     problems = problems_of(tmp_path, text)
-    assert "t.test.yaml:10: tests[1].series[0].values: value 3 ('%'): expected a number" in problems[0] or any(
-        "t.test.yaml:10: tests[1].series[0].values: value 3 ('%')" in p for p in problems
+    assert (
+        "t.test.yaml:10: tests[1].series[0].values: value 3 ('%'): expected a number" in problems[0]
+        or any("t.test.yaml:10: tests[1].series[0].values: value 3 ('%')" in p for p in problems)
     )
-    assert any(p.startswith("t.test.yaml:12: tests[1].expect[0].level: Input should be 'OK'") for p in problems)
+    assert any(
+        p.startswith("t.test.yaml:12: tests[1].expect[0].level: Input should be 'OK'")
+        for p in problems
+    )
     assert any(p == "t.test.yaml:13: tests[2]: missing required key 'expect'" for p in problems)
 
 

@@ -18,7 +18,7 @@ from tickgen.testing.notation import GAP, IntValue, NotationError, expand, expan
         ("1 _ 2", [1.0, GAP, 2.0]),
         ("_x2", [GAP, GAP]),
         ("true false", [True, False]),
-        ("up 'a b' \"x\\\"y\"", ["up", "a b", 'x"y']),
+        ('up \'a b\' "x\\"y"', ["up", "a b", 'x"y']),
         ('"down"x2', ["down", "down"]),
         ("50i -3i", [IntValue(50), IntValue(-3)]),
         ("1e3 .5 -2.5", [1000.0, 0.5, -2.5]),

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import ParameterError, Problem
 from ..models import Alert, Deadman
 from ..params import TEST_SUFFIXES, Document, format_path, read_document
-from ..pipeline import LoadedAlert, iter_loaded
+from ..pipeline import LoadedAlert, _data_path, iter_loaded
 from ..render import Renderer
 from .spec import TestCase, TestFile
 
@@ -81,15 +80,7 @@ def _split(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[Pr
 def _pydantic_problems(doc: Document, exc: ValidationError) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
-        path: list[str | int] = []
-        data: Any = doc.data
-        for part in error["loc"]:
-            if isinstance(data, dict) and part in data:
-                data = data[part]
-                path.append(part)
-            elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-                data = data[part]
-                path.append(part)
+        path = _data_path(doc.data, error["loc"])
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "missing":
             message = f"missing required key {error['loc'][-1]!r}"
