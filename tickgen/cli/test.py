@@ -65,10 +65,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument(
         "--settle",
         type=float,
-        default=0.2,
+        default=0.1,
         metavar="SECONDS",
-        help="quiet time after the last event before a test's events are compared "
-        "(default %(default)s)",
+        help="time between two looks at a test's task counters; the test is over when two "
+        "looks agree that every point is through and every event arrived (default %(default)s)",
     )
     parser.add_argument(
         "--workers", type=int, default=8, help="tests run at once (default %(default)s)"

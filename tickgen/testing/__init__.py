@@ -114,7 +114,7 @@ def run_tests(
     url: str | None = None,
     kapacitord: str | os.PathLike[str] | None = None,
     template_dirs: Sequence[str] = (),
-    settle: float = 0.2,
+    settle: float = 0.1,
     workers: int = 8,
     deadman_period: str = "1s",
     on_start: Callable[[str, str, int], None] | None = None,

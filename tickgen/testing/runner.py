@@ -17,6 +17,7 @@ same factor; their events are matched within two periods.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -82,6 +83,30 @@ class _Prepared:
     notes: list[str] = field(default_factory=list)
 
 
+_EDGE = re.compile(r'^(\w+) -> (\w+) \[processed="(\d+)"\]', re.M)
+
+
+def _progress(dot: str, node_stats: dict[str, Any], points: int) -> tuple[bool, int]:
+    """Whether every message is through the task, and how many events its alert nodes sent.
+
+    The dot gives what each node put on each edge (``processed``); the node
+    stats give what each node took off its edges (``collected``).  When every
+    node has taken everything put before it, and the stream node has taken
+    every point written, nothing is left in the pipeline.
+    """
+    into: dict[str, int] = {}
+    for _, child, count in _EDGE.findall(dot):
+        into[child] = into.get(child, 0) + int(count)
+    drained = True
+    triggered = 0
+    for name, stats in node_stats.items():
+        collected = int(stats.get("collected", 0))
+        expected = points if name.startswith("stream") else into.get(name, 0)
+        drained = drained and collected >= expected
+        triggered += int(stats.get("alerts_triggered", 0))
+    return drained, triggered
+
+
 class TestRunner:
     """Runs tests on the Kapacitor behind ``client``; events come back through ``sink``."""
 
@@ -94,7 +119,7 @@ class TestRunner:
         renderer: Renderer,
         *,
         prefix: str | None = None,
-        settle: float = 0.2,
+        settle: float = 0.1,
         workers: int = 8,
         deadman_period: str = "1s",
     ) -> None:
@@ -309,19 +334,32 @@ class TestRunner:
                 self.client.write_points(
                     [p.line() for p in prepared.points], db=dbrp[0], rp=dbrp[1], precision="ns"
                 )
-            expected = len(prepared.loaded.case.expect)
-            events = self.sink.wait(
-                task_id,
-                count=expected,
-                settle=self.settle,
-                patience=max(1.0, 5 * self.settle),
-                timeout=EVENT_TIMEOUT,
-            )
-            return events, 0
+            return self._wait_until_done(task_id, len(prepared.points)), 0
         finally:
             with self._lock:
                 attached = self._created.get(task_id)
             self._delete(task_id, attached)
+
+    def _wait_until_done(self, task_id: str, points: int) -> list[Any]:
+        """The task's events, once Kapacitor has handled every point and sent every event.
+
+        Kapacitor acknowledges a write before it has processed it (reference 2.3).
+        Done is when the task's own counters say so, twice ``settle`` s apart:
+        every message is through the pipeline (:func:`_progress`) and the sink
+        has received every event the alert nodes sent.
+        """
+        deadline = time.monotonic() + EVENT_TIMEOUT
+        previous: tuple[str, int] | None = None
+        while True:
+            task = self.client.get_task(task_id)
+            drained, triggered = _progress(task.dot, task.stats.get("node-stats", {}), points)
+            received = len(self.sink.events(task_id))
+            state = (task.dot.split("\n", 2)[-1], received)
+            done = drained and received >= triggered and state == previous
+            if done or time.monotonic() > deadline or self._stop.is_set():
+                return self.sink.events(task_id)
+            previous = state if drained and received >= triggered else None
+            self._stop.wait(self.settle)
 
     def _attach(self, task_id: str, loaded: LoadedCase) -> str:
         topics = self.client.list_topics(pattern=f"main:{task_id}:*")

@@ -149,6 +149,9 @@ class _SinkHandler(BaseHTTPRequestHandler):
 
 class _SinkServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Kapacitor posts the events of many tests at once; the default backlog of 5
+    # refused connections under load, and a refused post is an event lost.
+    request_queue_size = 1024
 
     def __init__(self, sink: EventSink) -> None:
         super().__init__(("127.0.0.1", 0), _SinkHandler)
