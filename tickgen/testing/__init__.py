@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..render import DEFAULT_KAPACITOR_VERSION, Renderer
+from ..render import DEFAULT_KAPACITOR_VERSION
 from .events import ActualEvent
 from .loader import LoadedCase, load_suite
 from .notation import NotationError, expand
@@ -124,12 +124,14 @@ def run_tests(
     from ..client import KapacitorClient
 
     began = time.monotonic()
-    suite, _ = load_suite(paths, template_dirs=template_dirs)
     outcome = RunOutcome()
     with open_server(url, kapacitord=kapacitord) as (server_url, version, sink, started):
         outcome.server_url, outcome.server_version = server_url, version
         outcome.started_server = started
-        renderer = Renderer(suite.template_dirs, kapacitor_version=_render_version(version))
+        # checked and rendered for the server they run on (its handlers and properties)
+        suite, renderer = load_suite(
+            paths, template_dirs=template_dirs, kapacitor_version=_render_version(version)
+        )
         if on_start is not None:
             on_start(server_url, version, len(suite.cases))
         with KapacitorClient(server_url) as client:

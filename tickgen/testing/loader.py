@@ -19,7 +19,7 @@ from ..errors import ParameterError, Problem
 from ..models import Alert, Deadman
 from ..params import TEST_SUFFIXES, Document, format_path, read_document
 from ..pipeline import LoadedAlert, _data_path, iter_loaded
-from ..render import Renderer
+from ..render import DEFAULT_KAPACITOR_VERSION, Renderer
 from .spec import TestCase, TestFile
 
 __all__ = ["LoadedCase", "Suite", "is_test_file", "load_suite"]
@@ -94,12 +94,15 @@ def _pydantic_problems(doc: Document, exc: ValidationError) -> list[Problem]:
 
 def load_suite(
     paths: Sequence[str | Path],
-    renderer_for: type[Renderer] | None = None,
     *,
     template_dirs: Sequence[str] = (),
-    kapacitor_version: str = "1.5",
+    kapacitor_version: str = DEFAULT_KAPACITOR_VERSION,
 ) -> tuple[Suite, Renderer]:
-    """Every test in ``paths`` with its alert; ParameterError lists every problem."""
+    """Every test in ``paths`` with its alert; ParameterError lists every problem.
+
+    The alerts are validated for ``kapacitor_version``; the runner renders them
+    again for the version of the server they run on.
+    """
     test_paths, param_paths, problems = _split(paths)
     files: list[tuple[Document, TestFile]] = []
     all_templates = list(template_dirs)
@@ -118,7 +121,7 @@ def load_suite(
             param_paths.append(path.parent / name)
         all_templates.extend(str(path.parent / name) for name in test_file.templates)
         files.append((doc, test_file))
-    renderer = (renderer_for or Renderer)(all_templates, kapacitor_version=kapacitor_version)
+    renderer = Renderer(all_templates, kapacitor_version=kapacitor_version)
     alerts: dict[str, LoadedAlert] = {}
     unique: list[Path] = []
     for path in param_paths:

@@ -39,6 +39,7 @@ from ..models import Alert, AlertBase
 from ..render import Renderer
 from . import _render_version
 from .events import ActualEvent, parse_event
+from .runner import attach_topic_handler
 from .server import EphemeralKapacitor, KapacitordNotFound
 
 __all__ = ["AlertHarness", "DeployedAlert", "KapacitorUnderTest"]
@@ -130,19 +131,15 @@ class AlertHarness:
         self.client.create_task(
             task_id, script, dbrps=[DBRP(db=db, rp=rp)], type="stream", status="enabled"
         )
-        topics = self.client.list_topics(pattern=f"main:{task_id}:*")
-        if not topics:
+        topic = attach_topic_handler(
+            self.client, task_id, "tickgen-pytest", self.kapacitor.server.sink.url_for(task_id)
+        )
+        if topic is None:
             raise AssertionError(
                 "the script's alert has no handler, so Kapacitor publishes no events: add one "
                 "(for example .log('/dev/null'))"
             )
-        self.client.create_topic_handler(
-            topics[0].id,
-            "tickgen-pytest",
-            "post",
-            options={"url": self.kapacitor.server.sink.url_for(task_id)},
-        )
-        self._created[-1] = (task_id, topics[0].id)
+        self._created[-1] = (task_id, topic)
         return DeployedAlert(task_id, db, rp, script)
 
     def write(self, alert: DeployedAlert, *lines: str, precision: str = "s") -> None:

@@ -107,6 +107,27 @@ def _progress(dot: str, node_stats: dict[str, Any], points: int) -> tuple[bool, 
     return drained, triggered
 
 
+def attach_topic_handler(
+    client: KapacitorClient, task_id: str, handler_id: str, url: str, *, wait: float = 2.0
+) -> str | None:
+    """Post the events of a script as written to ``url``; None when it publishes none.
+
+    A handler goes on the alert node's anonymous topic ``main:<task>:<node>``
+    (reference 2.1), which Kapacitor lists once the task has started, and feeds
+    only when the alert node has a handler of its own.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        topics = client.list_topics(pattern=f"main:{task_id}:*")
+        if topics:
+            break
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.02)
+    client.create_topic_handler(topics[0].id, handler_id, "post", options={"url": url})
+    return topics[0].id
+
+
 class TestRunner:
     """Runs tests on the Kapacitor behind ``client``; events come back through ``sink``."""
 
@@ -362,17 +383,15 @@ class TestRunner:
             self._stop.wait(self.settle)
 
     def _attach(self, task_id: str, loaded: LoadedCase) -> str:
-        topics = self.client.list_topics(pattern=f"main:{task_id}:*")
-        if not topics:
-            raise TickgenError(
-                f"{loaded.label}: the alert in {loaded.alert_source} has no handler, so Kapacitor "
-                "publishes none of its events: give it one (for example .log('/dev/null') or "
-                ".topic('name'))"
-            )
-        topic = topics[0].id
-        self.client.create_topic_handler(
-            topic, _TOPIC_HANDLER, "post", options={"url": self.sink.url_for(task_id)}
+        topic = attach_topic_handler(
+            self.client, task_id, _TOPIC_HANDLER, self.sink.url_for(task_id)
         )
+        if topic is None:
+            raise TickgenError(
+                f"{loaded.label}: the alert in {loaded.alert_source} has no handler, so "
+                "Kapacitor publishes none of its events: give it one (for example "
+                ".log('/dev/null'))"
+            )
         return topic
 
     def _write_on_wall_clock(
