@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import tickgen
 from tests import servers
 from tickgen.cli import main
 from tickgen.client import KapacitorClient
@@ -133,3 +134,25 @@ def test_url_mode_leaves_nothing_behind_after_ctrl_c(
         assert b"interrupted" in err
         assert client.list_tasks() == []
         assert [t.id for t in client.list_topics() if "tickgen-test" in t.id] == []
+
+
+def test_url_mode_runs_on_a_server_and_cleans_up(
+    kapacitor_factory: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = kapacitor_factory()  # type: ignore[operator]
+    with KapacitorClient(server.url) as client:
+        client.create_task(
+            "theirs",
+            "stream|from().measurement('m')|httpOut('x')",
+            type="stream",
+            dbrps=[tickgen.DBRP(db="telegraf", rp="autogen")],
+        )
+        # cases/ holds a .tick test, collected through a topic handler
+        assert main(["test", "--url", server.url, "--output", "json", str(CASES)]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert (report["passed"], report["server"]["url"]) == (10, server.url)
+        assert [t.id for t in client.list_tasks()] == ["theirs"]
+        # a topic handler outlives its task (and its topic's listing): ask for it by name
+        [tick_test] = [t for t in report["tests"] if t["alert"].endswith("raw.tick")]
+        assert tick_test["task_id"].startswith("tickgen-test-")
+        assert client.list_topic_handlers(f"main:{tick_test['task_id']}:alert2") == []

@@ -92,6 +92,7 @@ def result_json(result: TestResult) -> dict[str, Any]:
         "file": result.file,
         "line": result.line,
         "alert": result.alert,
+        "task_id": result.task_id,
         "status": result.status,
         "error": result.error or None,
         "seconds": round(result.seconds, 4),

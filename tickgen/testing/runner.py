@@ -60,6 +60,7 @@ class TestResult:
     script: str = ""
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    task_id: str = ""
 
     @property
     def label(self) -> str:
@@ -308,6 +309,7 @@ class TestRunner:
             return result
         result.script = prepared.script
         result.notes = prepared.notes
+        result.task_id = prepared.task_id
         dbrp = (prepared.dbrps[0]["db"], prepared.dbrps[0]["rp"]) if prepared.dbrps else ("", "")
         # tests that share a database (.tick files, user templates) must not overlap
         lock = self._db_lock(dbrp) if prepared.needs_topic_handler else None
