@@ -74,6 +74,13 @@ def _split(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[Pr
             )
         else:
             params.append(path)
+    if not tests and not problems:
+        problems.append(
+            Problem(
+                "no test files given: name *.test.yaml (.yml, .json, .toml) files or directories "
+                "holding them; parameter files alone only provide the alerts"
+            )
+        )
     return tests, params, problems
 
 
