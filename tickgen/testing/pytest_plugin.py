@@ -34,12 +34,11 @@ from typing import Any
 import pytest
 
 from ..client import DBRP, KapacitorClient
-from ..handlers import PostHandler
 from ..models import Alert, AlertBase
 from ..render import Renderer
 from . import _render_version
 from .events import ActualEvent, parse_event
-from .runner import attach_topic_handler
+from .runner import attach_topic_handler, test_variant
 from .server import EphemeralKapacitor, KapacitordNotFound
 
 __all__ = ["AlertHarness", "DeployedAlert", "KapacitorUnderTest"]
@@ -97,20 +96,7 @@ class AlertHarness:
         n = next(_ids)
         task_id, db = f"tickgen-pytest-{n}", f"tickgen_pytest_{n}"
         sink = self.kapacitor.server.sink
-        changed = alert.model_copy(
-            update={
-                "id": task_id,
-                "name": alert.alert_name,
-                "database": db,
-                "retention_policy": "autogen",
-                "dbrps": None,
-                "handlers": [PostHandler(kind="post", url=sink.url_for(task_id))],
-                "topic": None,
-                "influxdb_out": None,
-                "http_out": None,
-                "status": "enabled",
-            }
-        )
+        changed = alert.model_copy(update=test_variant(alert, task_id, db, sink.url_for(task_id)))
         task = self.renderer.render(changed)
         self._created.append((task_id, None))
         self.client.create_task(

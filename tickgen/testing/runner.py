@@ -26,7 +26,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..client import DBRP, KapacitorClient, KapacitorError
+from ..client import DBRP, KapacitorClient, KapacitorError, NotFound
 from ..errors import TickgenError
 from ..handlers import PostHandler
 from ..models import AlertBase, CustomAlert, Deadman
@@ -129,6 +129,31 @@ def attach_topic_handler(
     return topics[0].id
 
 
+def test_variant(alert: AlertBase, task_id: str, db: str, events_url: str) -> dict[str, Any]:
+    """What changes in a built-in alert under test (``model_copy(update=...)``).
+
+    Its own task id and database; its handlers and topic replaced by one post
+    of the events to ``events_url``, so a test never notifies anyone; no
+    influxDBOut or httpOut.  ``name`` keeps the alert id and messages as in
+    production.
+    """
+    return {
+        "id": task_id,
+        "name": alert.alert_name,
+        "database": db,
+        "retention_policy": "autogen",
+        "dbrps": None,
+        "handlers": [PostHandler(kind="post", url=events_url)],
+        "topic": None,
+        "influxdb_out": None,
+        "http_out": None,
+        "status": "enabled",
+    }
+
+
+test_variant.__test__ = False  # type: ignore[attr-defined]
+
+
 class TestRunner:
     """Runs tests on the Kapacitor behind ``client``; events come back through ``sink``."""
 
@@ -182,9 +207,8 @@ class TestRunner:
             if topic is not None:
                 self.client.delete_topic_handler(topic, _TOPIC_HANDLER)
             self.client.delete_task(task_id)
-        except KapacitorError as exc:
-            if getattr(exc, "status", None) != 404:
-                raise
+        except NotFound:
+            pass  # already gone
         with self._lock:
             self._created.pop(task_id, None)
         self.sink.forget(task_id)
@@ -206,18 +230,7 @@ class TestRunner:
             script, dbrps, topic_handler = task.script, task.dbrps, True
         else:
             assert isinstance(alert, AlertBase)
-            update: dict[str, Any] = {
-                "id": task_id,
-                "name": alert.alert_name,  # the alert id and messages stay as in production
-                "database": db,
-                "retention_policy": "autogen",
-                "dbrps": None,
-                "handlers": [PostHandler(kind="post", url=self.sink.url_for(task_id))],
-                "topic": None,
-                "influxdb_out": None,
-                "http_out": None,
-                "status": "enabled",
-            }
+            update = test_variant(alert, task_id, db, self.sink.url_for(task_id))
             if isinstance(alert, Deadman):
                 real = duration_nanoseconds(self.deadman_period)
                 period = duration_nanoseconds(alert.period)
