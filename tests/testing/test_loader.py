@@ -121,3 +121,47 @@ def test_every_example_alert_has_tests() -> None:
         "web-api-latency",
         "cpu_high",
     }
+
+
+def test_json_and_toml_say_the_same_as_yaml(tmp_path: Path) -> None:
+    yaml_text = """params: [alert.yaml]
+tests:
+  - name: x
+    alert: cpu
+    series: [{tags: {host: a}, values: 50 95x2 _ 10}]
+    expect: [{at: 1m, level: CRITICAL}, {at: 4m, level: OK}]
+"""
+    json_text = json.dumps(
+        {
+            "params": ["alert.yaml"],
+            "tests": [
+                {
+                    "name": "x",
+                    "alert": "cpu",
+                    "series": [{"tags": {"host": "a"}, "values": "50 95x2 _ 10"}],
+                    "expect": [{"at": "1m", "level": "CRITICAL"}, {"at": "4m", "level": "OK"}],
+                }
+            ],
+        }
+    )
+    toml_text = """params = ["alert.yaml"]
+[[tests]]
+name = "x"
+alert = "cpu"
+series = [{tags = {host = "a"}, values = "50 95x2 _ 10"}]
+expect = [{at = "1m", level = "CRITICAL"}, {at = "4m", level = "OK"}]
+"""
+    (tmp_path / "alert.yaml").write_text(
+        "template: threshold\nid: cpu\ndatabase: db\nmeasurement: cpu\nfield: usage\n"
+        "crit: {op: '>', value: 90}\n"
+    )
+    cases = []
+    for name, text in (
+        ("a.test.yaml", yaml_text),
+        ("b.test.json", json_text),
+        ("c.test.toml", toml_text),
+    ):
+        (tmp_path / name).write_text(text)
+        suite, _ = load_suite([tmp_path / name])
+        cases.append(suite.cases[0].case)
+    assert cases[0] == cases[1] == cases[2]
