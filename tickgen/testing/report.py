@@ -64,6 +64,8 @@ def text_report(result: TestResult, *, show_script: bool = False, verbose: bool 
     if result.status == "failed" or verbose:
         lines.extend(f"      note: {note}" for note in result.notes)
         lines.extend(comparison_table(result.rows))
+    else:  # a wall-clock test says how it ran, passed or not
+        lines.extend(f"      note: {note}" for note in result.notes if note.startswith("deadman"))
     if show_script and result.script:
         lines.append("      script:")
         lines.extend(f"        {line}" for line in result.script.rstrip().splitlines())
@@ -142,6 +144,8 @@ def junit_xml(results: Sequence[TestResult], seconds: float, path: Path) -> None
             name=result.name,
             time=f"{result.seconds:.3f}",
         )
+        if result.notes:
+            ET.SubElement(case, "system-out").text = "\n".join(result.notes)
         if result.status == "failed":
             failure = ET.SubElement(case, "failure", message="alert events differ")
             failure.text = "\n".join(comparison_table(result.rows))

@@ -239,8 +239,8 @@ class TestRunner:
                 update["period"] = self.deadman_period
                 notes.append(
                     f"deadman runs on the wall clock: period {alert.period} ran as "
-                    f"{self.deadman_period} (test time x{scale:g}); events matched within "
-                    f"±{format_offset(tolerance)}"
+                    f"{self.deadman_period}, the test's time {1 / scale:g}x faster; events "
+                    f"matched within ±{format_offset(tolerance)}"
                 )
             task = self.renderer.render(alert.model_copy(update=update), source=loaded.alert_source)
             script, dbrps, topic_handler = task.script, task.dbrps, False
