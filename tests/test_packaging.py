@@ -150,6 +150,8 @@ def test_data_is_found_where_this_kind_of_install_puts_it(installed: Installed) 
         data_root = package_dir / "_data"
     assert Path(templates) == data_root / "templates"
     assert Path(schemas) == data_root / "schemas"
+    # the JSON Schema of `tickgen test` files ships with the templates' schemas
+    assert (Path(schemas) / "testing" / "test-file.schema.json").is_file()
 
 
 def test_edits_to_the_tree_reach_an_editable_install_only(installed: Installed) -> None:
