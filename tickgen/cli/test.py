@@ -117,15 +117,16 @@ def run_test(args: argparse.Namespace) -> int:
     json_out = args.output == "json"
     progress = _Progress(sys.stderr.isatty() and not json_out)
 
-    def on_result(result: TestResult) -> None:
+    def on_progress(result: TestResult) -> None:
         progress.done += 1
         progress.failed += not result.passed
-        if not json_out and (not result.passed or args.verbose or args.show_script):
-            progress.clear()
-            print(text_report(result, show_script=args.show_script, verbose=args.verbose))
-        elif not json_out:
-            progress.clear()
-            print(text_report(result))
+        progress.show()
+
+    def on_result(result: TestResult) -> None:
+        if json_out:
+            return
+        progress.clear()
+        print(text_report(result, show_script=args.show_script, verbose=args.verbose))
         progress.show()
 
     previous = signal.signal(signal.SIGTERM, _interrupt)  # clean up on a kill as on Ctrl-C
@@ -141,6 +142,7 @@ def run_test(args: argparse.Namespace) -> int:
             deadman_period=args.deadman_period,
             on_start=progress.start,
             on_result=on_result,
+            on_progress=on_progress,
         )
     finally:
         progress.clear()

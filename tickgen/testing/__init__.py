@@ -119,8 +119,13 @@ def run_tests(
     deadman_period: str = "1s",
     on_start: Callable[[str, str, int], None] | None = None,
     on_result: Callable[[TestResult], None] | None = None,
+    on_progress: Callable[[TestResult], None] | None = None,
 ) -> RunOutcome:
-    """Load the tests in ``paths`` and run them; ParameterError if a file is invalid."""
+    """Load the tests in ``paths`` and run them; ParameterError if a file is invalid.
+
+    ``on_result`` gets each result in the order of the files; ``on_progress``
+    each as soon as it is done.
+    """
     from ..client import KapacitorClient
 
     began = time.monotonic()
@@ -143,6 +148,6 @@ def run_tests(
                 workers=workers,
                 deadman_period=deadman_period,
             )
-            outcome.results = runner.run(suite.cases, on_result)
+            outcome.results = runner.run(suite.cases, on_result, on_progress)
     outcome.seconds = time.monotonic() - began
     return outcome

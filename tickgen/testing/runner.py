@@ -287,22 +287,34 @@ class TestRunner:
         self,
         cases: Sequence[LoadedCase],
         on_result: Callable[[TestResult], None] | None = None,
+        on_progress: Callable[[TestResult], None] | None = None,
     ) -> list[TestResult]:
-        """Run every case (in parallel where safe); results in the order of ``cases``."""
+        """Run every case (in parallel where safe); results in the order of ``cases``.
+
+        ``on_result`` sees the results in that order too (a deterministic report);
+        ``on_progress`` sees each as it finishes.  Wall-clock (deadman) tests
+        start first, so that their seconds overlap the others.
+        """
         results: list[TestResult | None] = [None] * len(cases)
+        reported = 0
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="tickgen-test")
         futures: dict[Future[TestResult], int] = {}
+        order = sorted(range(len(cases)), key=lambda i: not isinstance(cases[i].alert, Deadman))
         try:
-            for index, loaded in enumerate(cases):
-                futures[pool.submit(self.run_one, loaded)] = index
+            for index in order:
+                futures[pool.submit(self.run_one, cases[index])] = index
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 for future in done:
                     result = future.result()
                     results[futures[future]] = result
+                    if on_progress is not None:
+                        on_progress(result)
+                while reported < len(results) and results[reported] is not None:
                     if on_result is not None:
-                        on_result(result)
+                        on_result(results[reported])  # type: ignore[arg-type]
+                    reported += 1
         except BaseException:
             self._stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
