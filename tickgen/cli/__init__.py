@@ -33,6 +33,7 @@ COMMANDS = {
     "plan": "plan",
     "apply": "apply",
     "import": "import_",
+    "test": "test",
 }
 
 
