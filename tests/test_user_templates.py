@@ -172,3 +172,22 @@ def test_a_batch_template_makes_a_batch_task(tmp_path: Path) -> None:
     task = tickgen.render_task(alert("batchy"), template_dirs=[directory])
     assert task.type == "batch"
     assert task.payload()["type"] == "batch"
+
+
+def test_broken_go_template_from_a_parameter_is_the_parameters_fault(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # differential finding D13: a user template quotes `message` into .message();
+    # a broken Go template there is the value's fault, not a template bug
+    params = tmp_path / "disk.yaml"
+    params.write_text(
+        "template: disk_free\nid: d\ndatabase: telegraf\npath: /var\nmin_free_gb: 5\n"
+        'message: "{{ .Host"\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", "--templates", str(EXAMPLES / "templates"), str(params)]) == 1
+    err = capsys.readouterr().err
+    assert f"{params}: template disk_free, script line " in err
+    assert "template: message:1: unclosed action" in err
+    assert "a parameter's value reaches this Go template" in err
+    assert "bug" not in err

@@ -339,6 +339,20 @@ class Renderer:
         _check_dbrp_names(program, alert.template)
         diagnostics = analysis.diagnostics
         errors = [d for d in diagnostics if d.severity == "error"]
+        if errors and isinstance(alert, CustomAlert) and _all_go_templates(errors):
+            # A user template quotes its parameters into .message(), .id() and the like
+            # (and its schema cannot mark them as Go templates): the value is at fault.
+            raise ParameterError(
+                [
+                    Problem(
+                        f"template {alert.template}, script line {d.line}:{d.column}: {d.message}"
+                        " (a parameter's value reaches this Go template; `tickgen render "
+                        "--templates ...` shows the script)",
+                        file=source,
+                    )
+                    for d in errors
+                ]
+            )
         if errors:
             found = "; ".join(str(d) for d in errors)
             raise TemplateBug(
@@ -443,3 +457,8 @@ def _custom_task_fields(
         )
     dbrps = [{"db": str(d["db"]), "rp": str(d["rp"])} for d in raw_dbrps]
     return dbrps, status, dict(params)
+
+
+def _all_go_templates(errors: Iterable[tick.Diagnostic]) -> bool:
+    """Whether every error is the Go template checker's (tickgen.gotemplate)."""
+    return all(d.message.startswith("template: ") for d in errors)

@@ -42,6 +42,8 @@ import jsonschema
 import yaml
 
 from tickgen.catalog import Catalog
+from tickgen.models import HTTP_OUT_PATTERN
+from tickgen.schema import POSITIVE_DURATION_PATTERN
 
 Path = tuple[str | int, ...]
 
@@ -141,6 +143,7 @@ BROKEN_TEMPLATES = [
 ]
 
 
+REDRAWS = 20  # draws of one set before a schema the walk cannot satisfy is an error
 OPTIONAL = 0.7  # chance of drawing an optional property: every handler option within 240 sets
 
 # Properties whose value must name a section of kapacitord's configuration, and the
@@ -227,6 +230,7 @@ class ParamGenerator:
             "x-kapacitor-since",
             "x-go-template",
             "x-go-template-unless",
+            "x-tickgen-error",  # the message for a failed pattern: nothing to generate
         }
     )
 
@@ -256,13 +260,19 @@ class ParamGenerator:
     def generate(self, task_id: str, forced: Mapping[Path, Any] | None = None) -> dict[str, Any]:
         """One schema-valid parameter set; ``forced`` fixes enum/const choices at paths."""
         self._forced = dict(forced or {})
-        drawn = self._value(self.schema, ())
-        if not isinstance(drawn, dict):
-            raise GeneratorError("a template's schema must describe an object")
-        # the template name picks the schema, so a file always says it (tickgen requires it)
-        params = {"template": self.schema["properties"]["template"]["const"], **drawn}
-        params["id"] = task_id
-        problems = sorted(self.validator.iter_errors(params), key=lambda e: list(e.path))
+        # Constraints between properties that the walk does not model (a boolean value
+        # allows only == and != in a condition) are met by drawing again: the draws
+        # still depend on the seed and index alone.
+        for _ in range(REDRAWS):
+            drawn = self._value(self.schema, ())
+            if not isinstance(drawn, dict):
+                raise GeneratorError("a template's schema must describe an object")
+            # the template name picks the schema, so a file always says it (tickgen needs it)
+            params = {"template": self.schema["properties"]["template"]["const"], **drawn}
+            params["id"] = task_id
+            problems = sorted(self.validator.iter_errors(params), key=lambda e: list(e.path))
+            if not problems:
+                break
         if problems:
             raise GeneratorError(
                 f"generated an invalid set: {problems[0].message} at {list(problems[0].path)}"
@@ -270,7 +280,8 @@ class ParamGenerator:
         return params
 
     def handler_kinds(self) -> list[str]:
-        """The handler kinds the schema offers that the target Kapacitor has."""
+        """The handler kinds the schema offers that the target Kapacitor has (and that
+        need no name of the server's configuration that it lacks: kafka's cluster)."""
         handlers = self.schema.get("properties", {}).get("handlers")
         if handlers is None:
             return []
@@ -280,6 +291,7 @@ class ParamGenerator:
             kind
             for kind in items["properties"]["kind"]["enum"]
             if not self._too_new(self._resolve(self._branch(branches, {"kind": kind}))[0])
+            and not self._needs_unconfigured(self._branch(branches, {"kind": kind}))
         ]
 
     # -- schema walk ---------------------------------------------------------------------
@@ -372,6 +384,7 @@ class ParamGenerator:
                         v
                         for v in sub["enum"]
                         if not self._too_new(self._resolve(self._branch(branches, {name: v}))[0])
+                        and not self._needs_unconfigured(self._branch(branches, {name: v}))
                     ]
                     sub["enum"] = allowed
                 result[name] = self._value(sub, (*path, name), name)
@@ -394,6 +407,12 @@ class ParamGenerator:
                 name = self._text(int(names_spec.get("minLength", 0)), name_like=True)
                 if name not in properties:
                     result[name] = self._value(extra, (*path, name), name)
+        if "if" in spec and _validator(spec["if"]).is_valid(result):
+            # a constraint between properties (a boolean value allows only == and !=):
+            # draw again just the properties that "then" narrows
+            for name, narrower in spec["then"].get("properties", {}).items():
+                if name in result:
+                    result[name] = self._value({**properties[name], **narrower}, (*path, name), name)
         return result
 
     @staticmethod
@@ -405,6 +424,15 @@ class ParamGenerator:
         merged["properties"] = properties
         merged["required"] = [*spec.get("required", ()), *demand.get("required", ())]
         return merged
+
+    def _needs_unconfigured(self, spec: Mapping[str, Any]) -> bool:
+        """A branch (a handler kind) that requires a name this server is not configured with."""
+        resolved, def_name = self._resolve(spec)
+        owner = def_name or self._def_name
+        return any(
+            not self.configured.get((owner, required), True)
+            for required in resolved.get("required", ())
+        )
 
     def _unconfigured(self, name: str) -> bool:
         return not self.configured.get((self._def_name, name), True)
@@ -498,6 +526,15 @@ class ParamGenerator:
                 ["0", "1", "10", "90", "007", str(rng.randrange(1, 10**6)), "9999999999"]
             )
             return number + rng.choice(["ms", "u", "µ", "s", "m", "h", "d", "w"])
+        if pattern == POSITIVE_DURATION_PATTERN:  # greater than zero
+            number = rng.choice(["1", "10", "90", "007", str(rng.randrange(1, 10**6)), "9999999999"])
+            return number + rng.choice(["ms", "u", "µ", "s", "m", "h", "d", "w"])
+        if pattern == HTTP_OUT_PATTERN:  # parts that Go's path cleaning leaves alone
+            parts = []
+            for _ in range(rng.randint(1, 3)):
+                part = self._text(1).replace("/", "_")
+                parts.append(part if part.strip(".") else "x" + part)
+            return "/".join(parts)
         if pattern == "^/":
             return f"{self.log_dir}/{self._text(1, name_like=True).replace('/', '_')}.log"
         if pattern == "^0[0-7]{1,4}$":
@@ -596,14 +633,15 @@ _ID_SUFFIXES = ["é", "..", ".x", "-", "_", "日本", " x", "/x", "'", "\\", "{{
 
 
 def draw(
-    catalog: Catalog, seed: int, index: int, *, version: str, log_dir: str
+    catalog: Catalog, seed: int, index: int, *, version: str, log_dir: str, attempt: int = 0
 ) -> tuple[str, dict[str, Any]]:
     """The index-th set of a seed: its template and parameters (independent of the count).
 
     Templates take turns; so do handler kinds, as the first handler of the
     built-ins, so that a few hundred sets cover every kind with every template.
+    ``attempt`` draws another set in the same turn (when tickgen refused the first).
     """
-    rng = random.Random(f"{seed}/{index}")
+    rng = random.Random(f"{seed}/{index}" if attempt == 0 else f"{seed}/{index}/{attempt}")
     template = TEMPLATES[index % len(TEMPLATES)]
     generator = ParamGenerator(
         catalog.get(template).schema, rng, kapacitor_version=version, log_dir=log_dir
