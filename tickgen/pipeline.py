@@ -176,13 +176,23 @@ def run(
 ) -> list[Problem]:
     """Validate everything; render (and hand to ``on_task``) while no problem is found."""
     with _fewer_collections():
+        return _run(paths, renderer, lambda task, _source: on_task(task))
+
+
+def run_located(
+    paths: Iterable[str | Path],
+    renderer: Renderer,
+    on_task: Callable[[RenderedTask, AlertSource], None],
+) -> list[Problem]:
+    """:func:`run`, handing each task with the parameters it came from (for findings)."""
+    with _fewer_collections():
         return _run(paths, renderer, on_task)
 
 
 def _run(
     paths: Iterable[str | Path],
     renderer: Renderer,
-    on_task: Callable[[RenderedTask], None],
+    on_task: Callable[[RenderedTask, AlertSource], None],
 ) -> list[Problem]:
     problems: list[Problem] = []
     for loaded in iter_loaded(paths, renderer.catalog, renderer.kapacitor_version, problems):
@@ -195,7 +205,7 @@ def _run(
             source = loaded.source
             problems.append(Problem(str(exc), file=source.document.name, line=source.line))
             continue
-        on_task(task)
+        on_task(task, loaded.source)
     return problems
 
 

