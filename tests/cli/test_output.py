@@ -188,3 +188,57 @@ def test_text_output_is_unchanged(project: Path, capsys: pytest.CaptureFixture[s
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("tickgen: error: alerts/b.yaml:13: aggregate.period: ")
+
+
+def test_plan_github_groups_the_plan_and_annotates_conflicts() -> None:
+    from tickgen.deploy import LiveTask, compute_plan, desired_task
+
+    from tickgen.cli.output import plan_as_github
+
+    script = "stream\n    |from()\n        .measurement('cpu')\n"
+    dbrps = [{"db": "telegraf", "rp": "autogen"}]
+    desired = [desired_task(i, script, dbrps, template="threshold") for i in ("new", "theirs")]
+    live = [LiveTask("theirs", script, (("telegraf", "autogen"),), "enabled")]
+    plan = compute_plan(desired, live, target="prod", url="http://k:9092")
+    out = plan_as_github(plan).splitlines()
+    assert out[0] == "::group::tickgen plan: Target prod (http://k:9092)"
+    assert "  + create    new     <python>" in out
+    assert out[out.index("::endgroup::") + 1].startswith(
+        "::warning title=tickgen plan%3A conflict on prod::theirs: "
+    )
+    assert out[-1] == (
+        "::notice title=tickgen plan%3A prod::"
+        "Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged, 1 conflict left alone."
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "github"])
+def test_plan_reports_parameter_problems_in_the_format_asked_for(
+    project: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    # the parameters fail before any server is asked (nothing listens on port 9)
+    code = main(["plan", "alerts", "--url", "http://127.0.0.1:9", "--output", fmt])
+    assert code == 1
+    out = capsys.readouterr().out
+    if fmt == "json":
+        body = json.loads(out)
+        assert body["command"] == "plan" and body["findings"][0]["line"] == 13
+    else:
+        assert out.startswith("::error file=alerts/b.yaml,line=13,title=tickgen plan%3A ")
+
+
+@pytest.mark.servers
+def test_plan_github_against_a_real_kapacitor(
+    kapacitor: Any, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "alerts" / "b.yaml").unlink()
+    code = main(["plan", "alerts", "--url", kapacitor.url, "--output", "github"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith(f"::group::tickgen plan: Target default ({kapacitor.url})\n")
+    assert "  + create    cpu-mean-high  alerts/a.yaml" in out
+    assert "\x1b[" not in out  # no colour in a CI log file
+    assert out.endswith(
+        "::notice title=tickgen plan%3A default::"
+        "Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged.\n"
+    )

@@ -25,6 +25,8 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from .._version import __version__
+from ..deploy.plan import Plan
+from ..deploy.report import plan_header, plan_text
 from ..errors import Problem
 
 Severity = Literal["error", "warning"]
@@ -131,11 +133,30 @@ def as_github(findings: Sequence[Finding], command: str) -> str:
     return "".join(lines)
 
 
+def plan_as_github(plan: Plan) -> str:
+    """``plan --output github``: the text plan in a collapsed log group, each conflict as
+    a warning annotation and the summary as a notice."""
+    out = [
+        f"::group::tickgen plan: {_github_data(plan_header(plan))}\n",
+        plan_text(plan),
+        "::endgroup::\n",
+    ]
+    for action in plan.of_kind("conflict"):
+        title = _github_property(f"tickgen plan: conflict on {plan.target}")
+        message = _github_data(f"{action.task_id}: {action.reason}")
+        out.append(f"::warning title={title}::{message}\n")
+    title = _github_property(f"tickgen plan: {plan.target}")
+    out.append(f"::notice title={title}::{_github_data(plan.summary())}\n")
+    return "".join(out)
+
+
 def _github_data(text: str) -> str:
+    """A workflow command's message: the runner unescapes %25, %0D and %0A."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _github_property(text: str) -> str:
+    """A workflow command's property value: also %3A for ':' and %2C for ','."""
     return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
