@@ -191,9 +191,8 @@ def test_text_output_is_unchanged(project: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_plan_github_groups_the_plan_and_annotates_conflicts() -> None:
-    from tickgen.deploy import LiveTask, compute_plan, desired_task
-
     from tickgen.cli.output import plan_as_github
+    from tickgen.deploy import LiveTask, compute_plan, desired_task
 
     script = "stream\n    |from()\n        .measurement('cpu')\n"
     dbrps = [{"db": "telegraf", "rp": "autogen"}]
