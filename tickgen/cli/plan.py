@@ -16,6 +16,7 @@ from tickgen.render import RenderedTask
 
 from . import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, output
 from ._common import add_template_options, command_parser, renderer_from, stderr_line
+from .completion import complete_with, target_names
 
 
 def add_deploy_options(parser: argparse.ArgumentParser) -> None:
@@ -27,12 +28,15 @@ def add_deploy_options(parser: argparse.ArgumentParser) -> None:
         "--url",
         help="the Kapacitor server (default: $KAPACITOR_URL, else http://localhost:9092)",
     )
-    parser.add_argument(
-        "--target",
-        metavar="NAME",
-        action="append",
-        default=[],
-        help="a target of the config file (repeatable; several run concurrently)",
+    complete_with(
+        parser.add_argument(
+            "--target",
+            metavar="NAME",
+            action="append",
+            default=[],
+            help="a target of the config file (repeatable; several run concurrently)",
+        ),
+        target_names,
     )
     parser.add_argument(
         "--config", metavar="FILE", help="the project config (default: ./tickgen.toml)"
