@@ -16,6 +16,7 @@ from tickgen.render import RenderedTask
 
 from . import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, output
 from ._common import add_template_options, command_parser, renderer_from, stderr_line
+from .colour import add_color_option, colour_plan, wants_colour
 from .completion import complete_with, target_names
 
 
@@ -51,6 +52,7 @@ def add_deploy_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="take over tasks with a desired id that tickgen did not deploy (else: conflict)",
     )
+    add_color_option(parser)
     add_template_options(parser)
 
 
@@ -126,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.output == "github":
         sys.stdout.write("".join(map(output.plan_as_github, plans)))
     else:
-        sys.stdout.write("\n".join(plan_text(p, show_unchanged=args.show_unchanged) for p in plans))
+        text = "\n".join(plan_text(p, show_unchanged=args.show_unchanged) for p in plans)
+        sys.stdout.write(colour_plan(text) if wants_colour(sys.stdout, args.color) else text)
     sys.stdout.flush()
     changes = any(p.has_changes for p in plans)
     return EXIT_CHANGES if changes and args.detailed_exitcode else EXIT_OK
