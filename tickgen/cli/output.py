@@ -170,6 +170,8 @@ def as_sarif(findings: Sequence[Finding], command: str) -> str:
     results = []
     for f in ordered:
         message = f"task {f.task}: {f.message}" if f.task else f.message
+        if f.parameter:  # code-scanning views show the text alone: name the parameter in it
+            message = f"{f.parameter}: {message}"
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "ruleIndex": rule_ids.index(f.rule),
