@@ -112,6 +112,19 @@ class Comparison(_Model):
         ),
     )
 
+    @field_validator("value")
+    @classmethod
+    def _orderable(cls, value: Any, info: ValidationInfo) -> Any:
+        # Kapacitor compares booleans with == and != only; any other operator fails on
+        # every point at run time (the alert never fires), so refuse it here.
+        op = info.data.get("op")
+        if isinstance(value, bool) and op not in (None, "==", "!="):
+            raise ValueError(
+                f"a boolean compares only with == or !=, not {op}; "
+                f"write op: '==' (or '!=') with value: {str(value).lower()}"
+            )
+        return value
+
 
 class Range(_Model):
     """``"value"`` inside or outside ``lower``..``upper`` (bounds included when inside)."""
@@ -346,6 +359,21 @@ class Relative(_ValueAlert):
     crit: Comparison = Field(description="The critical condition on the change.")
     warn: Comparison | None = Field(default=None, description="The warning condition.")
     info: Comparison | None = Field(default=None, description="The info condition.")
+
+    @field_validator("crit", "warn", "info")
+    @classmethod
+    def _numeric(cls, condition: Comparison | None, info: ValidationInfo) -> Comparison | None:
+        # the change is always a float; a string or boolean never compares with it
+        cond = condition
+        while cond is not None:
+            if isinstance(cond.value, (bool, str)):
+                shown = f"{cond.value!r}" if isinstance(cond.value, str) else "a boolean"
+                raise ValueError(
+                    f"the change is a number; {shown} never compares with it: write a "
+                    "number such as 10 (unquoted)"
+                )
+            cond = cond.reset
+        return condition
 
     @field_validator("direction")
     @classmethod
