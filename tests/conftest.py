@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import secrets
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,41 @@ import pytest
 from tests import servers
 
 SERVER_FIXTURES = {"influxdb", "kapacitor", "kapacitor_factory", "influx_query"}
+
+DIFFERENTIAL_COUNT = 240  # sets per run of tests/differential (a CI run stays well under 2 min)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tickgen differential test (tests/differential)")
+    group.addoption(
+        "--differential-count",
+        type=int,
+        default=DIFFERENTIAL_COUNT,
+        help=f"random parameter sets to create on kapacitord (default {DIFFERENTIAL_COUNT})",
+    )
+    group.addoption(
+        "--differential-seed",
+        type=int,
+        default=None,
+        help="seed of the random parameter sets (default: a new one each run, printed)",
+    )
+    group.addoption(
+        "--differential-report",
+        default=None,
+        metavar="PATH",
+        help="also write every failure and the acceptance table to PATH",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--differential-seed") is None:
+        config.option.differential_seed = secrets.randbelow(2**32)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = config.getoption("--differential-seed")
+    count = config.getoption("--differential-count")
+    return f"differential: --differential-seed {seed} --differential-count {count}"
 
 
 @pytest.fixture(scope="session")

@@ -115,7 +115,7 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "percentile_missing.yaml": (
         OK + "aggregate: {function: percentile, period: 1m, every: 1m}\n",
-        "percentile_missing.yaml:7: aggregate: function percentile needs the percentile (0-100)",
+        "percentile_missing.yaml:7: aggregate: function percentile needs the percentile (above 0, at most 100)",
     ),
     "yaml_boolean_status.yaml": (
         OK + "status: on\n",

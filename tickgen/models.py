@@ -7,10 +7,13 @@ two drift.  Parameter names are snake_case in Python and in parameter files.
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,11 +26,16 @@ from pydantic import (
     field_validator,
 )
 
+from .gotemplate import go_template, template_note
 from .handlers import Handler
+from .handlers._base import fits_int64
+from .schema import ERROR_KEY, POSITIVE_DURATION_PATTERN
 from .tick.quote import DURATION_RE
 
 __all__ = [
     "DBRP",
+    "HTTP_OUT_PATTERN",
+    "HTTP_OUT_REASON",
     "Aggregate",
     "Alert",
     "AlertBase",
@@ -41,14 +49,30 @@ __all__ = [
     "Range",
     "Relative",
     "Threshold",
+    "comparison_findings",
+    "parameter_findings",
     "task_id_problem",
+    "topic_problem",
 ]
 
 Duration = Annotated[
     str,
     StringConstraints(pattern=f"^{DURATION_RE.pattern}$"),
+    AfterValidator(fits_int64),
     Field(
         description="A TICKscript duration: an integer and one unit of u, µ, ms, s, m, h, d, w.",
+        examples=["10s", "5m", "1h"],
+    ),
+]
+PositiveDuration = Annotated[
+    str,
+    StringConstraints(pattern=POSITIVE_DURATION_PATTERN),
+    AfterValidator(fits_int64),
+    Field(
+        description=(
+            "A TICKscript duration greater than zero: an integer above 0 and one unit of "
+            "u, µ, ms, s, m, h, d, w."
+        ),
         examples=["10s", "5m", "1h"],
     ),
 ]
@@ -74,10 +98,25 @@ AGGREGATES = (
 )
 
 
-def task_id_problem(task_id: str) -> str | None:
-    """Kapacitor's task id rule ``^[-._\\p{L}0-9]+$``, or why ``task_id`` breaks it."""
+MAX_HISTORY = 10_000
+
+
+def task_id_problem(task_id: str, *, whole: bool = True) -> str | None:
+    """Kapacitor's task id rule ``^[-._\\p{L}0-9]+$``, or why ``task_id`` breaks it.
+
+    Also ``.`` and ``..`` (when ``whole``; a prefix may be a dot): Kapacitor's
+    create takes them, but its HTTP paths ``/kapacitor/v1/tasks/.`` and ``/..``
+    are cleaned to other URLs, so the task could never be read, updated or
+    deleted again.
+    """
     if not task_id:
         return "a task id cannot be empty"
+    if whole and task_id in (".", ".."):
+        return (
+            f"task id {task_id!r} cannot be used: Kapacitor creates it, but its URL "
+            f"/kapacitor/v1/tasks/{task_id} means another path, so the task could never be "
+            "updated or deleted; use an id with a letter or digit, such as 'cpu.high'"
+        )
     for ch in task_id:
         if ch in "-._0123456789" or unicodedata.category(ch).startswith("L"):
             continue
@@ -86,6 +125,53 @@ def task_id_problem(task_id: str) -> str | None:
             "'-', '.' and '_'"
         )
     return None
+
+
+# Kapacitor serves httpOut(name) at /kapacitor/v1/tasks/<id>/<name>, and Go's
+# router cleans a path before it matches: an empty, '.' or '..' part moves it
+# (differential-findings D11: '.', '/' or 'a/..' even hide the task's own
+# GET, so plan and apply could no longer read it).  One part: not empty, not
+# '.' or '..'; parts joined by single slashes.
+_HTTP_OUT_PART = r"(?:[^/.][^/]*|\.[^/.][^/]*|\.\.[^/]+)"
+HTTP_OUT_PATTERN = f"^{_HTTP_OUT_PART}(?:/{_HTTP_OUT_PART})*$"
+HTTP_OUT_REASON = (
+    "cannot be served: Kapacitor's router cleans /kapacitor/v1/tasks/<id>/<http_out> to "
+    "another path when a part between '/' is empty, '.' or '..', so the output could not "
+    "be read (and '.', '/' or 'a/..' would hide the task itself); use a name such as 'output'"
+)
+
+
+def topic_problem(topic: str) -> str | None:
+    """Why no handler could ever subscribe to ``topic``, or None.
+
+    The alert node publishes to any topic name, but Kapacitor creates a topic
+    handler only for ids matching ``^[-:._\\p{L}0-9]+$`` (services/alert/dao.go),
+    and ``.`` or ``..`` in /kapacitor/v1/alerts/topics/<topic> is another path.
+    """
+    if topic in (".", ".."):
+        return (
+            f"topic {topic!r} cannot be used: its URL /kapacitor/v1/alerts/topics/{topic} "
+            "means another path, so no handler could subscribe to it; use a name with a "
+            "letter or digit"
+        )
+    if _PLAIN_TOPIC.fullmatch(topic):
+        return None  # the usual case, without a look at each character
+    bad = [ch for ch in topic if not _topic_char(ch)]
+    if not bad:
+        return None
+    fixed = "".join(ch if _topic_char(ch) else "-" for ch in topic)
+    return (
+        f"topic {topic!r} contains {bad[0]!r}: Kapacitor publishes to it, but refuses every "
+        "handler for it (a topic handler's topic may hold only letters, digits, '-', ':', "
+        f"'.' and '_'), so no topic handler could deliver its events; write e.g. {fixed!r}"
+    )
+
+
+_PLAIN_TOPIC = re.compile(r"[-:._0-9A-Za-z]+")
+
+
+def _topic_char(ch: str) -> bool:
+    return ch in "-:._0123456789" or unicodedata.category(ch).startswith("L")
 
 
 class _Model(BaseModel):
@@ -99,11 +185,34 @@ class DBRP(_Model):
     rp: NonEmpty = Field(description="Retention policy name.")
 
 
+# Kapacitor has ==, != (and AND, OR) for booleans, no ordering (tick/stateful/
+# evaluation_funcs.go): "value" > TRUE fails on every point and never fires.
+BOOLEAN_ORDERING = (
+    "cannot compare with a boolean: Kapacitor orders numbers, strings and durations, never "
+    "booleans, so this level could never be reached (every point logs a type error); "
+    "use == or != with a boolean"
+)
+
+
 class Comparison(_Model):
     """``"value" <op> <value>``."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"value": {"type": "boolean"}}, "required": ["value"]},
+            "then": {"properties": {"op": {"enum": ["==", "!="], ERROR_KEY: BOOLEAN_ORDERING}}},
+        }
+    )
+
     op: Literal[">", "<", ">=", "<=", "==", "!="] = Field(description="Comparison operator.")
-    value: Value = Field(description="The number, string or boolean to compare with.")
+    value: Value = Field(
+        description=(
+            "The number, string or boolean to compare with. Kapacitor compares the field's "
+            "type with this value's on every point and never matches a number with a string "
+            "or boolean, and orders no booleans: '>' with true is an error, and a string "
+            "spelling a number ('10') is a warning (an error with --strict)."
+        )
+    )
     reset: Comparison | None = Field(
         default=None,
         description=(
@@ -111,19 +220,6 @@ class Comparison(_Model):
             "(Kapacitor's critReset/warnReset/infoReset)."
         ),
     )
-
-    @field_validator("value")
-    @classmethod
-    def _orderable(cls, value: Any, info: ValidationInfo) -> Any:
-        # Kapacitor compares booleans with == and != only; any other operator fails on
-        # every point at run time (the alert never fires), so refuse it here.
-        op = info.data.get("op")
-        if isinstance(value, bool) and op not in (None, "==", "!="):
-            raise ValueError(
-                f"a boolean compares only with == or !=, not {op}; "
-                f"write op: '==' (or '!=') with value: {str(value).lower()}"
-            )
-        return value
 
 
 class Range(_Model):
@@ -148,18 +244,42 @@ class Range(_Model):
 Condition = Annotated[Comparison | Range, Field(discriminator="op")]
 
 
+# InfluxQL's percentile picks the point at floor(n * p / 100 + 0.5) - 1 of a
+# window's n sorted points, and nothing when that is below 0: p = 0 never
+# gives a value, so the alert would start and never fire.  Kapacitor itself
+# does not check p (pipeline-validation.md 1.6.5).
+Percentile = Annotated[
+    Number,
+    Field(
+        gt=0,
+        le=100,
+        json_schema_extra={
+            ERROR_KEY: {
+                "exclusiveMinimum": "must be greater than 0: percentile 0 selects no point of "
+                "any window, so the alert would start and never fire (e.g. 1, 50, 95)"
+            }
+        },
+    ),
+]
+
+
 class Aggregate(_Model):
     """Aggregate the field over time windows before the alert sees it."""
 
     function: Literal[AGGREGATES] = Field(  # type: ignore[valid-type]
         description="The TICKscript aggregate node applied to each window."
     )
-    period: Duration = Field(description="Window length.")
-    every: Duration = Field(description="How often a window is emitted.")
-    percentile: Annotated[Number, Field(ge=0, le=100)] | None = Field(
+    period: PositiveDuration = Field(description="Window length, greater than zero.")
+    every: Duration = Field(
+        description="How often a window is emitted; 0s emits one at every point."
+    )
+    percentile: Percentile | None = Field(
         default=None,
         validate_default=True,
-        description="The percentile (0-100); required with function percentile.",
+        description=(
+            "The percentile, above 0 and at most 100; required with function percentile. "
+            "A window yields a value only when it holds at least 50/percentile points."
+        ),
     )
 
     @field_validator("percentile")
@@ -168,7 +288,8 @@ class Aggregate(_Model):
         function = info.data.get("function")
         if function == "percentile" and value is None:
             raise ValueError(
-                "function percentile needs the percentile (0-100), e.g. percentile: 95"
+                "function percentile needs the percentile (above 0, at most 100), "
+                "e.g. percentile: 95"
             )
         if function != "percentile" and value is not None:
             raise ValueError(f"percentile applies to function percentile only, not {function}")
@@ -211,7 +332,9 @@ class AlertBase(_Model):
     template: str = Field(description="The template that renders this alert.")
     id: NonEmpty = Field(description="The Kapacitor task id (letters, digits, '-', '.', '_').")
     name: NonEmpty | None = Field(
-        default=None, description="The alert name used in ids and outputs; defaults to the id."
+        default=None,
+        description="The alert name used in ids and outputs; defaults to the id. Plain text: "
+        "'{{' in it is escaped where it enters the id template.",
     )
     database: NonEmpty = Field(description="Database to read from.")
     retention_policy: NonEmpty = Field(default="autogen", description="Retention policy.")
@@ -233,17 +356,25 @@ class AlertBase(_Model):
         ),
     )
     message: StrictStr = Field(
-        default="", description="Alert message, Go template text such as '{{.ID}} is {{.Level}}'."
+        default="",
+        description="Alert message, a Go template such as '{{.ID}} is {{.Level}}'."
+        + template_note("", "message"),
+        json_schema_extra=go_template("", "message"),
     )
     details: StrictStr = Field(
-        default="", description="Alert details (Go html/template text); omitted when empty."
+        default="",
+        description="Alert details, a Go html/template (functions: json; jsonCompact from "
+        "Kapacitor 1.8); omitted when empty." + template_note("", "details"),
+        json_schema_extra=go_template("", "details"),
     )
     alert_id: NonEmpty | None = Field(
         default=None,
         description=(
-            "Go template for the alert id; by default the name, plus '-{{.Group}}' "
-            "when grouping by tags."
-        ),
+            "Go template for the alert id; by default the name (written so that Go prints it "
+            "as is), plus '-{{.Group}}' when grouping by tags."
+        )
+        + template_note("", "id"),
+        json_schema_extra=go_template("", "id"),
     )
     id_tag: NonEmpty = Field(default="alertID", description="Tag holding the alert id.")
     level_tag: NonEmpty = Field(default="level", description="Tag holding the alert level.")
@@ -264,8 +395,14 @@ class AlertBase(_Model):
     )
     no_recoveries: StrictBool = Field(default=False, description="Do not send OK events.")
     flapping: Flapping | None = Field(default=None, description="Flapping detection.")
-    history: Annotated[int, Field(ge=2)] | None = Field(
-        default=None, description="Number of states kept for flapping detection (Kapacitor: 21)."
+    # Kapacitor allocates this many states per group when the group's first point
+    # arrives, unchecked: .history(9223372036854775807) panics and stops kapacitord.
+    history: Annotated[int, Field(ge=2, le=MAX_HISTORY)] | None = Field(
+        default=None,
+        description=(
+            "Number of states kept for flapping detection (Kapacitor: 21; at most "
+            f"{MAX_HISTORY}: Kapacitor keeps them for every group)."
+        ),
     )
     all: StrictBool = Field(
         default=False, description="With groups: alert only when every point matches."
@@ -274,7 +411,13 @@ class AlertBase(_Model):
         default=None, description="Category of this alert, for inhibit rules."
     )
     inhibit: list[Inhibit] = Field(default=[], description="Inhibit rules.")
-    topic: NonEmpty | None = Field(default=None, description="Alert topic to publish events to.")
+    topic: NonEmpty | None = Field(
+        default=None,
+        description=(
+            "Alert topic to publish events to (letters, digits, '-', ':', '.', '_': the only "
+            "topics Kapacitor lets a handler subscribe to)."
+        ),
+    )
     handlers: list[Handler] = Field(default=[], description="Where alerts are sent.")
     influxdb_out: InfluxDBOut | None = Field(
         default=InfluxDBOut(),
@@ -282,7 +425,15 @@ class AlertBase(_Model):
     )
     http_out: NonEmpty | None = Field(
         default="output",
-        description="The httpOut endpoint serving the last alert points; null turns it off.",
+        description=(
+            "The httpOut endpoint serving the last alert points at "
+            "/kapacitor/v1/tasks/<id>/<http_out>; null turns it off. Parts between '/' "
+            "must not be empty, '.' or '..'."
+        ),
+        json_schema_extra={
+            "pattern": HTTP_OUT_PATTERN,
+            ERROR_KEY: {"pattern": HTTP_OUT_REASON},
+        },
     )
     status: Literal["enabled", "disabled"] = Field(default="enabled", description="Task status.")
     dbrps: list[DBRP] | None = Field(
@@ -297,6 +448,14 @@ class AlertBase(_Model):
         problem = task_id_problem(value)
         if problem:
             raise ValueError(problem)
+        return value
+
+    @field_validator("http_out")
+    @classmethod
+    def _http_out(cls, value: str | None) -> str | None:
+        # the schema's pattern, for the Python API (pydantic checks no json_schema_extra)
+        if value is not None and not re.fullmatch(HTTP_OUT_PATTERN, value):
+            raise ValueError(f"{value!r} {HTTP_OUT_REASON}")
         return value
 
     @field_validator("group_by")
@@ -355,25 +514,12 @@ class Relative(_ValueAlert):
             "(Chronograf's formula, the default)."
         ),
     )
-    shift: Duration = Field(description="How far back the compared value lies.")
+    shift: PositiveDuration = Field(
+        description="How far back the compared value lies, greater than zero."
+    )
     crit: Comparison = Field(description="The critical condition on the change.")
     warn: Comparison | None = Field(default=None, description="The warning condition.")
     info: Comparison | None = Field(default=None, description="The info condition.")
-
-    @field_validator("crit", "warn", "info")
-    @classmethod
-    def _numeric(cls, condition: Comparison | None, info: ValidationInfo) -> Comparison | None:
-        # the change is always a float; a string or boolean never compares with it
-        cond = condition
-        while cond is not None:
-            if isinstance(cond.value, (bool, str)):
-                shown = f"{cond.value!r}" if isinstance(cond.value, str) else "a boolean"
-                raise ValueError(
-                    f"the change is a number; {shown} never compares with it: write a "
-                    "number such as 10 (unquoted)"
-                )
-            cond = cond.reset
-        return condition
 
     @field_validator("direction")
     @classmethod
@@ -394,7 +540,9 @@ class Deadman(AlertBase):
     field: NonEmpty | None = Field(
         default=None, description="Optional field; only used by field_present_filter."
     )
-    period: Duration = Field(description="How often the point count is checked.")
+    period: PositiveDuration = Field(
+        description="How often the point count is checked, greater than zero."
+    )
     threshold: Annotated[float, Field(ge=0)] = Field(
         default=0.0, description="Alert when the points per period drop to this or below."
     )
@@ -417,3 +565,120 @@ class CustomAlert(BaseModel):
 
 
 Alert = Threshold | Relative | Deadman | CustomAlert
+
+
+# -- comparisons that can never be true ----------------------------------------------------
+
+Severity = Literal["error", "warning"]
+Finding = tuple[tuple[str | int, ...], str, Severity]  # (parameter path, message, severity)
+
+_ORDERING = frozenset({">", "<", ">=", "<="})
+# Aggregates whose result is always a number (Kapacitor's mean, median, spread,
+# stddev and sum give floats or ints; count an int; min, max and percentile
+# select a numeric value).  mode, distinct, first and last keep the field's type.
+_NUMERIC_AGGREGATES = frozenset(
+    {"mean", "median", "spread", "stddev", "sum", "count", "min", "max", "percentile"}
+)
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+
+
+def _as_number(text: str) -> int | float | None:
+    """The number a string spells (``"10"`` -> 10, ``" 2.5 "`` -> 2.5), or None."""
+    if not _NUMBER_TEXT.fullmatch(text):
+        return None
+    stripped = text.strip()
+    if re.fullmatch(r"[+-]?[0-9]+", stripped):
+        return int(stripped)
+    number = float(stripped)
+    return number if math.isfinite(number) else None
+
+
+def _numeric_value(alert: AlertBase) -> str | None:
+    """What makes the compared ``"value"`` a number, when the template decides it."""
+    if isinstance(alert, Relative):
+        return f"the {alert.change} change (always a float)"
+    aggregate = getattr(alert, "aggregate", None)
+    if isinstance(aggregate, Aggregate) and aggregate.function in _NUMERIC_AGGREGATES:
+        return f"the {aggregate.function} of the field (a number)"
+    return None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _comparison_findings(
+    path: tuple[str | int, ...], cond: Comparison, numeric: str | None
+) -> list[Finding]:
+    value = cond.value
+    found: list[Finding] = []
+    if isinstance(value, bool) and cond.op in _ORDERING:
+        found.append(((*path, "op"), f"{cond.op!r} {BOOLEAN_ORDERING}", "error"))
+    elif isinstance(value, (bool, str)) and numeric is not None:
+        spelled = _as_number(value) if isinstance(value, str) else None
+        fix = (
+            f"write the number without quotes: value: {spelled}"
+            if spelled is not None
+            else "write a number"
+        )
+        found.append(
+            (
+                (*path, "value"),
+                f"{_show(value)} is not a number, but the value compared is {numeric}: "
+                "Kapacitor never matches a number with a "
+                f"{'boolean' if isinstance(value, bool) else 'string'}, so this level could "
+                f"never be reached; {fix}",
+                "error",
+            )
+        )
+    elif isinstance(value, str) and (spelled := _as_number(value)) is not None:
+        found.append(
+            (
+                (*path, "value"),
+                f"{value!r} is a string that looks like a number: it matches only a field "
+                "that holds strings, and Kapacitor never matches a number with a string; "
+                f"if the field is numeric, write the number without quotes: value: {spelled}",
+                "warning",
+            )
+        )
+    if cond.reset is not None:
+        found.extend(_comparison_findings((*path, "reset"), cond.reset, numeric))
+    return found
+
+
+def comparison_findings(alert: Alert) -> list[Finding]:
+    """Level conditions that can never be true on Kapacitor, or likely will not.
+
+    Kapacitor compares the type of the field's value with the type of the
+    literal on each point (pipeline-validation.md §2.4): a number never equals
+    or orders against a string, booleans only take == and !=.  When the
+    template fixes the value's type (relative change, numeric aggregates), a
+    string or boolean is an error; otherwise only what is wrong for every
+    type (ordering a boolean) is an error, and a string that spells a number
+    is a warning.
+    """
+    if not isinstance(alert, (Threshold, Relative)):
+        return []
+    numeric = _numeric_value(alert)
+    found: list[Finding] = []
+    for level in ("crit", "warn", "info"):
+        cond = getattr(alert, level)
+        if isinstance(cond, Comparison):
+            found.extend(_comparison_findings((level,), cond, numeric))
+        elif isinstance(cond, Range) and cond.reset is not None:
+            found.extend(_comparison_findings((level, "reset"), cond.reset, numeric))
+    return found
+
+
+def parameter_findings(alert: Alert) -> list[Finding]:
+    """Everything wrong or doubtful in a valid built-in alert that its types cannot say."""
+    if isinstance(alert, CustomAlert):
+        return []
+    found = comparison_findings(alert)
+    problem = None if alert.topic is None else topic_problem(alert.topic)
+    if problem:
+        # Kapacitor publishes to it; only subscribing is impossible, so a warning
+        found.append((("topic",), problem, "warning"))
+    return found

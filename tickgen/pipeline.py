@@ -9,19 +9,21 @@ is kept per alert beyond its id, so memory stays flat however many there are.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
 from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateError
-from .handlers import version_problems
-from .models import Alert, CustomAlert
+from .gotemplate import model_problems
+from .handlers import parse_version, version_problems
+from .models import Alert, CustomAlert, parameter_findings
 from .params import AlertSource, document_alerts, expand_paths, read_document
 from .render import RenderedTask, Renderer, shared_renderer
 
@@ -32,6 +34,7 @@ __all__ = ["LoadedAlert", "iter_loaded", "load", "render_paths", "run"]
 class LoadedAlert:
     alert: Alert
     source: AlertSource
+    warnings: tuple[Problem, ...] = ()  # likely mistakes in the parameters, located
 
 
 def _pydantic_problems(source: AlertSource, exc: ValidationError) -> list[Problem]:
@@ -57,36 +60,47 @@ def _data_path(data: Any, loc: Sequence[str | int]) -> list[str | int]:
     return path
 
 
-def validate_source(
-    source: AlertSource, catalog: Catalog, kapacitor_version: str
-) -> tuple[Alert | None, list[Problem]]:
+class Checked(NamedTuple):
+    """One alert checked: its model, or the problems with it; and its warnings."""
+
+    alert: Alert | None
+    problems: list[Problem]
+    # likely mistakes (a quoted number), each at its file, line and path
+    warnings: tuple[Problem, ...] = ()
+
+
+def validate_source(source: AlertSource, catalog: Catalog, kapacitor_version: str) -> Checked:
     """Check one alert; return its model, or the problems with it."""
     params = source.params
     name = params.get("template")
     if name is None:
-        return None, [
-            source.problem(
-                (), f"missing required parameter 'template' (one of: {', '.join(catalog.names())})"
-            )
-        ]
+        missing = f"missing required parameter 'template' (one of: {', '.join(catalog.names())})"
+        return Checked(None, [source.problem((), missing)])
     info = catalog.find(name) if isinstance(name, str) else None
     if info is None:
-        return None, [
-            source.problem(
-                ("template",),
-                f"unknown template {name!r}; known templates: {', '.join(catalog.names())}",
-            )
-        ]
+        unknown = f"unknown template {name!r}; known templates: {', '.join(catalog.names())}"
+        return Checked(None, [source.problem(("template",), unknown)])
     problems = [source.problem(path, message) for path, message in info.check.errors(params)]
     if problems:
-        return None, problems
+        return Checked(None, problems)
     alert = _build(source, info)
     if isinstance(alert, list):
-        return None, alert
+        return Checked(None, alert)
     if not isinstance(alert, CustomAlert):
         for rel, message in version_problems(alert.handlers, kapacitor_version):
             problems.append(source.problem(("handlers", *_split_rel(rel)), message))
-    return (None, problems) if problems else (alert, [])
+        # Kapacitor parses these when the task starts, after it has been stored.
+        for template_path, message in model_problems(alert, parse_version(kapacitor_version)):
+            problems.append(source.problem(template_path, message))
+        warnings = []
+        for path, message, severity in parameter_findings(alert):
+            if severity == "error":
+                problems.append(source.problem(path, message))
+            else:
+                warnings.append(source.problem(path, message))
+        if not problems:
+            return Checked(alert, [], tuple(warnings))
+    return Checked(None, problems) if problems else Checked(alert, [])
 
 
 def _split_rel(rel: str) -> list[str | int]:
@@ -130,7 +144,7 @@ def iter_loaded(
             problems.extend(exc.problems)
             continue
         for source in sources:
-            alert, found = validate_source(source, catalog, kapacitor_version)
+            alert, found, warnings = validate_source(source, catalog, kapacitor_version)
             task_id = source.params.get("id")
             if isinstance(task_id, str) and task_id:
                 if task_id in seen:
@@ -146,7 +160,7 @@ def iter_loaded(
             if found:
                 problems.extend(found)
             elif alert is not None:
-                yield LoadedAlert(alert, source)
+                yield LoadedAlert(alert, source, warnings)
 
 
 # Young objects between two runs of the cyclic collector while a batch runs
@@ -205,7 +219,8 @@ def _run(
             source = loaded.source
             problems.append(Problem(str(exc), file=source.document.name, line=source.line))
             continue
-        on_task(task, loaded.source)
+        # the renderer's own findings know no lines; these were located in the file
+        on_task(dataclasses.replace(task, param_warnings=loaded.warnings), loaded.source)
     return problems
 
 

@@ -10,6 +10,7 @@ scripts); a script that fails there is a :class:`TemplateBug`, never output.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import types
@@ -26,8 +27,10 @@ from . import tick
 from ._resources import data_dir
 from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateBug, TemplateError
-from .handlers import handler_lines, version_problems
-from .models import Alert, AlertBase, CustomAlert, task_id_problem
+from .gotemplate import model_problems
+from .handlers import handler_lines, parse_version, version_problems
+from .models import Alert, AlertBase, CustomAlert, parameter_findings, task_id_problem
+from .params import format_path
 from .tick import quote
 from .tick.quote import QuoteError, Tick
 
@@ -65,6 +68,16 @@ class RenderedTask:
     source: str = "<python>"
     params_hash: str = field(default="", compare=False)
     warnings: tuple[tick.Diagnostic, ...] = field(default=(), compare=False)
+    # likely mistakes in the parameters (a quoted number...), at their parameter path
+    param_warnings: tuple[Problem, ...] = field(default=(), compare=False)
+
+    def warning_lines(self) -> list[str]:
+        """Every warning as a line for a person: parameters first, then the script's."""
+        lines = [
+            str(dataclasses.replace(p, message=f"warning: {p.message}"))
+            for p in self.param_warnings
+        ]
+        return lines + [f"{self.source}: task {self.id}: {d}" for d in self.warnings]
 
     def payload(self) -> dict[str, Any]:
         """The body of ``POST /kapacitor/v1/tasks`` (keys in the order Kapacitor's docs use)."""
@@ -125,6 +138,7 @@ def _defined(escape: Callable[[Any], Tick]) -> Callable[[Any], Tick]:
 _ESCAPES: dict[str, Callable[[Any], Tick]] = {
     "quote": quote.string,
     "quote_list": quote.string_list,
+    "go_text": quote.go_template_text,
     "reference": quote.reference,
     "regex": quote.regex,
     "duration": quote.duration,
@@ -262,14 +276,27 @@ class Renderer:
 
     def render(self, alert: Alert, *, source: str = "<python>") -> RenderedTask:
         """Render, parse, check and format one alert."""
+        findings = [] if isinstance(alert, CustomAlert) else parameter_findings(alert)
         if not isinstance(alert, CustomAlert):
             too_new = version_problems(alert.handlers, self.kapacitor_version)
-            if too_new:
+            wrong = [
+                Problem(message, file=source, path=format_path(path))
+                for path, message, severity in findings
+                if severity == "error"
+            ]
+            if too_new or wrong:
                 raise ParameterError(
                     [
                         Problem(message, file=source, path=f"handlers{rel}")
                         for rel, message in too_new
                     ]
+                    + wrong
+                )
+            # Go templates Kapacitor would refuse at task start: the parameter's fault
+            broken = model_problems(alert, parse_version(self.kapacitor_version))
+            if broken:
+                raise ParameterError(
+                    [Problem(message, file=source, path=format_path(p)) for p, message in broken]
                 )
         text = self.render_text(alert)
         task_id = alert.id
@@ -304,7 +331,12 @@ class Renderer:
             type=analysis.kind or "stream",
             source=source,
             params_hash=params_hash(params),
-            warnings=tuple(d for d in diagnostics if d.severity == "warning"),
+            warnings=tuple(d for d in diagnostics if d.severity != "error"),
+            param_warnings=tuple(
+                Problem(message, file=source, path=format_path(path))
+                for path, message, severity in findings
+                if severity == "warning"
+            ),
         )
 
     def _task_fields(

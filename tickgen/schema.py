@@ -17,7 +17,17 @@ from jsonschema.exceptions import ValidationError
 from .schema_compile import Unsupported, compile_predicate, tag_branches
 from .tick.quote import DURATION_RE
 
-__all__ = ["SchemaCheck", "compile_schema"]
+# A duration literal whose number is not all zeros.  Kapacitor refuses a zero
+# window period, shift and deadman/stats interval when the task starts
+# (pipeline-validation.md 2.2.1-2.2.3); models use it so editors see it too.
+POSITIVE_DURATION_PATTERN = f"^0*[1-9][0-9]*{DURATION_RE.pattern.removeprefix('[0-9]+')}$"
+
+__all__ = ["ERROR_KEY", "POSITIVE_DURATION_PATTERN", "SchemaCheck", "compile_schema"]
+
+# A subschema may carry the reason it fails under this key (a text, or a
+# mapping from keyword to text); the message is then "<value> <reason>"
+# instead of the keyword's generic text.
+ERROR_KEY = "x-tickgen-error"
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -130,15 +140,35 @@ def _yaml_hint(value: Any, expected: Any) -> str:
     return ""
 
 
+def _number_hint(value: Any, expected: Any) -> str:
+    """A quoted number where a number belongs: say how to write it."""
+    names = expected if isinstance(expected, list) else [expected]
+    if isinstance(value, str) and ("number" in names or "integer" in names):
+        try:
+            number = float(value)
+        except ValueError:
+            return ""
+        if number == number and abs(number) != float("inf"):
+            shown = value.strip()
+            return f" (write the number without quotes: {shown})"
+    return ""
+
+
 def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
     path = _path(error)
     kind = error.validator
     value = error.instance
-    if kind in ("anyOf", "oneOf"):
+    reason = error.schema.get(ERROR_KEY) if isinstance(error.schema, Mapping) else None
+    if isinstance(reason, Mapping):
+        reason = reason.get(kind)  # a reason for this keyword only
+    if isinstance(reason, str):
+        yield path, f"{_show(value)} {reason}"
+    elif kind in ("anyOf", "oneOf"):
         yield from _describe_union(error)
     elif kind == "type":
         expected = error.validator_value
-        yield path, f"{_show(value)} is not {_type_words(expected)}{_yaml_hint(value, expected)}"
+        hints = _yaml_hint(value, expected) + _number_hint(value, expected)
+        yield path, f"{_show(value)} is not {_type_words(expected)}{hints}"
     elif kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         yield path, f"missing required parameter {missing!r}"
@@ -189,6 +219,16 @@ def _pattern_message(error: ValidationError) -> str:
             f"{_show(value)} is not a duration: write an integer and one unit of "
             "u, µ, ms, s, m, h, d, w (for example 10s, 5m, 1h)"
         )
+    if error.validator_value == POSITIVE_DURATION_PATTERN:
+        if isinstance(value, str) and DURATION_RE.fullmatch(value):
+            return (
+                f"{_show(value)} is zero: Kapacitor needs a duration greater than zero here "
+                f"and refuses the task when it starts; write at least 1{value.lstrip('0')}"
+            )
+        return (
+            f"{_show(value)} is not a duration: write an integer and one unit of "
+            "u, µ, ms, s, m, h, d, w, greater than zero (for example 10s, 5m, 1h)"
+        )
     return f"{_show(value)} does not match the pattern {error.validator_value!r}"
 
 
@@ -211,4 +251,5 @@ def _describe_union(error: ValidationError) -> Iterator[tuple[tuple[str | int, .
             sub.validator_value if isinstance(sub.validator_value, list) else [sub.validator_value]
         )
         expected.extend(str(name) for name in names if str(name) not in expected)
-    yield path, f"{_show(error.instance)} is not {_type_words(expected)}"
+    hint = _number_hint(error.instance, expected)
+    yield path, f"{_show(error.instance)} is not {_type_words(expected)}{hint}"

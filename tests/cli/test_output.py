@@ -44,7 +44,7 @@ def test_validate_json(project: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 1
     assert body["format"] == "tickgen.findings" and body["version"] == 1
     assert body["command"] == "validate"
-    assert body["summary"] == {"errors": 1, "warnings": 0}
+    assert body["summary"] == {"errors": 1, "warnings": 0, "notes": 0}
     [finding] = body["findings"]
     assert finding == {
         "file": os.path.join("alerts", "b.yaml"),
@@ -62,7 +62,7 @@ def test_validate_json(project: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_validate_json_when_all_is_valid(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, body = run_json(capsys, "validate", "--output", "json", "alerts/a.yaml")
     assert code == 0
-    assert body["findings"] == [] and body["summary"] == {"errors": 0, "warnings": 0}
+    assert body["findings"] == [] and body["summary"] == {"errors": 0, "warnings": 0, "notes": 0}
 
 
 def test_lint_json_is_sorted_by_file_and_line(
@@ -76,7 +76,7 @@ def test_lint_json_is_sorted_by_file_and_line(
         (os.path.join("tasks", "m.tick"), 4, "error"),
         (os.path.join("tasks", "z.tick"), 4, "warning"),
     ]
-    assert body["summary"] == {"errors": 2, "warnings": 1}
+    assert body["summary"] == {"errors": 2, "warnings": 1, "notes": 0}
 
 
 def test_lint_github_annotations(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -242,3 +242,25 @@ def test_plan_github_against_a_real_kapacitor(
         "::notice title=tickgen plan%3A default::"
         "Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged.\n"
     )
+
+
+def test_parameter_warnings_are_findings_and_strict_fails_on_them(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # without an aggregate the field's type is unknown: a string spelling a number warns
+    quoted = GOOD.replace("aggregate:\n  function: mean\n  period: 5m\n  every: 1m\n", "")
+    quoted = quoted.replace("value: 90", 'value: "90"')  # now line 14
+    assert quoted.count("\n") == GOOD.count("\n") - 4
+    (project / "alerts" / "a.yaml").write_text(quoted, encoding="utf-8")
+    code, body = run_json(capsys, "validate", "--output", "json", "alerts/a.yaml")
+    assert code == 0
+    [finding] = body["findings"]
+    assert (finding["file"], finding["line"], finding["severity"], finding["parameter"]) == (
+        os.path.join("alerts", "a.yaml"), 14, "warning", "crit.value"
+    )
+    assert main(["validate", "--strict", "--output", "github", "alerts/a.yaml"]) == 1
+    assert capsys.readouterr().out.startswith(
+        "::warning file=alerts/a.yaml,line=14,title=tickgen validate%3A crit.value::"
+    )
+    assert main(["lint", "--output", "json", "alerts/a.yaml"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["warnings"] == 1

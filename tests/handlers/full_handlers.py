@@ -214,7 +214,7 @@ FULL: dict[str, tuple[dict[str, Any], list[str]]] = {
     "kafka": (
         {
             "kind": "kafka",
-            "cluster": "default",
+            "cluster": "events",
             "kafka_topic": "alerts",
             "disable_partition_by_id": True,
             "partition_hash_algorithm": "murmur2",
@@ -222,7 +222,7 @@ FULL: dict[str, tuple[dict[str, Any], list[str]]] = {
         },
         [
             ".kafka()",
-            ".cluster('default')",
+            ".cluster('events')",
             ".kafkaTopic('alerts')",
             ".disablePartitionById()",
             ".partitionHashAlgorithm('murmur2')",

@@ -153,7 +153,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     ),
     (
         "unknown hash algorithm",
-        [{"kind": "kafka", "partition_hash_algorithm": "md5"}],
+        [{"kind": "kafka", "cluster": "c", "partition_hash_algorithm": "md5"}],
         (0, "kafka", "partition_hash_algorithm"),
         "'crc32', 'murmur2' or 'fnv-1a'",
         "$[0].partition_hash_algorithm",

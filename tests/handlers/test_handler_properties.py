@@ -54,7 +54,7 @@ def handler_lists(draw: st.DrawFn) -> list[dict[str, Any]]:
     full = draw(st.lists(st.booleans(), min_size=len(kinds), max_size=len(kinds)))
     minimal = {"tcp": {"address": "h:1"}, "exec": {"command": ["/bin/true"]}}
     minimal |= {"log": {"path": "/tmp/x"}, "mqtt": {"topic": "t"}, "snmpTrap": {"trap_oid": "1"}}
-    minimal |= {"post": {"url": "http://x"}}
+    minimal |= {"post": {"url": "http://x"}, "kafka": {"cluster": "c"}}
     return [
         FULL[kind][0] if use_full else {"kind": kind, **minimal.get(kind, {})}
         for kind, use_full in zip(kinds, full, strict=True)

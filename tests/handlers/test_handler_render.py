@@ -304,7 +304,7 @@ def test_teams_stays_in_place_when_something_separates_it(separator: str) -> Non
 
 @pytest.mark.parametrize(
     ("mode", "written"),
-    [("0644", "0644"), (0o640, "0640"), (420, "0644"), ("0755", "0755"), ("07", "07")],
+    [("0644", "0644"), (0o640, "0640"), (420, "0644"), ("0755", "0755"), ("0200", "0200")],
 )
 def test_log_mode_is_written_in_octal(mode: int | str, written: str) -> None:
     (handler,) = load({"kind": "log", "path": "/tmp/a.log", "mode": mode})

@@ -165,6 +165,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "log": {"path": "/tmp/x"},
     "mqtt": {"topic": "t"},
     "snmpTrap": {"trap_oid": "1"},
+    "kafka": {"cluster": "c"},
 }
 
 

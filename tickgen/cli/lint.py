@@ -34,8 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "files, rendered, and each script checked; a directory, for both kinds.\n"
             "A finding prints as FILE:LINE:COL: severity: message, or for a parameter file as\n"
             "FILE:LINE: task ID: line L:C: severity: message (L:C in the script that\n"
-            "'tickgen render' prints). The exit status is 1 if there is an error (or, with\n"
-            "--strict, a warning), else 0."
+            "'tickgen render' prints), or FILE:LINE: PARAMETER: warning: message for a likely\n"
+            "mistake in the parameters themselves (a quoted number). The exit status is 1 if\n"
+            "there is an error (or, with --strict, a warning), else 0."
         ),
         example=(
             "tickgen lint cpu.tick\n"
@@ -95,6 +96,8 @@ def _lint_params(params: list[str], args: argparse.Namespace) -> list[Finding]:
     renderer = shared_renderer(args.templates, args.kapacitor_version)
 
     def check_task(task: RenderedTask, source: AlertSource) -> None:
+        # the parameters' own warnings, at their file, line and path
+        findings.extend(output.from_problem(p, "warning") for p in task.param_warnings)
         kind: TaskKind = "batch" if task.type == "batch" else "stream"
         for d in check(task.script, kind, version=args.kapacitor_version):
             # the position is in the rendered script (tickgen render shows it)

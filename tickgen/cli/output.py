@@ -17,6 +17,7 @@ Every format lists the findings sorted by file, line and column.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from ..deploy.plan import Plan
 from ..deploy.report import plan_header, plan_text
 from ..errors import Problem
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 FORMATS = ("text", "json", "github", "sarif")
 JSON_FORMAT_VERSION = 1
 
@@ -62,16 +63,21 @@ class Finding:
         return self.text or f"{self.severity}: {self.message}"
 
 
-def from_problem(problem: Problem) -> Finding:
-    """A parameter problem (schema, model, file format, template) as an error finding."""
+def from_problem(problem: Problem, severity: Severity = "error") -> Finding:
+    """A parameter problem (schema, model, file format, template), or a located warning."""
+    if severity == "error":
+        text = str(problem)
+    else:  # FILE:LINE: path: warning: message, as lint and validate print warnings
+        where = str(dataclasses.replace(problem, message="")).removesuffix(": ")
+        text = f"{where}: {severity}: {problem.message}"
     return Finding(
         problem.message,
-        "error",
+        severity,
         "parameters",
         file=problem.file,
         line=problem.line,
         parameter=problem.path,
-        text=str(problem),
+        text=text,
     )
 
 
@@ -96,6 +102,7 @@ def as_json(findings: Sequence[Finding], command: str) -> str:
         "summary": {
             "errors": sum(f.severity == "error" for f in ordered),
             "warnings": sum(f.severity == "warning" for f in ordered),
+            "notes": sum(f.severity == "note" for f in ordered),
         },
         "findings": [
             {
@@ -129,7 +136,8 @@ def as_github(findings: Sequence[Finding], command: str) -> str:
             if value is not None
         ]
         message = f"task {f.task}: {f.message}" if f.task else f.message
-        lines.append(f"::{f.severity} {','.join(props)}::{_github_data(message)}\n")
+        command_name = "notice" if f.severity == "note" else f.severity
+        lines.append(f"::{command_name} {','.join(props)}::{_github_data(message)}\n")
     return "".join(lines)
 
 
@@ -175,7 +183,7 @@ def as_sarif(findings: Sequence[Finding], command: str) -> str:
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "ruleIndex": rule_ids.index(f.rule),
-            "level": "error" if f.severity == "error" else "warning",
+            "level": f.severity,  # SARIF's levels include error, warning and note
             "message": {"text": message},
         }
         if f.file is not None:

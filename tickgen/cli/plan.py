@@ -99,8 +99,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def load_desired(args: argparse.Namespace) -> list[RenderedTask]:
     tasks = render_alerts(args.paths, renderer_from(args))
     for task in tasks:
-        for warning in task.warnings:
-            stderr_line(f"{task.source}: task {task.id}: {warning}")
+        for line in task.warning_lines():
+            stderr_line(line)
     return tasks
 
 

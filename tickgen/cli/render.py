@@ -62,8 +62,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _warn(task: RenderedTask) -> None:
-    for warning in task.warnings:
-        stderr_line(f"{task.source}: task {task.id}: {warning}")
+    for line in task.warning_lines():
+        stderr_line(line)
 
 
 def run_render(args: argparse.Namespace) -> int:

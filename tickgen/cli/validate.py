@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..errors import Problem
 from ..params import AlertSource
 from ..pipeline import run_located
 from ..render import RenderedTask
@@ -21,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             "Check every alert in the given files and directories against its template's\n"
             "schema and model, render it and check the script with tickgen's TICKscript\n"
-            "checker. Prints every problem with its file, line and parameter; exit 1 if any."
+            "checker. Prints every problem with its file, line and parameter; exit 1 if any.\n"
+            "Warnings (likely mistakes, such as a quoted number) are printed too; with\n"
+            "--strict they are errors."
         ),
         example=(
             "tickgen validate alerts/\n"
@@ -35,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print nothing when all is valid"
     )
+    parser.add_argument("--strict", action="store_true", help="warnings are errors too (exit 1)")
     add_template_options(parser)
     output.add_output_option(parser)
     parser.set_defaults(run=run_validate)
@@ -42,24 +46,34 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_validate(args: argparse.Namespace) -> int:
     count = 0
-    warnings: list[output.Finding] = []
+    warned: list[Problem] = []
+    findings: list[output.Finding] = []  # every warning and note, for --output other than text
 
     def seen(task: RenderedTask, source: AlertSource) -> None:
         nonlocal count
         count += 1
-        for warning in task.warnings:
-            if args.output == "text":
-                stderr_line(f"{task.source}: task {task.id}: {warning}")
-            else:
-                warnings.append(rendered_finding(task, source, warning))
+        if args.output != "text":
+            findings.extend(output.from_problem(p, "warning") for p in task.param_warnings)
+            findings.extend(rendered_finding(task, source, d) for d in task.warnings)
+        elif args.strict:
+            warned.extend(task.param_warnings)
+            for d in task.warnings:
+                if d.severity == "warning":
+                    warned.append(Problem(f"task {task.id}: {d}", file=task.source))
+                else:  # a note: only the server's configuration can decide it
+                    stderr_line(f"{task.source}: task {task.id}: {d}")
+        else:
+            for line in task.warning_lines():
+                stderr_line(line)
 
     problems = run_located(args.paths, renderer_from(args), seen)
     if args.output != "text":
-        findings = [*map(output.from_problem, problems), *warnings]
+        findings.extend(map(output.from_problem, problems))
         sys.stdout.write(output.render(findings, args.output, "validate"))
-        return 1 if problems else 0
-    if problems:
-        fail_with(problems)
+        failing = {"error", "warning"} if args.strict else {"error"}
+        return 1 if any(f.severity in failing for f in findings) else 0
+    if problems or warned:
+        fail_with([*problems, *warned])
     if not args.quiet:
         print(f"{count} alert(s) valid")
     return 0

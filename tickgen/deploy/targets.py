@@ -116,7 +116,7 @@ def _target(config: Path, name: str, table: Any) -> Target:
             raise DeployError(f"{where}: {key!r} must name an environment variable")
         strings[key] = value
     id_prefix = table.get("id_prefix", "")
-    if not isinstance(id_prefix, str) or (id_prefix and task_id_problem(id_prefix)):
+    if not isinstance(id_prefix, str) or (id_prefix and task_id_problem(id_prefix, whole=False)):
         raise DeployError(f"{where}: id_prefix must be letters, digits, '-', '.' or '_'")
     return Target(
         name=name,

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -26,8 +27,9 @@ from pydantic import (
     StringConstraints,
 )
 
+from tickgen.gotemplate import go_template, template_note
 from tickgen.tick import quote
-from tickgen.tick.quote import DURATION_RE, Tick
+from tickgen.tick.quote import DURATION_RE, Tick, duration_nanoseconds
 
 # The JSON Schema key that carries the Kapacitor version which added a handler
 # or a property; users see it in the schema, version_problems() reads it.
@@ -36,9 +38,25 @@ BASELINE = "1.5.0"
 
 _INT64 = 2**63 - 1
 
+
+def fits_int64(value: str) -> str:
+    """A duration literal that fits Kapacitor's int64 nanoseconds, else ValueError.
+
+    TICKscript's lexer refuses a longer one; saying so at the parameter beats
+    failing inside the template.
+    """
+    if DURATION_RE.fullmatch(value) and duration_nanoseconds(value) > _INT64:
+        raise ValueError(
+            f"{value!r} is longer than a Kapacitor duration can be "
+            "(about 292 years, 2562047h); write a shorter one"
+        )
+    return value
+
+
 Duration = Annotated[
     str,
     StringConstraints(pattern=f"^{DURATION_RE.pattern}$"),
+    AfterValidator(fits_int64),
     Field(examples=["10s", "5m"]),
 ]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
@@ -67,6 +85,23 @@ ScalarMap = dict[NonEmpty, Scalar]
 def since(version: str) -> dict[str, Any]:
     """``json_schema_extra`` for a handler or property added after the 1.5 baseline."""
     return {SINCE_KEY: version}
+
+
+def template_field(
+    handler: str, method: str, description: str, *, extra: dict[str, Any] | None = None, **kw: Any
+) -> Any:
+    """A ``Field`` Kapacitor parses as a Go template: marked, and described as one.
+
+    ``handler``/``method`` name the TICKscript call (a key of
+    ``tickgen.gotemplate.TEMPLATE_ARGS``); ``kw`` are the other ``Field`` arguments.
+    """
+    if "Go template" not in description:
+        description = description.removesuffix(".") + " (a Go template)."
+    return Field(
+        description=description + template_note(handler, method),
+        json_schema_extra={**(extra or {}), **go_template(handler, method)},
+        **kw,
+    )
 
 
 def not_null(schema: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from pydantic import Field, StrictBool, StrictStr
 
 from tickgen.tick.quote import Tick
 
-from ._base import HandlerModel, call, flag, text
+from ._base import HandlerModel, call, flag, template_field, text
 
 
 class PushoverHandler(HandlerModel):
@@ -66,7 +66,9 @@ class DiscordHandler(HandlerModel):
     )
     username: StrictStr = Field(default="", description="Name the webhook posts as.")
     avatar_url: StrictStr = Field(default="", description="URL of the webhook's avatar.")
-    embed_title: StrictStr = Field(default="", description="Title of the message embed.")
+    embed_title: StrictStr = template_field(
+        "discord", "embedTitle", "Title of the message embed.", default=""
+    )
 
     def lines(self) -> list[Tick]:
         return [

@@ -24,10 +24,9 @@ from ._base import (
     pairs,
     since,
     strings,
+    template_field,
     text,
 )
-
-_TEMPLATE = " (a Go template over the alert data)"
 
 
 class VictorOpsHandler(HandlerModel):
@@ -57,8 +56,10 @@ class PagerDutyHandler(HandlerModel):
 class PagerDutyLink(Part):
     """A link shown with a PagerDuty v2 incident."""
 
-    href: NonEmpty = Field(description="The link's URL" + _TEMPLATE + ".")
-    text: StrictStr = Field(default="", description="The link's text.")
+    href: NonEmpty = template_field("pagerDuty2", "link", "The link's URL.")
+    text: StrictStr = template_field(
+        "pagerDuty2", "link text", "The link's text; empty shows the URL.", default=""
+    )
 
     def line(self) -> Tick:
         label = [quote.string(self.text)] if self.text else []
@@ -91,8 +92,11 @@ class SensuHandler(HandlerModel):
     """Send the alert to a Sensu client (``.sensu()``)."""
 
     kind: Literal["sensu"] = Field(description="Handler type: Sensu.")
-    source: StrictStr = Field(
-        default="", description="Sensu source name" + _TEMPLATE + "; empty means [sensu] source."
+    source: StrictStr = template_field(
+        "sensu",
+        "source",
+        "Sensu source name (a Go template); empty means [sensu] source (not a template).",
+        default="",
     )
     handlers: list[NonEmpty] = Field(
         default_factory=list, description="Sensu handlers; empty means [sensu] handlers."
@@ -118,14 +122,19 @@ class ServiceNowHandler(HandlerModel):
     url: StrictStr = Field(default="", description="Events API URL; empty means [servicenow] url.")
     username: StrictStr = Field(default="", description="API user; empty means the configured one.")
     password: StrictStr = Field(default="", description="API password; empty means configured.")
-    source: StrictStr = Field(default="", description="Event source" + _TEMPLATE + ".")
-    node: StrictStr = Field(default="", description="Event node" + _TEMPLATE + ".")
-    type: StrictStr = Field(default="", description="Event type" + _TEMPLATE + ".")
-    resource: StrictStr = Field(default="", description="Event resource" + _TEMPLATE + ".")
-    metric_name: StrictStr = Field(default="", description="Metric name" + _TEMPLATE + ".")
-    message_key: StrictStr = Field(default="", description="Message key" + _TEMPLATE + ".")
-    additional_info: ScalarMap = Field(
-        default_factory=dict, description="Extra event fields: string, number or boolean values."
+    source: StrictStr = Field(
+        default="", description="Event source (plain text, not a template); empty means configured."
+    )
+    node: StrictStr = template_field("serviceNow", "node", "Event node.", default="")
+    type: StrictStr = template_field("serviceNow", "type", "Event type.", default="")
+    resource: StrictStr = template_field("serviceNow", "resource", "Event resource.", default="")
+    metric_name: StrictStr = template_field("serviceNow", "metricName", "Metric name.", default="")
+    message_key: StrictStr = template_field("serviceNow", "messageKey", "Message key.", default="")
+    additional_info: ScalarMap = template_field(
+        "serviceNow",
+        "additionalInfo",
+        "Extra event fields: string, number or boolean values; string values are Go templates.",
+        default_factory=dict,
     )
 
     def lines(self) -> list[Tick]:
@@ -149,10 +158,12 @@ class BigPandaHandler(HandlerModel):
 
     kind: Literal["bigPanda"] = Field(description="Handler type: BigPanda.")
     app_key: StrictStr = Field(default="", description="App key; empty means [bigpanda] app-key.")
-    host: StrictStr = Field(
+    host: StrictStr = template_field(
+        "bigPanda",
+        "host",
+        "The object that caused the alert.",
+        extra=since("1.6.3"),
         default="",
-        description="The object that caused the alert" + _TEMPLATE + ".",
-        json_schema_extra=since("1.6.3"),
     )
     primary_property: StrictStr = Field(
         default="", description="Tag or field BigPanda uses as the primary property."
@@ -160,10 +171,13 @@ class BigPandaHandler(HandlerModel):
     secondary_property: StrictStr = Field(
         default="", description="Tag or field BigPanda uses as the secondary property."
     )
-    attributes: ScalarMap = Field(
+    attributes: ScalarMap = template_field(
+        "bigPanda",
+        "attribute",
+        "Extra alert attributes: string, number or boolean values; string values are Go "
+        "templates.",
+        extra=since("1.6.3"),
         default_factory=dict,
-        description="Extra alert attributes: string, number or boolean values.",
-        json_schema_extra=since("1.6.3"),
     )
 
     def lines(self) -> list[Tick]:
@@ -182,24 +196,33 @@ class AlertaHandler(HandlerModel):
 
     kind: Literal["alerta"] = Field(description="Handler type: Alerta.")
     token: StrictStr = Field(default="", description="API token; empty means [alerta] token.")
-    resource: StrictStr = Field(default="", description="Alerta resource" + _TEMPLATE + ".")
-    event: StrictStr = Field(default="", description="Alerta event" + _TEMPLATE + ".")
-    environment: StrictStr = Field(default="", description="Alerta environment" + _TEMPLATE + ".")
-    group: StrictStr = Field(default="", description="Alerta group" + _TEMPLATE + ".")
-    value: StrictStr = Field(default="", description="Alerta value" + _TEMPLATE + ".")
+    resource: StrictStr = template_field("alerta", "resource", "Alerta resource.", default="")
+    event: StrictStr = template_field("alerta", "event", "Alerta event.", default="")
+    environment: StrictStr = template_field(
+        "alerta", "environment", "Alerta environment.", default=""
+    )
+    group: StrictStr = template_field("alerta", "group", "Alerta group.", default="")
+    value: StrictStr = template_field("alerta", "value", "Alerta value.", default="")
     origin: StrictStr = Field(default="", description="Alerta origin; empty means [alerta] origin.")
-    services: list[NonEmpty] = Field(default_factory=list, description="Affected services.")
-    correlated: list[NonEmpty] = Field(
+    services: list[NonEmpty] = template_field(
+        "alerta", "services", "Affected services, each a Go template.", default_factory=list
+    )
+    correlated: list[NonEmpty] = template_field(
+        "alerta",
+        "correlated",
+        "Events correlated with this one, each a Go template. Kapacitor 1.5.8+.",
         default_factory=list,
-        description="Events correlated with this one. Kapacitor 1.5.8+.",
     )
     timeout: Duration | None = Field(
         default=None, description="Alerta alert timeout.", json_schema_extra=not_null
     )
-    attributes: ScalarMap = Field(
+    attributes: ScalarMap = template_field(
+        "alerta",
+        "attribute",
+        "Extra alert attributes: string, number or boolean values; string values are Go "
+        "templates from Kapacitor 1.8.",
+        extra=since("1.6.3"),
         default_factory=dict,
-        description="Extra alert attributes: string, number or boolean values.",
-        json_schema_extra=since("1.6.3"),
     )
 
     def lines(self) -> list[Tick]:
@@ -281,17 +304,22 @@ class ZenossHandler(HandlerModel):
     method: StrictStr = Field(default="", description="Router method, e.g. 'add_event'.")
     type: StrictStr = Field(default="", description="Request type, e.g. 'rpc'.")
     tid: Int64 = Field(default=0, ge=0, description="Transaction id.")
-    summary: StrictStr = Field(default="", description="Event summary" + _TEMPLATE + ".")
-    device: StrictStr = Field(default="", description="Event device" + _TEMPLATE + ".")
-    component: StrictStr = Field(default="", description="Event component" + _TEMPLATE + ".")
-    event_class_key: StrictStr = Field(default="", description="Event class key" + _TEMPLATE + ".")
-    event_class: StrictStr = Field(default="", description="Event class" + _TEMPLATE + ".")
-    collector: StrictStr = Field(default="", description="Event collector" + _TEMPLATE + ".")
-    message: StrictStr = Field(
-        default="", description="Event message" + _TEMPLATE + "; empty means the alert message."
+    summary: StrictStr = template_field("zenoss", "summary", "Event summary.", default="")
+    device: StrictStr = template_field("zenoss", "device", "Event device.", default="")
+    component: StrictStr = template_field("zenoss", "component", "Event component.", default="")
+    event_class_key: StrictStr = template_field(
+        "zenoss", "eventClassKey", "Event class key.", default=""
     )
-    custom_field: ScalarMap = Field(
-        default_factory=dict, description="Extra event fields: string, number or boolean values."
+    event_class: StrictStr = template_field("zenoss", "eventClass", "Event class.", default="")
+    collector: StrictStr = template_field("zenoss", "collector", "Event collector.", default="")
+    message: StrictStr = template_field(
+        "zenoss", "message", "Event message; empty means the alert message.", default=""
+    )
+    custom_field: ScalarMap = template_field(
+        "zenoss",
+        "customField",
+        "Extra event fields: string, number or boolean values; string values are Go templates.",
+        default_factory=dict,
     )
 
     def lines(self) -> list[Tick]:

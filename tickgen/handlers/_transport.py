@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from tickgen.schema import ERROR_KEY
 from tickgen.tick import quote
 from tickgen.tick.quote import Tick
 
@@ -34,6 +35,7 @@ from ._base import (
     not_null,
     since,
     strings,
+    template_field,
     text,
 )
 
@@ -52,10 +54,13 @@ class PostHandler(HandlerModel):
     )
 
     kind: Literal["post"] = Field(description="Handler type: HTTP POST.")
-    url: StrictStr = Field(
+    url: StrictStr = template_field(
+        "",
+        "post url",
+        "The URL to POST to (a Go template since Kapacitor 1.5.7, ignored when endpoint is "
+        "set). Either url or endpoint is required.",
+        extra={"x-go-template-unless": "endpoint"},
         default="",
-        description="The URL to POST to (a Go template since Kapacitor 1.5.7). "
-        "Either url or endpoint is required.",
     )
     endpoint: StrictStr = Field(
         default="", description="Name of an [[httppost]] endpoint from Kapacitor's configuration."
@@ -125,11 +130,13 @@ class EmailHandler(HandlerModel):
         default_factory=list,
         description="Recipient addresses; empty means the [smtp] 'to' list from the configuration.",
     )
-    to_templates: list[NonEmpty] = Field(
-        default_factory=list,
-        description="Recipient addresses as Go templates over the alert data, "
+    to_templates: list[NonEmpty] = template_field(
+        "email",
+        "toTemplates",
+        "Recipient addresses, each a Go template, "
         "e.g. '{{ index .Tags \"owner\" }}@example.com'.",
-        json_schema_extra=since("1.6.3"),
+        extra=since("1.6.3"),
+        default_factory=list,
     )
 
     def lines(self) -> list[Tick]:
@@ -167,8 +174,14 @@ class LogHandler(HandlerModel):
     kind: Literal["log"] = Field(description="Handler type: append to a file.")
     path: NonEmpty = Field(
         description="Absolute path of the file; it is created if it does not exist.",
-        # The schema says it too; the validator below gives pydantic's message.
-        json_schema_extra={"pattern": "^/"},
+        # The schema says it too (editors see it); the validator below is for
+        # the Python API, which pydantic checks without the schema.
+        json_schema_extra={
+            "pattern": "^/",
+            ERROR_KEY: "is not an absolute path: Kapacitor refuses a relative log path when "
+            "the task starts ('log path must be absolute'); write it from /, e.g. "
+            "/var/log/kapacitor/alerts.log",
+        },
         examples=["/var/log/kapacitor/alerts.log"],
     )
     mode: FileMode | None = Field(
@@ -189,9 +202,20 @@ class LogHandler(HandlerModel):
 
     @field_validator("mode")
     @classmethod
-    def _not_zero(cls, mode: int | str | None) -> int | str | None:
-        if mode is not None and _mode_bits(mode) == 0:
-            raise ValueError("file mode 0 would leave the file unreadable; leave mode out for 0600")
+    def _user_writable(cls, mode: int | str | None) -> int | str | None:
+        if mode is None:
+            return mode
+        bits = _mode_bits(mode)
+        if bits == 0:
+            raise ValueError("file mode 0 is Kapacitor's default 0600: leave mode out instead")
+        if not bits & 0o200:
+            # JSON Schema cannot test one bit of an integer, so this is the model's check.
+            raise ValueError(
+                f"file mode 0{bits:o} ({_mode_text(bits)}) is not writable by its owner: "
+                f"Kapacitor refuses it when the task starts ('invalid file mode "
+                f"{_mode_text(bits)}, must be user writable'); add the owner's write "
+                f"permission, e.g. 0{bits | 0o200:o}"
+            )
         return mode
 
     def lines(self) -> list[Tick]:
@@ -205,11 +229,20 @@ def _mode_bits(mode: int | str) -> int:
     return int(mode, 8) if isinstance(mode, str) else mode
 
 
+def _mode_text(bits: int) -> str:
+    """How Go prints an os.FileMode's permission bits (``-rw-r--r--``)."""
+    return "-" + "".join(
+        letter if bits & (1 << (8 - i)) else "-" for i, letter in enumerate("rwxrwxrwx")
+    )
+
+
 class MqttHandler(HandlerModel):
     """Publish the alert message to an MQTT topic (``.mqtt(topic)``)."""
 
     kind: Literal["mqtt"] = Field(description="Handler type: MQTT.")
-    topic: NonEmpty = Field(description="The MQTT topic (a Go template since Kapacitor 1.5.4).")
+    topic: NonEmpty = template_field(
+        "", "mqtt", "The MQTT topic (a Go template since Kapacitor 1.5.4)."
+    )
     broker_name: StrictStr = Field(
         default="", description="Name of a configured [[mqtt]] broker; empty means the default."
     )
@@ -239,7 +272,7 @@ class SnmpData(Part):
     type: Literal["c", "i", "n", "s", "t"] = Field(
         description="SNMP type: c counter, i integer, n null, s string, t timeticks."
     )
-    value: StrictStr = Field(description="The value, a Go template over the alert data.")
+    value: StrictStr = template_field("snmpTrap", "data", "The value, a Go template.")
 
     def lines(self) -> list[Tick]:
         return [
@@ -265,8 +298,11 @@ class KafkaHandler(HandlerModel):
     """Write the alert to a Kafka topic (``.kafka()``)."""
 
     kind: Literal["kafka"] = Field(description="Handler type: Kafka.")
-    cluster: StrictStr = Field(
-        default="", description="Id of a configured [[kafka]] cluster; unknown ids fail at start."
+    cluster: NonEmpty = Field(
+        description="Id of a [[kafka]] cluster in Kapacitor's configuration, enabled and with "
+        "brokers; an unknown id fails when the task starts. There is no default: Kapacitor's "
+        "stock configuration registers a disabled 'default' cluster without brokers, and a "
+        "task using it starts but makes kapacitord exit at its first event.",
     )
     kafka_topic: StrictStr = Field(default="", description="The Kafka topic.")
     disable_partition_by_id: StrictBool = Field(
@@ -279,14 +315,17 @@ class KafkaHandler(HandlerModel):
         description="How alert ids are hashed to partitions; Kapacitor's default is crc32.",
         json_schema_extra=since("1.6.0"),
     )
-    template: StrictStr = Field(
-        default="", description="Go template of the message body; empty sends the JSON alert data."
+    template: StrictStr = template_field(
+        "kafka",
+        "template",
+        "Go template of the message body; empty sends the JSON alert data.",
+        default="",
     )
 
     def lines(self) -> list[Tick]:
         return [
             call("kafka"),
-            *text("cluster", self.cluster),
+            call("cluster", quote.string(self.cluster)),
             *text("kafkaTopic", self.kafka_topic),
             *flag("disablePartitionById", self.disable_partition_by_id),
             *text("partitionHashAlgorithm", self.partition_hash_algorithm),

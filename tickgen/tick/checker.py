@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Literal, NamedTuple
 
+from ..gotemplate import tick_call_problems
 from . import ast
 from .nodes import (
     CHAIN_METHODS,
@@ -39,7 +40,9 @@ from .start import DBRP, config_notes, start_errors
 
 __all__ = ["Analysis", "Diagnostic", "Severity", "TaskKind", "analyse", "check"]
 
-Severity = Literal["error", "warning"]
+# "note": what only the server's configuration decides (a UDF, a kafka cluster, an
+# httppost endpoint); shown, but never an error, not even with --strict.
+Severity = Literal["error", "warning", "note"]
 TaskKind = Literal["stream", "batch"]
 
 
@@ -194,6 +197,9 @@ class _Checker:
 
     def warning(self, pos: ast.Position, message: str) -> None:
         self.diagnostics.append(Diagnostic(pos.line, pos.column, "warning", message))
+
+    def note(self, pos: ast.Position, message: str) -> None:
+        self.diagnostics.append(Diagnostic(pos.line, pos.column, "note", message))
 
     # -- the walk
 
@@ -531,6 +537,10 @@ class _Checker:
         node = target.node
         assert node is not None
         name = func.name
+        if node.kind == "alert":  # arguments Kapacitor parses as Go templates at task start
+            args = [v.const for v in self.spread(values)]
+            for message in tick_call_problems(target.handler, name, args, self.version):
+                self.error(func.pos, message)
         method: Method | None = None
         if target.handler is not None:
             method = HANDLERS[target.handler].properties.get(name)
@@ -811,7 +821,7 @@ class _Checker:
             for node, message in start_errors(self.nodes, dbrps):
                 self.error(node.pos, message)
         for node, message in config_notes(self.nodes):
-            self.warning(node.pos, message)
+            self.note(node.pos, message)
         for node in self.nodes:
             if node.kind != "alert":
                 continue

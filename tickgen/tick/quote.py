@@ -36,6 +36,7 @@ __all__ = [
     "duration",
     "duration_nanoseconds",
     "float_number",
+    "go_template_text",
     "identifier",
     "number",
     "reference",
@@ -94,6 +95,21 @@ def string(value: str) -> Tick:
             )
         return Tick(literal)
     return Tick("'" + value.replace("'", "\\'") + "'")
+
+
+def go_template_text(value: str) -> Tick:
+    """A string literal of Go template text that prints exactly ``value``.
+
+    For plain text that Kapacitor splices into a Go template (the alert name in
+    the id).  Outside an action Go copies text verbatim except ``{{``, which
+    opens one (a lone ``}}`` and backslashes are literal), so each ``{{`` is
+    written as the action ``{{"{{"}}``: a quoted string, which Go 1.15
+    (Kapacitor 1.5.9) and Go 1.25 (1.8.3) both print as is.  Left to right,
+    ``{{{`` becomes ``{{"{{"}}{``, so no ``{{`` of the value survives.
+    """
+    if not isinstance(value, str):
+        raise QuoteError(f"expected a string, got {type(value).__name__}")
+    return string(value.replace("{{", '{{"{{"}}'))
 
 
 def string_list(values: Iterable[str]) -> Tick:

@@ -272,9 +272,13 @@ def _alert_handlers(node: PipelineNode) -> list[str]:
     for handler in node.handler_calls:
         if handler.name == "kafka":
             cluster = handler.settings.get("cluster", ("",))[0]
+            # Kapacitor registers every [[kafka]] entry, enabled or not; the stock
+            # configuration's disabled 'default' has no brokers, and the first event sent
+            # to it makes kapacitord panic (services/kafka/service.go, writer()).
             notes.append(
-                f".kafka() needs an enabled [[kafka]] with id {cluster!r} in the {CONFIG} "
-                f"(else: unknown cluster {cluster!r})"
+                f".kafka() needs an enabled [[kafka]] with id {cluster!r} and brokers in the "
+                f"{CONFIG} (an unknown id: the task does not start; a cluster without brokers, "
+                "such as the stock disabled 'default': kapacitord exits at the first event)"
             )
         elif handler.name == "post":
             url = handler.args[0] if handler.args else ""
