@@ -28,6 +28,7 @@ from .machine import describe_machine
 from .profile_hot import profile_pipeline
 from .report import markdown
 from .targets import evaluate_targets
+from .testing_bench import measure_alert_tests
 from .tick_bench import measure_scripts, two_kb_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,6 +164,12 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "(stamped with its own date and commit); the other sections stay as stored",
     )
     parser.add_argument(
+        "--testing-only",
+        action="store_true",
+        help="measure only `tickgen test` (the examples' suite and 100 generated tests) and "
+        "add it to the stored figures; the other sections stay as stored",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="measure nothing: write BENCHMARKS.md again from benchmarks/results.json",
@@ -227,6 +234,24 @@ def _deploy_only(args: argparse.Namespace, results_path: Path) -> int:
     return 0
 
 
+def _testing_only(args: argparse.Namespace, results_path: Path) -> int:
+    """The `tickgen test` section alone, added to the stored run (stamped with its own date)."""
+    with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:
+        _say("tickgen test: the examples' suite and 100 generated tests, best of 3 each")
+        testing = measure_alert_tests(Path(tmp), repeats=1 if args.quick else 3)
+    testing["measured_apart"] = _stamp()
+    if args.no_write:
+        json.dump(testing, sys.stdout, indent=2)
+        print()
+        return 0
+    stored: dict[str, Any] = json.loads(results_path.read_text())
+    stored["testing"] = testing
+    stored["targets"] = evaluate_targets(stored)
+    results_path.write_text(json.dumps(stored, indent=2) + "\n")
+    (ROOT / "BENCHMARKS.md").write_text(markdown(stored))
+    return 0
+
+
 def _stored_deploy(results_path: Path, args: argparse.Namespace) -> dict[str, Any]:
     """With --no-deploy: the deploy figures measured apart (--deploy-only), if stored."""
     if not args.no_write and not args.quick and results_path.exists():
@@ -249,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _add_sizes(results_path, args.add_sizes)
     if args.deploy_only:
         return _deploy_only(args, results_path)
+    if args.testing_only:
+        return _testing_only(args, results_path)
     began = time.perf_counter()
     results: dict[str, Any] = {"quick": args.quick, "machine": describe_machine()}
     with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:

@@ -428,6 +428,48 @@ def _fixes() -> str:
     return text.split("-->\n", 1)[-1]
 
 
+def _testing(results: dict[str, Any]) -> str:
+    testing = results.get("testing")
+    if not testing:
+        return ""
+    stamp = testing.get("measured_apart", {})
+    rows = []
+    for key, label in (
+        ("examples", "`tickgen test examples/` (every example alert; one deadman test)"),
+        ("hundred", "100 generated tests (50 threshold, 50 relative)"),
+    ):
+        f = testing[key]
+        runs = ", ".join(f"{s:.1f}" for s in f["all_seconds"])
+        rows.append(
+            [
+                label,
+                f"{f['tests']} ({f['passed']} passed)",
+                f"{f['seconds']:.1f}",
+                runs,
+                f"{f['slowest_test_seconds']:.2f}",
+                f"{f['load_average']:.1f}",
+            ]
+        )
+    table = _table(
+        ["Suite", "Tests", "best wall s", "every run, s", "slowest test s", "load average"],
+        rows,
+    )
+    return f"""## 4. Alert tests (`tickgen test`)
+
+Measured with `python -m benchmarks --testing-only` on {stamp.get("date", "?")} at commit
+{stamp.get("commit", "?")}, apart from the other sections.  Each run is the command a
+user types, in a child process: Python start-up, loading the files, starting an
+ephemeral kapacitord {testing["hundred"]["server_version"]}, creating each test's task,
+writing its points, collecting its events (a test is over when two looks at its task's
+counters, 0.1 s apart, agree that every point is through and every event arrived),
+deleting the task, stopping the server.  Eight tests run at once.  The
+examples' suite holds a deadman test, which runs on the wall clock (about 6 s of its
+own: docs/testing.md); the other tests take well under a second each.
+
+{table}
+"""
+
+
 def markdown(results: dict[str, Any]) -> str:
     quick = (
         "\n> **Quick run** (`--quick`): small sizes, figures only show the harness works.\n"
@@ -442,6 +484,7 @@ def markdown(results: dict[str, Any]) -> str:
         _render(results),
         _tick(results),
         _deploy(results),
+        _testing(results),
         _profile(results),
         _fixes(),
         _machine(results),

@@ -45,6 +45,18 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(
             {"target": "100,000 alerts with peak RSS under 200 MB", "measured": note, "met": None}
         )
+    testing = results.get("testing")
+    if testing and "hundred" in testing:
+        hundred = testing["hundred"]
+        rows.append(
+            {
+                "target": "100 threshold/relative alert tests (`tickgen test`) in under 30 s "
+                "wall time, start-up included",
+                "measured": f"{hundred['seconds']:.1f} s ({hundred['passed']} passed, "
+                f"kapacitord {hundred['server_version']})",
+                "met": hundred["seconds"] < testing["target_seconds"],
+            }
+        )
     deploy = results.get("deploy")
     if deploy and "ratios" in deploy:
         apply = deploy["ratios"]["apply"]

@@ -22,7 +22,15 @@ import pytest
 
 from tests import servers
 
-SERVER_FIXTURES = {"influxdb", "kapacitor", "kapacitor_factory", "influx_query"}
+SERVER_FIXTURES = {
+    "influxdb",
+    "kapacitor",
+    "kapacitor_factory",
+    "influx_query",
+    "kapacitord_binary",
+    "tickgen_kapacitor",
+    "tickgen_alerts",
+}
 
 DIFFERENTIAL_COUNT = 240  # sets per run of tests/differential (a CI run stays well under 2 min)
 

@@ -20,7 +20,9 @@ from tickgen.pipeline import run
 from tickgen.render import RenderedTask, shared_renderer
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml"))
+EXAMPLES = sorted(
+    p for p in (ROOT / "examples").glob("*.yaml") if not p.name.endswith(".test.yaml")
+)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -80,19 +81,33 @@ def test_extras_change_the_script_only_when_used() -> None:
     assert ".warn(" not in plain and ".noRecoveries()" not in plain and "isPresent" not in plain
 
 
-def test_a_value_that_cannot_be_written_names_the_template_and_line() -> None:
-    alert = tickgen.Threshold(
-        id="c",
-        database="d",
-        measurement="m",
-        field="f",
-        message="a'''b\\",
-        crit={"op": ">", "value": 1},
+def test_a_value_that_cannot_be_written_names_the_template_and_line(tmp_path: Path) -> None:
+    # every string can be written; a field name ending in a backslash cannot
+    schema = {
+        "type": "object",
+        "required": ["template", "id", "database", "field"],
+        "properties": {
+            "template": {"type": "string"},
+            "id": {"type": "string"},
+            "database": {"type": "string"},
+            "field": {"type": "string"},
+        },
+    }
+    (tmp_path / "refs.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    (tmp_path / "refs.tick.j2").write_text(
+        "stream\n    |from()\n        .measurement('m')\n"
+        "    |alert()\n        .crit(lambda: {{ field | reference }} > 1)\n"
+        "        .topic('x')\n",
+        encoding="utf-8",
     )
+    alert = tickgen.CustomAlert(
+        template="refs", params={"template": "refs", "id": "c", "database": "d", "field": "f\\"}
+    )
+    renderer = tickgen.Renderer([tmp_path])
     with pytest.raises(
-        TemplateError, match=r"template threshold, line \d+: a string that ends in a backslash"
+        TemplateError, match=r"template refs, line 5: a field or tag name cannot end in a backslash"
     ):
-        tickgen.render(alert)
+        renderer.render(alert)
 
 
 def test_target_version_is_checked_for_handlers() -> None:

@@ -22,9 +22,12 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .gotemplate import go_template, template_note
 from .handlers import Handler
@@ -99,6 +102,13 @@ AGGREGATES = (
 
 
 MAX_HISTORY = 10_000
+
+
+NAME_ENDS_IN_BACKSLASH = (
+    "cannot end in a backslash: TICKscript names a field or tag only as a "
+    '"reference", where \\" is an escape, so the final backslash would escape '
+    "the closing quote; rename the field or tag"
+)
 
 
 def task_id_problem(task_id: str, *, whole: bool = True) -> str | None:
@@ -458,6 +468,31 @@ class AlertBase(_Model):
             raise ValueError(f"{value!r} {HTTP_OUT_REASON}")
         return value
 
+    @field_validator("where", "where_not")
+    @classmethod
+    def _tag_names(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for tag in value:
+            if tag.endswith("\\"):
+                raise ValueError(f"tag {tag!r} {NAME_ENDS_IN_BACKSLASH}")
+        return value
+
+    @model_validator(mode="after")
+    def _field_name(self) -> Any:
+        name = getattr(self, "field", None)
+        if isinstance(name, str) and name.endswith("\\") and self._field_is_reference():
+            # a ValidationError keeps the location, so the problem points at `field`
+            message = f"{name!r} {NAME_ENDS_IN_BACKSLASH}"
+            error = PydanticCustomError("value_error", "{message}", {"message": message})
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [InitErrorDetails(type=error, loc=("field",), input=name)],
+            )
+        return self
+
+    def _field_is_reference(self) -> bool:
+        """Whether the templates write ``field`` as a "reference" (not a string)."""
+        return self.field_present_filter
+
     @field_validator("group_by")
     @classmethod
     def _unique_tags(cls, value: list[str]) -> list[str]:
@@ -482,6 +517,11 @@ class _ValueAlert(AlertBase):
     aggregate: Aggregate | None = Field(
         default=None, description="Aggregate the field over windows first."
     )
+
+    def _field_is_reference(self) -> bool:
+        # without an aggregate the value is |eval(lambda: "field"); the
+        # aggregate's argument is a string, which can hold any name
+        return self.field_present_filter or self.aggregate is None
 
 
 class Threshold(_ValueAlert):

@@ -31,6 +31,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 __all__ = [
     "PARAMETER_SUFFIXES",
+    "TEST_SUFFIXES",
     "AlertSource",
     "Document",
     "alert_sources",
@@ -41,6 +42,8 @@ __all__ = [
 ]
 
 PARAMETER_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+# test files of `tickgen test` (tickgen.testing), which live next to parameter files
+TEST_SUFFIXES = tuple(f".test{suffix}" for suffix in PARAMETER_SUFFIXES)
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathPart = str | int
 
@@ -205,16 +208,16 @@ def read_document(path: Path, text: str | None = None) -> Document:
     return Document(name=name, kind=kind, text=text, data=data)
 
 
-# Files a directory may hold that are not parameter files: template schemas and
-# the project config.  Named explicitly they are still read (and rejected).
-_NOT_PARAMETERS = (".schema.json",)
+# Files a directory may hold that are not parameter files: template schemas, test
+# files and the project config.  Named explicitly they are still read (and rejected).
+_NOT_PARAMETERS = (".schema.json", *TEST_SUFFIXES)
 PROJECT_CONFIG = "tickgen.toml"
 
 
 def _is_parameter_file(path: Path, root: Path) -> bool:
     if path.suffix.lower() not in PARAMETER_SUFFIXES or not path.is_file():
         return False
-    if path.name == PROJECT_CONFIG or path.name.endswith(_NOT_PARAMETERS):
+    if path.name == PROJECT_CONFIG or path.name.lower().endswith(_NOT_PARAMETERS):
         return False
     return not any(part.startswith(".") for part in path.relative_to(root).parts)
 
@@ -223,7 +226,8 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, and the parameter files found below each directory.
 
     Below a directory, hidden files and folders, template schemas
-    (``*.schema.json``) and the project config (``tickgen.toml``) are skipped.
+    (``*.schema.json``), test files (``*.test.yaml`` ...) and the project config
+    (``tickgen.toml``) are skipped.
     """
     files: list[Path] = []
     problems: list[Problem] = []

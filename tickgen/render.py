@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_KAPACITOR_VERSION",
     "RenderedTask",
     "Renderer",
+    "list_declaration",
     "shared_renderer",
     "where_filter",
 ]
@@ -122,6 +123,27 @@ def where_filter(alert: AlertBase) -> Tick:
     return Tick("lambda: " + (" AND ".join(terms) if terms else "TRUE"))
 
 
+def list_declaration(name: str, values: Sequence[str]) -> Tick:
+    """``var name = ['a', 'b']``, the list of ``values``.
+
+    A list item must be a literal or a var's name (``tick/eval.go`` resolves
+    identifiers in a list), so a value that :func:`quote.string` writes as a
+    concatenation goes into a var of its own, ``name`` plus its index, declared
+    first, and the list names that var.
+    """
+    var_name = quote.identifier(name)
+    declarations: list[str] = []
+    items: list[str] = []
+    for index, item in enumerate(values):
+        if quote.is_literal(item):
+            items.append(quote.string(item))
+        else:
+            item_var = quote.identifier(f"{name}{index}")
+            declarations.append(f"var {item_var} = {quote.string(item)}\n\n")
+            items.append(item_var)
+    return Tick("".join(declarations) + f"var {var_name} = [" + ", ".join(items) + "]")
+
+
 def _defined(escape: Callable[[Any], Tick]) -> Callable[[Any], Tick]:
     """An undefined value reaching a filter is reported by its name, like any undefined."""
 
@@ -179,6 +201,7 @@ def make_environment(loader: jinja2.BaseLoader, *, sandboxed: bool) -> jinja2.En
     env.filters.update(FILTERS)
     env.globals.update(
         where_filter=where_filter,
+        list_declaration=list_declaration,
         handler_lines=handler_lines,
         bound_name=_bound_name,
         group_suffix=GROUP_SUFFIX,
@@ -301,7 +324,7 @@ class Renderer:
         text = self.render_text(alert)
         task_id = alert.id
         try:
-            program = tick.parse(text)
+            program, script = tick.parse_canonical(text)
             # built-ins are stream tasks; a user template's type is what its script says
             expected: Literal["stream", "batch"] | None = (
                 None if isinstance(alert, CustomAlert) else "stream"
@@ -313,6 +336,7 @@ class Renderer:
                 template=alert.template,
                 line=exc.line,
             ) from None
+        _check_dbrp_names(program, alert.template)
         diagnostics = analysis.diagnostics
         errors = [d for d in diagnostics if d.severity == "error"]
         if errors:
@@ -325,7 +349,7 @@ class Renderer:
         return RenderedTask(
             id=task_id,
             template=alert.template,
-            script=tick.format_program(program),
+            script=script,
             dbrps=dbrps,
             status=status,
             type=analysis.kind or "stream",
@@ -355,6 +379,28 @@ class Renderer:
 
     def render_all(self, alerts: Iterable[Alert]) -> list[RenderedTask]:
         return [self.render(alert) for alert in alerts]
+
+
+def _check_dbrp_names(program: tick.ast.Program, template: str) -> None:
+    """Refuse a ``"`` in a dbrp statement's names.
+
+    Kapacitor reads ``dbrp "a\\"b"."rp"`` as database ``a"b``, but its formatter
+    (``DBRPNode.Format``, which tickgen's follows byte for byte) writes the name
+    back without the escape, so the formatted script, the one tickgen prints and
+    Kapacitor shows, does not parse.
+    """
+    for statement in program.statements:
+        if not isinstance(statement, tick.ast.DBRP):
+            continue
+        for what, ref in (("database", statement.db), ("retention policy", statement.rp)):
+            if '"' in ref.name:
+                raise TemplateError(
+                    f"the dbrp statement names the {what} {ref.name!r}, which contains a "
+                    "double quote: Kapacitor's formatter writes a dbrp name back without "
+                    "escaping it, so the script it shows would not parse; use a name "
+                    "without '\"'",
+                    template=template,
+                )
 
 
 @lru_cache(maxsize=8)

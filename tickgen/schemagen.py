@@ -23,7 +23,16 @@ from pydantic import BaseModel
 
 from .models import Deadman, Relative, Threshold
 
-__all__ = ["BUILTIN_MODELS", "model_schema", "schema_text"]
+__all__ = [
+    "BUILTIN_MODELS",
+    "TEST_FILE_SCHEMA",
+    "model_schema",
+    "schema_text",
+    "test_file_schema_text",
+]
+
+# The schema of `tickgen test` files (tickgen.testing.spec), beside the templates' ones.
+TEST_FILE_SCHEMA = "testing/test-file.schema.json"
 
 BUILTIN_MODELS: dict[str, type[BaseModel]] = {
     "threshold": Threshold,
@@ -45,6 +54,16 @@ def model_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 def schema_text(model: type[BaseModel]) -> str:
     return json.dumps(model_schema(model), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_file_schema_text() -> str:
+    """The JSON Schema of test files, generated from tickgen.testing.spec.TestFile."""
+    from .testing.spec import TestFile
+
+    return schema_text(TestFile)
+
+
+test_file_schema_text.__test__ = False  # type: ignore[attr-defined]
 
 
 # Field(ge=...) on a union (Number = int | float) reaches the schema under

@@ -125,3 +125,34 @@ def test_every_handler_with_every_property_imports_back(kind: str) -> None:
     if kind == "log":
         expected["mode"] = 0o644  # read back as the number the octal literal means
     assert imported.params["handlers"] == [expected]
+
+
+def test_values_written_as_concatenations_import_back() -> None:
+    # ''' plus a trailing backslash: ('head' + '''\\''') in vars, lambdas, calls, and a
+    # list item in a var of its own (tickgen.tick.quote.string, render.list_declaration)
+    odd = "a'''b\\"
+    params = {
+        "template": "threshold",
+        "id": "odd",
+        "database": "telegraf",
+        "measurement": "cpu",
+        "field": "usage",
+        "name": odd,
+        "message": odd,
+        "details": odd,
+        "alert_id": odd,
+        "category": odd,
+        "group_by": ["host", odd],
+        "where": {"host": [odd, "b"]},
+        "where_not": {"region": [odd]},
+        "crit": {"op": "==", "value": odd},
+        "http_out": odd,
+        "handlers": [{"kind": "slack", "channel": odd}],
+    }
+    task = render_params(params, RENDERER)
+    assert "('a\\'\\'\\'b' + '''\\''')" in task.script and "groupBy1" in task.script
+    read = params_from_script("odd", task.script)
+    assert {k: read[k] for k in params if k not in ("template", "id")} == {
+        k: v for k, v in params.items() if k not in ("template", "id")
+    }
+    assert render_params(read | {"id": "odd"}, RENDERER).script == task.script

@@ -129,3 +129,17 @@ def test_hook_definitions_name_existing_commands() -> None:
     for hook in hooks:
         program, command, *_ = hook["entry"].split()
         assert program == "tickgen" and command in COMMANDS
+
+
+def test_test_files_are_not_given_to_validate_or_lint() -> None:
+    import re
+
+    import yaml
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    for hook in hooks:
+        for name, given in [("alerts/cpu.yaml", True), ("alerts/cpu.test.yaml", False)]:
+            matched = bool(re.search(hook["files"], name)) and not (
+                "exclude" in hook and re.search(hook["exclude"], name)
+            )
+            assert matched is (given and hook["id"] != "tickgen-fmt"), (hook["id"], name)

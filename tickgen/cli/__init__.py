@@ -34,6 +34,7 @@ COMMANDS = {
     "plan": "plan",
     "apply": "apply",
     "import": "import_",
+    "test": "test",
     "completion": "completion",
 }
 

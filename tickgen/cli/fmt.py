@@ -50,10 +50,12 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
         if name == "-":
-            text = sys.stdin.read()
+            text = _read_stdin()
         else:
             try:
-                text = Path(name).read_text(encoding="utf-8")
+                # newline="": a \r inside a string is data (Kapacitor reads bytes)
+                with open(name, encoding="utf-8", newline="") as file:
+                    text = file.read()
             except OSError as exc:
                 print(f"{name}: {exc.strerror or exc}", file=sys.stderr)
                 status = 1
@@ -80,11 +82,17 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
+def _read_stdin() -> str:
+    """Standard input as it is: text-mode stdin turns a carriage return into a line feed."""
+    binary = getattr(sys.stdin, "buffer", None)
+    return binary.read().decode("utf-8") if binary is not None else sys.stdin.read()
+
+
 def _replace(path: Path, text: str) -> None:
     """Write ``text`` next to ``path`` and rename it over: an interrupted run
     leaves the old file whole, never half a script."""
     with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+        "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", delete=False
     ) as tmp:
         tmp.write(text)
     shutil.copymode(path, tmp.name)

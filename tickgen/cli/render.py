@@ -71,7 +71,10 @@ def run_render(args: argparse.Namespace) -> int:
     if args.out is not None:
         return _render_to_dir(args, renderer)
     # Spool the output and print it only when every alert is valid: never half an output.
-    with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8") as spool:
+    # newline="": a value's \r is data, which newline translation would turn into \n.
+    with tempfile.SpooledTemporaryFile(
+        max_size=8 << 20, mode="w+", encoding="utf-8", newline=""
+    ) as spool:
         count = 0
         first_body = 0  # where the first script starts, after its header
 

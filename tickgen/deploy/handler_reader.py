@@ -44,7 +44,11 @@ _REQUIRED: dict[str, dict[str, Any]] = {
     "exec": {"command": ["c"]},
     "mqtt": {"topic": "t"},
     "snmpTrap": {"trap_oid": "o"},
+    "kafka": {"cluster": "c"},
 }
+# Required fields written as a property of their own, not as the creator's argument:
+# probed like the others, from the value in _REQUIRED.
+_REQUIRED_PROPERTIES = {("kafka", "cluster")}
 
 
 class HandlerReadError(ValueError):
@@ -74,9 +78,9 @@ def property_table(kind: str) -> dict[str, Property]:
     baseline = set(_lines(model, kind, base))
     table: dict[str, Property] = {}
     for name, info in model.model_fields.items():
-        if name == "kind" or name in base:
+        if name == "kind" or (name in base and (kind, name) not in _REQUIRED_PROPERTIES):
             continue
-        default = info.get_default(call_default_factory=True)
+        default = base[name] if name in base else info.get_default(call_default_factory=True)
         for probe, shapes in _probes(default):
             try:
                 lines = _lines(model, kind, {**base, name: probe})

@@ -14,7 +14,7 @@ else is listed with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,10 +76,25 @@ def _flatten(expr: ast.Expr) -> tuple[ast.Expr, list[_Call]]:
     return expr, calls
 
 
-def literal(expr: ast.Expr) -> Any:
-    """The Python value of a literal (string, number, boolean, duration, list)."""
+def string_value(expr: ast.Expr) -> str | None:
+    """The value of a string literal or of a concatenation of them (Kapacitor
+    evaluates ``'a' + 'b'`` to ``'ab'``; tickgen writes what no literal holds
+    so), None for anything else."""
     if isinstance(expr, ast.String):
         return expr.value
+    if isinstance(expr, ast.Binary) and expr.op == "+":
+        left, right = string_value(expr.left), string_value(expr.right)
+        if left is not None and right is not None:
+            return left + right
+    return None
+
+
+def literal(expr: ast.Expr, names: Mapping[str, ast.Expr] | None = None) -> Any:
+    """The Python value of a literal (string, number, boolean, duration, list);
+    a list item may name a var in ``names`` (Kapacitor resolves it)."""
+    text = string_value(expr)
+    if text is not None:
+        return text
     if isinstance(expr, ast.Number):
         return expr.value
     if isinstance(expr, ast.Bool):
@@ -89,7 +104,12 @@ def literal(expr: ast.Expr) -> Any:
     if isinstance(expr, ast.Unary) and expr.op == "-" and isinstance(expr.operand, ast.Number):
         return -expr.operand.value
     if isinstance(expr, ast.List):
-        return [literal(item) for item in expr.items]
+        return [
+            literal(names[item.name])
+            if isinstance(item, ast.Identifier) and names is not None and item.name in names
+            else literal(item)
+            for item in expr.items
+        ]
     raise ImportProblem(f"expected a literal value, found {type(expr).__name__.lower()}")
 
 
@@ -123,7 +143,7 @@ class _Reader:
     def var(self, name: str) -> Any:
         if name not in self.vars:
             raise ImportProblem(f"no 'var {name}'")
-        return literal(self.vars[name])
+        return literal(self.vars[name], self.vars)
 
     def string_var(self, name: str) -> str:
         value = self.var(name)
@@ -201,8 +221,9 @@ class _Reader:
             raise ImportProblem("no 'var idVar'")
         if _expr_text(value) == default:
             return
-        if isinstance(value, ast.String):
-            self.params["alert_id"] = value.value
+        text = string_value(value)
+        if text is not None:
+            self.params["alert_id"] = text
             return
         raise ImportProblem(f"var idVar = {_expr_text(value)} cannot be written as a parameter")
 
@@ -413,9 +434,9 @@ def _tag_test(expr: ast.Expr) -> tuple[str, str, str]:
         isinstance(expr, ast.Binary)
         and expr.op in ("==", "!=")
         and isinstance(expr.left, ast.Reference)
-        and isinstance(expr.right, ast.String)
+        and (value := string_value(expr.right)) is not None
     ):
-        return expr.left.name, expr.op, expr.right.value
+        return expr.left.name, expr.op, value
     raise ImportProblem("the where filter has a term other than \"tag\" ==/!= 'value'")
 
 

@@ -32,7 +32,8 @@ Deviations from Chronograf, each fixing a bug rather than copying it:
   just before the first OpsGenie handler instead.  No other handler has a
   property named like a handler method, so this is the only such case.
 * Values are escaped by :mod:`tickgen.tick.quote` (a value ending in a
-  backslash, which breaks Chronograf's script, is written triple-quoted), list
+  backslash, which breaks Chronograf's script, is written triple-quoted, or
+  as a concatenation where it also holds ``'''``), list
   and map properties never drop empty entries (empty strings are refused
   instead), and a header or map entry always keeps both arguments.  Map
   values (sensu metadata, alerta/bigPanda attributes, serviceNow

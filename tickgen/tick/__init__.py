@@ -13,7 +13,7 @@ from .errors import TickSyntaxError
 from .formatter import format_program
 from .graph import graph
 from .lexer import Token, TokenKind, tokenize
-from .parser import parse
+from .parser import parse, parse_canonical
 
 __all__ = [
     "Diagnostic",
@@ -27,6 +27,7 @@ __all__ = [
     "format_program",
     "graph",
     "parse",
+    "parse_canonical",
     "tokenize",
 ]
 

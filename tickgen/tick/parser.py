@@ -21,6 +21,7 @@ from itertools import accumulate
 
 from . import ast
 from .errors import TickSyntaxError
+from .formatter import format_program
 from .lexer import TokenKind, go_quote, lex_lines
 from .re2 import check_regex
 
@@ -111,6 +112,44 @@ def parse(text: str) -> ast.Program:
     return _Parser(text).program()
 
 
+def parse_canonical(text: str) -> tuple[ast.Program, str]:
+    """The syntax tree of a TICKscript and its canonical text: the text that
+    Kapacitor's formatter gives back unchanged.
+
+    Kapacitor's formatter is not idempotent on every tree: the ``multiline``
+    flags are recomputed from where operands start in the text, and a line
+    break the formatter writes (after the operator of a multi-line binary,
+    before a chain link, around a comment) can fall between the operands of an
+    enclosing call or binary that was on one line, which then formats on
+    several lines next time.  So ``"a\\nb" == 'v' AND "z" == 'w'`` (a name or
+    string that holds a line break) formats, and then formats again
+    differently.  Flags only ever switch on, so formatting and parsing again
+    settles; this does it here, so that the text is a fixed point of
+    ``tickfmt`` and of ``tickgen fmt``.
+
+    Without multi-line calls or binaries, comments or chains inside calls, the
+    formatter writes no line break inside any expression except those in its
+    literals, which were in the source between the same operands; then the
+    first formatting is already the fixed point, and nothing is parsed again.
+    (Any comment counts, to be safe: a comment inside an expression ends a
+    line, which mostly makes a node multi-line anyway.)
+    """
+    parser = _Parser(text)
+    program = parser.program()
+    canonical = format_program(program)
+    if not parser.layout_may_move:
+        return program, canonical
+    # Each round switches on at least one flag or stops, and a tree has fewer
+    # flags than its text has characters.
+    for _ in range(len(canonical)):
+        again_program = parse(canonical)
+        again = format_program(again_program)
+        if again == canonical:
+            return again_program, canonical
+        canonical = again
+    raise AssertionError("the formatter's layout did not settle")  # pragma: no cover
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -123,6 +162,9 @@ class _Parser:
         self.comments = comments
         self.i = 0
         self.depth = 0
+        # whether formatting may move line breaks into a span that had none
+        # (see parse_canonical): comments, multi-line nodes, chains in calls
+        self.layout_may_move = bool(comments)
         # A token's position is three list lookups: the lexer counts lines.
         self.lines = lines
         self.line_starts: list[int] | None = None  # for _position, made when needed
@@ -329,7 +371,10 @@ class _Parser:
                     else:
                         args.append(ast.String(text[1:-1].replace("\\'", "'"), False, pos, taken))
                 else:
-                    args.append(expression())
+                    arg = expression()
+                    if type(arg) is ast.Chain:  # its links go on lines of their own
+                        self.layout_may_move = True
+                    args.append(arg)
                 if kinds[self.i] is not _COMMA:
                     break
                 self.i += 1
@@ -342,6 +387,8 @@ class _Parser:
         self.depth -= 1
         start = self.starts[i]
         multiline = bool(args) and self.text.find("\n", start, args[-1].pos.offset) != -1
+        if multiline:
+            self.layout_may_move = True
         return ast.Function(
             self.values[i],
             args,
@@ -396,6 +443,8 @@ class _Parser:
                 rhs = self._precedence(rhs, look)
                 look = _PRECEDENCE.get(kinds[self.i])
             multiline = self.text.find("\n", lhs.pos.offset, rhs.pos.offset) != -1
+            if multiline:
+                self.layout_may_move = True
             lhs = ast.Binary(
                 self.values[op],
                 lhs,
@@ -427,6 +476,8 @@ class _Parser:
         self.depth -= 1
         start = self.starts[i]
         multiline = bool(args) and self.text.find("\n", start, args[-1].pos.offset) != -1
+        if multiline:
+            self.layout_may_move = True
         return ast.Function(self.values[i], args, _GLOBAL, multiline, self._token_position(i), None)
 
     def _primary(self) -> ast.Expr:

@@ -11,8 +11,19 @@ The rules follow Kapacitor's lexer (``tick/ast/lex.go``):
 * ``'single'`` strings: only ``\\'`` is an escape, every other backslash is
   literal.  A value ending in a backslash cannot be single-quoted (the closing
   quote would be escaped), so it is written triple-quoted (``'''raw'''``, no
-  escapes at all), which is possible unless it also contains ``'''``.
-* ``"references"``: only ``\\"`` is an escape; a name cannot end in a backslash.
+  escapes at all).  Where the triple quote cannot hold it either (it contains
+  ``'''``, or quotes just before the trailing backslash end the literal
+  early), it is the concatenation ``('head' + '''\\''')``: the value
+  without its trailing backslashes, single-quoted, plus those backslashes,
+  triple-quoted.  Kapacitor evaluates ``+`` on two strings as concatenation,
+  outside lambdas when the task is defined and inside them per point
+  (``tick/eval.go`` evaluates a binary node in a var or an argument;
+  ``tick/stateful`` has string + string), so this is one string wherever an
+  expression may stand: a var, a call's argument, an operand in a lambda.  The
+  parentheses keep it one operand next to any operator.  Only a list item
+  cannot be an expression (:func:`string_list` says so).
+* ``"references"``: only ``\\"`` is an escape; a name cannot end in a backslash,
+  and no other syntax names a field or tag, so such a name cannot be written.
 * ``/regex/``: only ``\\/`` is an escape; a pattern cannot end in a backslash.
 * durations: an integer and one unit of ``u µ ms s m h d w``.
 * numbers: printed as Kapacitor's formatter prints them.
@@ -38,6 +49,7 @@ __all__ = [
     "float_number",
     "go_template_text",
     "identifier",
+    "is_literal",
     "number",
     "reference",
     "regex",
@@ -74,27 +86,42 @@ _INT64_MAX = 2**63 - 1
 
 
 def string(value: str) -> Tick:
-    """A string literal whose value reads back as exactly ``value``."""
+    """A string expression whose value reads back as exactly ``value``.
+
+    A literal, except for a value that ends in a backslash and that the triple
+    quote cannot hold: that one is a parenthesised concatenation of two
+    literals, valid wherever TICKscript takes an expression (not in a list).
+    """
     if not isinstance(value, str):
         raise QuoteError(f"expected a string, got {type(value).__name__}")
-    if value.endswith("\\"):
-        if "'''" in value:
-            raise QuoteError(
-                "a string that ends in a backslash and contains ''' cannot be written in "
-                "TICKscript; remove the trailing backslash or the '''"
-            )
-        literal = "'''" + value + "'''"
-        # Kapacitor's lexer counts quotes across backslashes inside a triple
-        # quote, so quotes near the trailing backslash can end the literal early.
-        tokens = tokenize(literal)
-        if len(tokens) != 2 or tokens[0].kind != TokenKind.STRING or tokens[0].text != literal:
-            raise QuoteError(
-                "a string that ends in a backslash is written between triple quotes, "
-                "which its own quotes would end early; remove the trailing backslash "
-                "or the quotes"
-            )
-        return Tick(literal)
-    return Tick("'" + value.replace("'", "\\'") + "'")
+    if not value.endswith("\\"):
+        return Tick(_single(value))
+    if _triple_holds(value):
+        return Tick("'''" + value + "'''")
+    head = value.rstrip("\\")
+    # ``head`` does not end in a backslash, so it single-quotes; the tail is
+    # only backslashes, which a triple quote always holds.
+    return Tick("(" + _single(head) + " + '''" + value[len(head) :] + "''')")
+
+
+def is_literal(value: str) -> bool:
+    """Whether :func:`string` writes ``value`` as one literal (not a concatenation)."""
+    return not value.endswith("\\") or _triple_holds(value)
+
+
+def _single(value: str) -> str:
+    return "'" + value.replace("'", "\\'") + "'"
+
+
+def _triple_holds(value: str) -> bool:
+    """Whether ``'''value'''`` is one string token whose value is ``value``."""
+    if "'''" in value:
+        return False
+    literal = "'''" + value + "'''"
+    # Kapacitor's lexer counts quotes across backslashes inside a triple
+    # quote, so quotes near the trailing backslash can end the literal early.
+    tokens = tokenize(literal)
+    return len(tokens) == 2 and tokens[0].kind == TokenKind.STRING and tokens[0].text == literal
 
 
 def go_template_text(value: str) -> Tick:
@@ -113,8 +140,24 @@ def go_template_text(value: str) -> Tick:
 
 
 def string_list(values: Iterable[str]) -> Tick:
-    """A list literal of strings: ``['a', 'b']``; ``[]`` when empty."""
-    return Tick("[" + ", ".join(string(v) for v in values) + "]")
+    """A list literal of strings: ``['a', 'b']``; ``[]`` when empty.
+
+    A list item can only be a literal (or a var's name), so a value that
+    :func:`string` writes as a concatenation is refused here; a template puts
+    such a value into a var of its own and names the var in the list (the
+    built-in templates do, see ``list_var``).
+    """
+    items = []
+    for v in values:
+        if isinstance(v, str) and not is_literal(v):
+            raise QuoteError(
+                f"{v!r} ends in a backslash and contains quotes that a triple-quoted "
+                "string cannot hold, so it is written as a concatenation of two strings, "
+                "which a TICKscript list cannot contain; declare it in a var and put the "
+                "var's name into the list"
+            )
+        items.append(string(v))
+    return Tick("[" + ", ".join(items) + "]")
 
 
 def reference(name: str) -> Tick:
@@ -122,7 +165,12 @@ def reference(name: str) -> Tick:
     if not isinstance(name, str):
         raise QuoteError(f"expected a string, got {type(name).__name__}")
     if name.endswith("\\"):
-        raise QuoteError("a field or tag name cannot end in a backslash in TICKscript")
+        raise QuoteError(
+            "a field or tag name cannot end in a backslash in TICKscript: a name is "
+            'written as a "reference", where \\" is an escape, so a final backslash '
+            "would escape the closing quote, and no other syntax names a field or tag; "
+            "rename the field or tag"
+        )
     return Tick('"' + name.replace('"', '\\"') + '"')
 
 
