@@ -573,7 +573,7 @@ class Relative(_ValueAlert):
 
 
 class Deadman(AlertBase):
-    """Alert when fewer than ``threshold`` points arrive per ``period``."""
+    """Alert when at most ``threshold`` points arrived in the last ``period`` (none, by default)."""
 
     template: Literal["deadman"] = Field(default="deadman", description="The template name.")
 

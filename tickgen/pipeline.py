@@ -190,13 +190,23 @@ def run(
 ) -> list[Problem]:
     """Validate everything; render (and hand to ``on_task``) while no problem is found."""
     with _fewer_collections():
+        return _run(paths, renderer, lambda task, _source: on_task(task))
+
+
+def run_located(
+    paths: Iterable[str | Path],
+    renderer: Renderer,
+    on_task: Callable[[RenderedTask, AlertSource], None],
+) -> list[Problem]:
+    """:func:`run`, handing each task with the parameters it came from (for findings)."""
+    with _fewer_collections():
         return _run(paths, renderer, on_task)
 
 
 def _run(
     paths: Iterable[str | Path],
     renderer: Renderer,
-    on_task: Callable[[RenderedTask], None],
+    on_task: Callable[[RenderedTask, AlertSource], None],
 ) -> list[Problem]:
     problems: list[Problem] = []
     for loaded in iter_loaded(paths, renderer.catalog, renderer.kapacitor_version, problems):
@@ -210,7 +220,7 @@ def _run(
             problems.append(Problem(str(exc), file=source.document.name, line=source.line))
             continue
         # the renderer's own findings know no lines; these were located in the file
-        on_task(dataclasses.replace(task, param_warnings=loaded.warnings))
+        on_task(dataclasses.replace(task, param_warnings=loaded.warnings), loaded.source)
     return problems
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -34,6 +35,7 @@ COMMANDS = {
     "apply": "apply",
     "import": "import_",
     "test": "test",
+    "completion": "completion",
 }
 
 
@@ -63,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell code of 'tickgen completion' asks
+        from .completion import autocomplete
+
+        autocomplete(parser)  # prints the candidates and exits
     try:
         args = parser.parse_args(argv)
         if getattr(args, "run", None) is None:

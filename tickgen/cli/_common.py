@@ -44,9 +44,9 @@ def terminal_highlighter(stream: TextIO, choice: str) -> Callable[[str], str] | 
     Colour needs Pygments, an optional dependency (``tickgen[highlight]``): without
     it ``auto`` prints plain text, and ``always`` says why it does too.
     """
-    if choice == "never":
-        return None
-    if choice == "auto" and (os.environ.get("NO_COLOR") or not stream.isatty()):
+    from .colour import wants_colour
+
+    if not wants_colour(stream, choice):
         return None
     try:
         from ..tick.highlight import highlight_terminal

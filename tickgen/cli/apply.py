@@ -17,6 +17,7 @@ from tickgen.render import RenderedTask
 
 from . import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from ._common import command_parser
+from .colour import colour_plan, wants_colour
 from .plan import add_deploy_options, load_desired
 
 
@@ -73,7 +74,8 @@ async def _apply(
         await plan_all(runs, tasks, stack, prune=args.prune, adopt=args.adopt)
         for run in runs:
             assert run.plan is not None
-            sys.stdout.write(plan_text(run.plan))
+            text = plan_text(run.plan)
+            sys.stdout.write(colour_plan(text) if wants_colour(sys.stdout, args.color) else text)
         sys.stdout.flush()
         if args.dry_run:
             return

@@ -4,18 +4,21 @@ for what Kapacitor would reject and for likely mistakes."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
-from tickgen.errors import TickgenError
-from tickgen.params import PARAMETER_SUFFIXES
-from tickgen.pipeline import render_paths
+from tickgen.errors import ParameterError, TickgenError
+from tickgen.params import PARAMETER_SUFFIXES, AlertSource
+from tickgen.pipeline import run_located
+from tickgen.render import RenderedTask, shared_renderer
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
 from tickgen.tick.nodes import parse_version
 
+from . import output
 from ._common import add_template_options, command_parser
+from .output import Finding
+from .validate import rendered_finding
 
 TICK_SUFFIXES = frozenset({".tick"})
 
@@ -38,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         example=(
             "tickgen lint cpu.tick\n"
             "tickgen lint --strict --kind stream tasks/*.tick\n"
-            "tickgen lint --kapacitor-version 1.5 alerts/"
+            "tickgen lint --kapacitor-version 1.5 alerts/\n"
+            "tickgen lint --output sarif alerts/ tasks/ > tickgen.sarif   # for code scanning"
         ),
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help=".tick or parameter files")
@@ -49,6 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="the task type the .tick files must have (default: inferred from each script)",
     )
     add_template_options(parser)
+    output.add_output_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -57,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         parse_version(args.kapacitor_version)
     except ValueError as exc:
         raise TickgenError(str(exc)) from None
-    findings: list[tuple[str, Diagnostic]] = []  # (where, what)
+    findings: list[Finding] = []
     params: list[str] = []
     for name in args.files:
         path = Path(name)
@@ -75,34 +80,55 @@ def run(args: argparse.Namespace) -> int:
         else:
             params.append(name)
     if params:
-        # The renderer raises ParameterError/TemplateBug itself (main prints them);
-        # what comes back rendered and passed the checker's errors.
-        for task in render_paths(
-            params, template_dirs=args.templates, kapacitor_version=args.kapacitor_version
-        ):
-            for problem in task.param_warnings:
-                # the parameter's own file, line and path
-                where = str(dataclasses.replace(problem, message="")).removesuffix(": ")
-                findings.append((where, Diagnostic(0, 0, "warning", problem.message)))
-            kind: TaskKind = "batch" if task.type == "batch" else "stream"
-            for d in check(task.script, kind, version=args.kapacitor_version):
-                # the position is in the rendered script (tickgen render shows it)
-                findings.append((f"{task.source}: task {task.id}: line {d.line}:{d.column}", d))
-    for where, diagnostic in findings:
-        print(f"{where}: {diagnostic.severity}: {diagnostic.message}")
+        findings.extend(_lint_params(params, args))
+    sys.stdout.write(output.render(findings, args.output, "lint"))
     failing = {"error", "warning"} if args.strict else {"error"}
-    return 1 if any(d.severity in failing for _, d in findings) else 0
+    return 1 if any(f.severity in failing for f in findings) else 0
 
 
-def _lint_tick(name: str, args: argparse.Namespace) -> list[tuple[str, Diagnostic]]:
+def _lint_params(params: list[str], args: argparse.Namespace) -> list[Finding]:
+    """Findings in the scripts the parameter files render.
+
+    With text output a parameter file that does not validate stops lint as it
+    stops render (main prints the problems); the other formats report them as findings.
+    """
+    findings: list[Finding] = []
+    renderer = shared_renderer(args.templates, args.kapacitor_version)
+
+    def check_task(task: RenderedTask, source: AlertSource) -> None:
+        # the parameters' own warnings, at their file, line and path
+        findings.extend(output.from_problem(p, "warning") for p in task.param_warnings)
+        kind: TaskKind = "batch" if task.type == "batch" else "stream"
+        for d in check(task.script, kind, version=args.kapacitor_version):
+            # the position is in the rendered script (tickgen render shows it)
+            findings.append(rendered_finding(task, source, d))
+
+    problems = run_located(params, renderer, check_task)
+    if problems and args.output == "text":
+        raise ParameterError(problems)
+    return [*map(output.from_problem, problems), *findings]
+
+
+def _tick_finding(name: str, d: Diagnostic) -> Finding:
+    return Finding(
+        d.message,
+        d.severity,
+        "tickscript",
+        file=name,
+        line=d.line,
+        column=d.column,
+        text=f"{name}:{d.line}:{d.column}: {d.severity}: {d.message}",
+    )
+
+
+def _lint_tick(name: str, args: argparse.Namespace) -> list[Finding]:
     try:
         text = Path(name).read_text(encoding="utf-8")
     except OSError as exc:
         print(f"{name}: {exc.strerror or exc}", file=sys.stderr)
-        return [(f"{name}:1:1", Diagnostic(1, 1, "error", "cannot read the file"))]
+        return [_tick_finding(name, Diagnostic(1, 1, "error", "cannot read the file"))]
     try:
         diagnostics = check(text, args.kind, version=args.kapacitor_version)
     except TickSyntaxError as exc:
-        syntax = Diagnostic(exc.line, exc.column, "error", str(exc))
-        return [(f"{name}:{exc.line}:{exc.column}", syntax)]
-    return [(f"{name}:{d.line}:{d.column}", d) for d in diagnostics]
+        return [_tick_finding(name, Diagnostic(exc.line, exc.column, "error", str(exc)))]
+    return [_tick_finding(name, d) for d in diagnostics]

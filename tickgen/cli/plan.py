@@ -11,10 +11,13 @@ from tickgen.deploy.desired import render_alerts
 from tickgen.deploy.report import plan_text, plans_json
 from tickgen.deploy.run import TargetRun, plan_all
 from tickgen.deploy.targets import resolve_targets
+from tickgen.errors import ParameterError
 from tickgen.render import RenderedTask
 
-from . import EXIT_CHANGES, EXIT_OK
+from . import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, output
 from ._common import add_template_options, command_parser, renderer_from, stderr_line
+from .colour import add_color_option, colour_plan, wants_colour
+from .completion import complete_with, target_names
 
 
 def add_deploy_options(parser: argparse.ArgumentParser) -> None:
@@ -26,12 +29,15 @@ def add_deploy_options(parser: argparse.ArgumentParser) -> None:
         "--url",
         help="the Kapacitor server (default: $KAPACITOR_URL, else http://localhost:9092)",
     )
-    parser.add_argument(
-        "--target",
-        metavar="NAME",
-        action="append",
-        default=[],
-        help="a target of the config file (repeatable; several run concurrently)",
+    complete_with(
+        parser.add_argument(
+            "--target",
+            metavar="NAME",
+            action="append",
+            default=[],
+            help="a target of the config file (repeatable; several run concurrently)",
+        ),
+        target_names,
     )
     parser.add_argument(
         "--config", metavar="FILE", help="the project config (default: ./tickgen.toml)"
@@ -46,6 +52,7 @@ def add_deploy_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="take over tasks with a desired id that tickgen did not deploy (else: conflict)",
     )
+    add_color_option(parser)
     add_template_options(parser)
 
 
@@ -66,7 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         example=(
             "tickgen plan alerts/ --url http://kapacitor:9092\n"
             "tickgen plan alerts/ --target prod --target staging --prune --detailed-exitcode\n"
-            "tickgen plan alerts/ --output json | jq '.summary'"
+            "tickgen plan alerts/ --output json | jq '.summary'\n"
+            "tickgen plan alerts/ --target prod --output github   # in a GitHub Actions job"
         ),
     )
     add_deploy_options(parser)
@@ -75,7 +83,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="exit 2 when the plan has changes (0: none, 1: error)",
     )
-    parser.add_argument("--output", choices=("text", "json"), default="text", help="plan format")
+    parser.add_argument(
+        "--output",
+        choices=("text", "json", "github"),
+        default="text",
+        help="plan format: text; json (docs/output-formats.md); github (the text plan in a "
+        "collapsed log group, conflicts and parameter problems as GitHub Actions annotations)",
+    )
     parser.add_argument(
         "--show-unchanged", action="store_true", help="list unchanged tasks too (text output)"
     )
@@ -97,14 +111,25 @@ async def _plan(runs: list[TargetRun], tasks: list[RenderedTask], args: argparse
 
 def run(args: argparse.Namespace) -> int:
     targets = resolve_targets(args.target, args.url, args.config)
-    tasks = load_desired(args)
+    try:
+        tasks = load_desired(args)
+    except ParameterError as exc:
+        if args.output == "text":
+            raise
+        # CI reads the problems in the format it asked for (json: the findings document)
+        sys.stdout.write(output.render(list(map(output.from_problem, exc.problems)),
+                                       args.output, "plan"))  # fmt: skip
+        return EXIT_ERROR
     runs = [TargetRun(t) for t in targets]
     asyncio.run(_plan(runs, tasks, args))
     plans = [r.plan for r in runs if r.plan is not None]
     if args.output == "json":
         sys.stdout.write(plans_json(plans))
+    elif args.output == "github":
+        sys.stdout.write("".join(map(output.plan_as_github, plans)))
     else:
-        sys.stdout.write("\n".join(plan_text(p, show_unchanged=args.show_unchanged) for p in plans))
+        text = "\n".join(plan_text(p, show_unchanged=args.show_unchanged) for p in plans)
+        sys.stdout.write(colour_plan(text) if wants_colour(sys.stdout, args.color) else text)
     sys.stdout.flush()
     changes = any(p.has_changes for p in plans)
     return EXIT_CHANGES if changes and args.detailed_exitcode else EXIT_OK

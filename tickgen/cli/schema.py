@@ -7,6 +7,7 @@ import json
 
 from ..catalog import Catalog
 from ._common import command_parser
+from .completion import complete_with, template_names
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,7 +20,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ),
         example="tickgen schema threshold\ntickgen schema --templates my-templates/ disk",
     )
-    parser.add_argument("name", help="the template name (see 'tickgen templates')")
+    complete_with(
+        parser.add_argument("name", help="the template name (see 'tickgen templates')"),
+        template_names,
+    )
     parser.add_argument(
         "--templates", metavar="DIR", action="append", default=[], help="also look in DIR"
     )

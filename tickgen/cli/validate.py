@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..errors import Problem
-from ..pipeline import run
+from ..params import AlertSource
+from ..pipeline import run_located
 from ..render import RenderedTask
+from ..tick.checker import Diagnostic
+from . import output
 from ._common import add_template_options, command_parser, fail_with, renderer_from, stderr_line
 
 
@@ -23,7 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "--strict they are errors."
         ),
         example=(
-            "tickgen validate alerts/\ntickgen validate --templates my-templates/ alerts/disk.yaml"
+            "tickgen validate alerts/\n"
+            "tickgen validate --templates my-templates/ alerts/disk.yaml\n"
+            "tickgen validate --output github alerts/     # annotations in a GitHub Actions log"
         ),
     )
     parser.add_argument(
@@ -34,17 +40,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     parser.add_argument("--strict", action="store_true", help="warnings are errors too (exit 1)")
     add_template_options(parser)
+    output.add_output_option(parser)
     parser.set_defaults(run=run_validate)
 
 
 def run_validate(args: argparse.Namespace) -> int:
     count = 0
     warned: list[Problem] = []
+    findings: list[output.Finding] = []  # every warning and note, for --output other than text
 
-    def seen(task: RenderedTask) -> None:
+    def seen(task: RenderedTask, source: AlertSource) -> None:
         nonlocal count
         count += 1
-        if args.strict:
+        if args.output != "text":
+            findings.extend(output.from_problem(p, "warning") for p in task.param_warnings)
+            findings.extend(rendered_finding(task, source, d) for d in task.warnings)
+        elif args.strict:
             warned.extend(task.param_warnings)
             for d in task.warnings:
                 if d.severity == "warning":
@@ -55,9 +66,27 @@ def run_validate(args: argparse.Namespace) -> int:
             for line in task.warning_lines():
                 stderr_line(line)
 
-    problems = run(args.paths, renderer_from(args), seen)
+    problems = run_located(args.paths, renderer_from(args), seen)
+    if args.output != "text":
+        findings.extend(map(output.from_problem, problems))
+        sys.stdout.write(output.render(findings, args.output, "validate"))
+        failing = {"error", "warning"} if args.strict else {"error"}
+        return 1 if any(f.severity in failing for f in findings) else 0
     if problems or warned:
         fail_with([*problems, *warned])
     if not args.quiet:
         print(f"{count} alert(s) valid")
     return 0
+
+
+def rendered_finding(task: RenderedTask, source: AlertSource, d: Diagnostic) -> output.Finding:
+    """A checker finding in a rendered script, placed at the alert in its parameter file."""
+    return output.Finding(
+        f"{d.message} (line {d.line}:{d.column} of the script 'tickgen render' prints)",
+        d.severity,
+        "rendered-script",
+        file=source.document.name,
+        line=source.line,
+        task=task.id,
+        text=f"{task.source}: task {task.id}: {d}",
+    )
