@@ -12,9 +12,8 @@ from tickgen.params import PARAMETER_SUFFIXES
 from tickgen.pipeline import render_paths
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
-from tickgen.tick.nodes import parse_version
 
-from ._common import add_template_options, command_parser
+from ._common import add_template_options, command_parser, offline_version
 
 TICK_SUFFIXES = frozenset({".tick"})
 
@@ -51,10 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        parse_version(args.kapacitor_version)
-    except ValueError as exc:
-        raise TickgenError(str(exc)) from None
+    # the option, else tickgen.toml, else the newest release; checked here once
+    args.kapacitor_version = offline_version(args)
     findings: list[tuple[str, Diagnostic]] = []  # (where, what)
     params: list[str] = []
     for name in args.files:

@@ -9,12 +9,19 @@ from contextlib import AsyncExitStack
 
 from tickgen.deploy.desired import render_alerts
 from tickgen.deploy.report import plan_text, plans_json
-from tickgen.deploy.run import TargetRun, plan_all
+from tickgen.deploy.run import Render, TargetRun, plan_all
 from tickgen.deploy.targets import resolve_targets
 from tickgen.render import RenderedTask
+from tickgen.tick.nodes import LATEST
 
 from . import EXIT_CHANGES, EXIT_OK
-from ._common import add_template_options, command_parser, renderer_from, stderr_line
+from ._common import (
+    add_template_options,
+    command_parser,
+    pinned_version,
+    renderer_from,
+    stderr_line,
+)
 
 
 def add_deploy_options(parser: argparse.ArgumentParser) -> None:
@@ -82,24 +89,50 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(run=run)
 
 
-def load_desired(args: argparse.Namespace) -> list[RenderedTask]:
-    tasks = render_alerts(args.paths, renderer_from(args))
-    for task in tasks:
-        for warning in task.warnings:
-            stderr_line(f"{task.source}: task {task.id}: {warning}")
-    return tasks
+def desired_renderer(args: argparse.Namespace) -> Render:
+    """Render the parameter files for a Kapacitor version (once per version, printing
+    their warnings once).
+
+    The first call, before any server is asked its version, renders for the
+    pinned version or the newest supported one: parameter and template problems
+    then stop the run offline, and a server of that version costs no second pass.
+    """
+    done: dict[str, list[RenderedTask]] = {}
+    warned: set[tuple[str, str]] = set()
+
+    def render(version: str) -> list[RenderedTask]:
+        if version not in done:
+            tasks = render_alerts(args.paths, renderer_from(args, version))
+            for task in tasks:
+                for warning in task.warnings:
+                    line = f"{task.source}: task {task.id}: {warning}"
+                    if (task.id, line) not in warned:
+                        warned.add((task.id, line))
+                        stderr_line(line)
+            done[version] = tasks
+        return done[version]
+
+    render(pinned_version(args) or str(LATEST))
+    return render
 
 
-async def _plan(runs: list[TargetRun], tasks: list[RenderedTask], args: argparse.Namespace) -> None:
+async def _plan(runs: list[TargetRun], render: Render, args: argparse.Namespace) -> None:
     async with AsyncExitStack() as stack:
-        await plan_all(runs, tasks, stack, prune=args.prune, adopt=args.adopt)
+        await plan_all(
+            runs,
+            render,
+            stack,
+            pinned_version=pinned_version(args),
+            prune=args.prune,
+            adopt=args.adopt,
+        )
 
 
 def run(args: argparse.Namespace) -> int:
     targets = resolve_targets(args.target, args.url, args.config)
-    tasks = load_desired(args)
+    render = desired_renderer(args)  # offline problems stop the run before any request
     runs = [TargetRun(t) for t in targets]
-    asyncio.run(_plan(runs, tasks, args))
+    asyncio.run(_plan(runs, render, args))
     plans = [r.plan for r in runs if r.plan is not None]
     if args.output == "json":
         sys.stdout.write(plans_json(plans))
