@@ -98,7 +98,7 @@ def desired_renderer(args: argparse.Namespace) -> Render:
     then stop the run offline, and a server of that version costs no second pass.
     """
     done: dict[str, list[RenderedTask]] = {}
-    warned: set[tuple[str, str]] = set()
+    warned: set[str] = set()
 
     def render(version: str) -> list[RenderedTask]:
         if version not in done:
@@ -106,8 +106,8 @@ def desired_renderer(args: argparse.Namespace) -> Render:
             for task in tasks:
                 for warning in task.warnings:
                     line = f"{task.source}: task {task.id}: {warning}"
-                    if (task.id, line) not in warned:
-                        warned.add((task.id, line))
+                    if line not in warned:
+                        warned.add(line)
                         stderr_line(line)
             done[version] = tasks
         return done[version]
