@@ -34,7 +34,8 @@ ZENOSS_SINCE = "1.6.0"  # tickgen's table: the zenoss handler arrived in Kapacit
 
 
 def _zenoss_alert(task_id: str) -> dict[str, object]:
-    return {**alert_params(task_id), "handlers": [{"kind": "zenoss"}]}
+    # no influxDBOut: the private servers have no InfluxDB
+    return {**alert_params(task_id), "handlers": [{"kind": "zenoss"}], "influxdb_out": None}
 
 
 def _server_has_zenoss(version: str) -> bool:
