@@ -212,11 +212,11 @@ CASES: dict[str, tuple[str, str]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
 # Offline commands check for the newest Kapacitor unless told otherwise.
 OPTIONS = {"handler_too_new.yaml": ["--kapacitor-version", "1.5"]}
 
 
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_malformed_file(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     content, expected = CASES[name]
     path = tmp_path / name
