@@ -2,7 +2,11 @@
 
 ``influxdb`` and ``kapacitor`` are started once per session (tests/servers.py)
 and stopped at the end; ``kapacitor_factory`` starts a private kapacitord for a
-test that kills or restarts it.  When a test fails, the tails of every running
+test that kills or restarts it.  Both Kapacitor fixtures are parametrised by
+``kapacitor_version`` over servers.KAPACITOR_VERSIONS ($TICKGEN_KAPACITOR_VERSIONS,
+default "1.5.9 1.8.3"): every test that uses them runs once per version, with the
+version in its id (``test_x[kapacitor-1.8.3]``), and asks the fixture
+(``kapacitor.version``, ``kapacitor_version``) instead of naming a version.  When a test fails, the tails of every running
 server's log are appended to its report.  With ``CI=true`` a missing binary fails
 the tests that need it; elsewhere they are skipped with the reason
 (servers.start_or_skip).
@@ -30,6 +34,7 @@ SERVER_FIXTURES = {
     "kapacitord_binary",
     "tickgen_kapacitor",
     "tickgen_alerts",
+    "kapacitor_version",
 }
 
 DIFFERENTIAL_COUNT = 240  # sets per run of tests/differential (a CI run stays well under 2 min)
@@ -68,6 +73,18 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"differential: --differential-seed {seed} --differential-count {count}"
 
 
+
+@pytest.fixture(
+    scope="session",
+    params=servers.KAPACITOR_VERSIONS,
+    ids=[f"kapacitor-{v}" for v in servers.KAPACITOR_VERSIONS],
+)
+def kapacitor_version(request: pytest.FixtureRequest) -> str:
+    """The Kapacitor release ("1.8.3") this run of the test is against."""
+    version: str = request.param
+    return version
+
+
 @pytest.fixture(scope="session")
 def influxdb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.Server]:
     server = servers.start_or_skip(
@@ -79,11 +96,14 @@ def influxdb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.Serve
 
 @pytest.fixture(scope="session")
 def kapacitor(
-    tmp_path_factory: pytest.TempPathFactory, influxdb: servers.Server
+    tmp_path_factory: pytest.TempPathFactory, influxdb: servers.Server, kapacitor_version: str
 ) -> Iterator[servers.Server]:
-    """The shared kapacitord, connected to ``influxdb``; tests must not stop it."""
-    workdir = tmp_path_factory.mktemp("kapacitor")
-    server = servers.start_or_skip(lambda: servers.start_kapacitor(workdir, influxdb.url))
+    """The shared kapacitord of ``kapacitor_version``, connected to ``influxdb``;
+    tests must not stop it."""
+    workdir = tmp_path_factory.mktemp(f"kapacitor-{kapacitor_version}")
+    server = servers.start_or_skip(
+        lambda: servers.start_kapacitor(workdir, influxdb.url, version=kapacitor_version)
+    )
     yield server
     server.stop()
 
@@ -107,8 +127,11 @@ def influx_query(influxdb: servers.Server) -> Callable[..., list[dict[str, Any]]
 
 
 @pytest.fixture
-def kapacitor_factory(tmp_path: Path) -> Iterator[Callable[..., servers.Server]]:
-    """Start a private kapacitord (no InfluxDB) that the test may kill; stopped after it.
+def kapacitor_factory(
+    tmp_path: Path, kapacitor_version: str
+) -> Iterator[Callable[..., servers.Server]]:
+    """Start a private kapacitord of ``kapacitor_version`` (no InfluxDB) that the test
+    may kill; stopped after it.
 
     ``kapacitor_factory()`` starts a new one; ``kapacitor_factory(restart=server)``
     starts ``server`` again (stopping it first if it still runs) on the same URL
@@ -127,7 +150,9 @@ def kapacitor_factory(tmp_path: Path) -> Iterator[Callable[..., servers.Server]]
             restart.stop()
             workdir, port = restart.workdir, restart.port
         server = servers.start_or_skip(
-            lambda: servers.start_kapacitor(workdir, port=port, shared_secret=shared_secret)
+            lambda: servers.start_kapacitor(
+                workdir, port=port, shared_secret=shared_secret, version=kapacitor_version
+            )
         )
         started.append(server)
         return server

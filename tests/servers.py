@@ -7,8 +7,12 @@ and nothing touches ~/.kapacitor or /var/lib/influxdb.  A server is ready when
 its log says it is listening *and* its ping answers 204; both waits are bounded
 and give up early if the process dies, quoting the log.
 
-Binaries: ``$INFLUXD``/``$KAPACITORD`` if set, else the PATH, else (kapacitord)
-the cache that scripts/kapacitor-build fills.
+Binaries: ``$INFLUXD``/``$KAPACITORD`` if set, else (kapacitord) the cache that
+scripts/kapacitor-build fills for the version asked for, else the PATH.  The
+suite runs its Kapacitor tests once per version in ``KAPACITOR_VERSIONS``
+(``$TICKGEN_KAPACITOR_VERSIONS``, space-separated, default "1.5.9 1.8.3"); a
+kapacitord that answers with another version than the one asked for counts as
+missing, so a run never passes against the wrong server.
 """
 
 from __future__ import annotations
@@ -27,7 +31,10 @@ from typing import IO, Any
 import httpx
 import pytest
 
-KAPACITOR_VERSION = os.environ.get("TICKGEN_KAPACITOR_VERSION", "1.5.9")
+# Not $TICKGEN_KAPACITOR_VERSION: that one is the CLI's target version.
+KAPACITOR_VERSIONS: tuple[str, ...] = tuple(
+    os.environ.get("TICKGEN_KAPACITOR_VERSIONS", "1.5.9 1.8.3").split()
+)
 START_TIMEOUT = 60.0  # seconds; a cold start on a busy 2-core machine takes a few
 STOP_TIMEOUT = 10.0
 
@@ -101,17 +108,21 @@ class Server:
             self._log_file = None
 
 
-def find_binary(name: str) -> Path:
-    """The path of ``influxd`` or ``kapacitord``; ServerError says how to get it."""
-    env = os.environ.get(name.upper())
-    candidates: list[str | None] = [env, shutil.which(name)]
+def find_binary(name: str, version: str | None = None) -> Path:
+    """The path of ``influxd`` or ``kapacitord`` (of ``version``, default the first
+    of KAPACITOR_VERSIONS); MissingBinary says how to get it."""
+    candidates: list[str | None] = [os.environ.get(name.upper())]
     if name == "kapacitord":
+        version = version or KAPACITOR_VERSIONS[0]
         cache = Path(os.environ.get("TICKGEN_CACHE", Path.home() / ".cache" / "tickgen"))
-        candidates.append(str(cache / f"kapacitor-{KAPACITOR_VERSION}" / name))
+        candidates.append(str(cache / f"kapacitor-{version}" / name))
+    candidates.append(shutil.which(name))
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return Path(candidate)
-    raise MissingBinary(f"{name} not found (run scripts/setup-servers)")
+    what = f"{name} {version}" if version else name
+    how = f"scripts/kapacitor-build {version}" if version else "scripts/setup-servers"
+    raise MissingBinary(f"{what} not found (run {how})")
 
 
 def start_or_skip(start: Callable[[], Server], *, ci: bool | None = None) -> Server:
@@ -177,16 +188,20 @@ def start_kapacitor(
     *,
     port: int = 0,
     shared_secret: str | None = None,
+    version: str | None = None,
 ) -> Server:
-    """kapacitord (reference §5.1) with its dirs under ``workdir``, on ``port`` (0: any free).
+    """kapacitord ``version`` (reference §5.1; default the first of KAPACITOR_VERSIONS)
+    with its dirs under ``workdir``, on ``port`` (0: any free).
 
     With ``influxdb_url`` the [[influxdb]] section is enabled (influxDBOut and
     batch tasks work); subscriptions stay off so InfluxDB never pushes writes back.
     Started again on a previous server's workdir and port, it is that server
     restarted: same URL, same tasks (BoltDB), and the old log kept as a numbered file.
     With ``shared_secret``, authentication is on: 1.5.9's OSS build then accepts
-    any Basic credentials and JWTs signed (HS256) with that secret, and nothing else.
+    any Basic credentials and JWTs signed (HS256) with that secret, and nothing else
+    (1.8.3's OSS build the same).
     """
+    version = version or KAPACITOR_VERSIONS[0]
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "kapacitor.conf"
     influx = f'''[[influxdb]]
@@ -224,7 +239,8 @@ skip-config-overrides = true
   enabled = false
 {influx}"""
     )
-    argv = [str(find_binary("kapacitord")), "-config", str(config)]
+    binary = find_binary("kapacitord", version)
+    argv = [str(binary), "-config", str(config)]
     server = _spawn("kapacitord", argv, workdir)
     addr = _wait_for_log(server, re.compile(r'msg="listening on".*? addr=(\S+)'))
     server.url = f"http://{addr}"
@@ -232,6 +248,12 @@ skip-config-overrides = true
     auth = ("tickgen-tests", "any") if shared_secret else None
     response = _wait_for_ping(server, f"{server.url}/kapacitor/v1/ping", auth=auth)
     server.version = response.headers.get("X-Kapacitor-Version", "")
+    if server.version != version:
+        server.stop()
+        raise MissingBinary(
+            f"kapacitord {version} not found: {binary} answers as version "
+            f"{server.version or '(none)'} (run scripts/kapacitor-build {version})"
+        )
     return server
 
 

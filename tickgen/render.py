@@ -43,7 +43,9 @@ __all__ = [
     "where_filter",
 ]
 
-DEFAULT_KAPACITOR_VERSION = "1.5"
+# The newest release tickgen supports and tests (1.5.9 and 1.8.3 live, the table
+# also against 1.7.x): what offline commands check for unless told otherwise.
+DEFAULT_KAPACITOR_VERSION = "1.8"
 GROUP_SUFFIX = "-{{.Group}}"  # Kapacitor expands it per group at run time
 _OPERATORS = frozenset({">", "<", ">=", "<=", "==", "!="})
 _BOUND_NAMES = {

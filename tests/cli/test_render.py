@@ -53,13 +53,48 @@ def test_color_always_highlights(capsys: pytest.CaptureFixture[str]) -> None:
     assert "\x1b[" in capsys.readouterr().out
 
 
-def test_target_version_option(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_target_version_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     params = tmp_path / "z.yaml"
     params.write_text(
         "template: threshold\nid: z\ndatabase: d\nmeasurement: m\nfield: f\n"
         "crit: {op: '>', value: 1}\nhandlers: [{kind: zenoss}]\n"
     )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TICKGEN_KAPACITOR_VERSION", raising=False)
+    # the default is the newest supported release, which has zenoss (1.6+)
+    assert main(["render", "--color", "never", str(params)]) == 0
+    assert ".zenoss()" in capsys.readouterr().out
+    assert main(["render", "--kapacitor-version", "1.5", str(params)]) == 1
+    assert "zenoss handler needs Kapacitor 1.6.0 or newer; the target is 1.5" in (
+        capsys.readouterr().err
+    )
+    # then the project file's version, which the option overrides
+    (tmp_path / "tickgen.toml").write_text('kapacitor_version = "1.5.9"\n')
     assert main(["render", str(params)]) == 1
-    assert "needs Kapacitor 1.6" in capsys.readouterr().err
+    assert "the target is 1.5.9" in capsys.readouterr().err
     assert main(["render", "--kapacitor-version", "1.6", "--color", "never", str(params)]) == 0
     assert ".zenoss()" in capsys.readouterr().out
+    monkeypatch.setenv("TICKGEN_KAPACITOR_VERSION", "1.7")
+    assert main(["render", "--color", "never", str(params)]) == 0
+    capsys.readouterr()
+
+
+def test_bad_versions_are_clear_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params = EXAMPLES / "heartbeat_deadman.yaml"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TICKGEN_KAPACITOR_VERSION", raising=False)
+    assert main(["validate", "--kapacitor-version", "2.x", str(params)]) == 1
+    assert capsys.readouterr().err == (
+        "tickgen: error: --kapacitor-version: not a Kapacitor version: '2.x' "
+        "(expected e.g. 1.5 or 1.6.3)\n"
+    )
+    (tmp_path / "tickgen.toml").write_text("kapacitor_version = 1.8\n")
+    assert main(["validate", str(params)]) == 1
+    assert capsys.readouterr().err == (
+        f"tickgen: error: {tmp_path / 'tickgen.toml'}: kapacitor_version must be a string "
+        'such as "1.8" or "1.7.7"\n'
+    )

@@ -13,10 +13,10 @@ from tests import servers
 
 
 def test_the_shared_kapacitor_is_ready_and_connected(
-    kapacitor: servers.Server, influxdb: servers.Server
+    kapacitor: servers.Server, influxdb: servers.Server, kapacitor_version: str
 ) -> None:
     assert kapacitor.url.startswith("http://127.0.0.1:")
-    assert kapacitor.version == "1.5.9"
+    assert kapacitor.version == kapacitor_version
     assert 0 < kapacitor.started_in < servers.START_TIMEOUT
     log = kapacitor.read_log()
     assert 'msg="listening on"' in log
@@ -65,12 +65,29 @@ def test_a_server_that_dies_at_startup_reports_its_log(
     assert not isinstance(caught.value, servers.MissingBinary)
 
 
+def test_a_kapacitord_of_another_version_counts_as_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kapacitor_version: str
+) -> None:
+    binary = servers.find_binary("kapacitord", kapacitor_version)
+    monkeypatch.setenv("KAPACITORD", str(binary))
+    with pytest.raises(servers.MissingBinary) as caught:
+        servers.start_kapacitor(tmp_path / "k", version="1.0.0")
+    assert str(caught.value) == (
+        f"kapacitord 1.0.0 not found: {binary} answers as version {kapacitor_version} "
+        "(run scripts/kapacitor-build 1.0.0)"
+    )
+    assert not [s for s in servers.RUNNING if s.workdir == tmp_path / "k"]  # it was stopped
+
+
 def test_a_missing_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAPACITORD", str(tmp_path / "nowhere"))
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("TICKGEN_CACHE", str(tmp_path))
     with pytest.raises(servers.MissingBinary, match="run scripts/setup-servers"):
-        servers.find_binary("kapacitord")
+        servers.find_binary("influxd")
+    with pytest.raises(servers.MissingBinary) as caught:
+        servers.find_binary("kapacitord", "9.9.9")
+    assert str(caught.value) == "kapacitord 9.9.9 not found (run scripts/kapacitor-build 9.9.9)"
 
 
 def raise_(error: Exception) -> Any:

@@ -107,13 +107,22 @@ def test_two_hundred_alerts_plan_apply_edit_prune(
     assert code == 0, out + err
     assert "5 succeeded (3 updated, 2 deleted), 0 failed" in out
 
-    # Plan again: nothing to do, and reading 198 live tasks took two list requests.
+    # Plan again: nothing to do, and reading 198 live tasks took two list requests
+    # (after the ping that asks the server's version).
     transport = CountingTransport()
     code, plan = _plan_with_transport(capsys, transport, *args, "--prune", "--detailed-exitcode")
     assert code == 0
     assert plan["summary"]["unchanged"] == 198
     assert plan["live_requests"] == 2
-    assert transport.requests == [("GET", "/kapacitor/v1/tasks")] * 2
+    assert (plan["kapacitor_version"], plan["kapacitor_version_from"]) == (
+        kapacitor.version,
+        "server",
+    )
+    assert transport.requests == [
+        ("GET", "/kapacitor/v1/ping"),
+        ("GET", "/kapacitor/v1/tasks"),
+        ("GET", "/kapacitor/v1/tasks"),
+    ]
     with capsys.disabled():
         print(f"plan of 198 live tasks: {len(transport.requests)} requests")
 

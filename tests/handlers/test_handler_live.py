@@ -1,12 +1,13 @@
-"""The handlers against a real Kapacitor 1.5.9 (the ``kapacitor`` session fixture).
+"""The handlers against each real Kapacitor (the ``kapacitor`` session fixture,
+once per version in tests/servers.KAPACITOR_VERSIONS).
 
-* Every golden script whose handler 1.5.9 has is accepted and starts.  None
-  of the handlers that build their service client at start (reference §3.5:
-  pagerDuty2, sensu, snmpTrap, kafka, alerta, post, mqtt, discord, bigPanda)
-  refuses the golden options on 1.5.9, so all of them must start; the options
-  those handlers do refuse at start give the documented 500 on enabling.
-* Every golden script that :func:`version_problems` says needs 1.6+ is refused
-  by 1.5.9, and Kapacitor names exactly the property (or handler) we flagged.
+* Every golden script whose handler and properties the server's version has is
+  accepted and starts.  None of the handlers that build their service client at
+  start (reference §3.5: pagerDuty2, sensu, snmpTrap, kafka, alerta, post, mqtt,
+  discord, bigPanda) refuses the golden options, so all of them must start; the
+  options those handlers do refuse at start give the documented 500 on enabling.
+* Every golden script that :func:`version_problems` says needs a newer server is
+  refused by it, and Kapacitor names exactly the property (or handler) we flagged.
 * End to end: a log handler writes one JSON line per event with the mode we
   asked for, and an alert published to a topic shows its events via the client.
 """
@@ -34,9 +35,10 @@ from tickgen.render import Renderer
 
 _ALERT: TypeAdapter[Alert] = TypeAdapter(Alert)
 _DBRPS = [DBRP(db="telegraf", rp="autogen")]
-# What 1.5.9 calls the first thing it does not know in each 1.6+ golden script;
-# the names are TICKscript's spelling of what version_problems reported first.
-REFUSED_ON_1_5_9 = {
+# What a server too old for a golden script calls the first thing it does not
+# know in it; the names are TICKscript's spelling of what version_problems
+# reported first.
+REFUSED_WHEN_TOO_OLD = {
     "email": 'no method or property "toTemplates" on *pipeline.EmailHandler',
     "bigPanda": 'no method or property "host" on *pipeline.BigPandaHandler',
     "kafka": 'no method or property "disablePartitionById" on *pipeline.KafkaHandler',
@@ -67,24 +69,27 @@ def task_ids(client: KapacitorClient) -> Iterator[list[str]]:
         client.delete_task(task_id)
 
 
-def _problems(kind: str) -> list[tuple[str, str]]:
-    return version_problems(_ALERT.validate_python(golden_params(kind)).handlers, "1.5.9")
+def _problems(kind: str, version: str) -> list[tuple[str, str]]:
+    return version_problems(_ALERT.validate_python(golden_params(kind)).handlers, version)
 
 
 @pytest.mark.parametrize("kind", HANDLER_ORDER)
-def test_golden_script_on_kapacitor_1_5_9(
-    kind: str, client: KapacitorClient, task_ids: list[str], unique_id: Callable[[str], str]
+def test_golden_script_on_the_real_kapacitor(
+    kind: str,
+    kapacitor: servers.Server,
+    client: KapacitorClient,
+    task_ids: list[str],
+    unique_id: Callable[[str], str],
 ) -> None:
     script = (GOLDEN / f"{kind}.tick").read_text()
     task_id = unique_id("handler")
-    problems = _problems(kind)
+    problems = _problems(kind, kapacitor.version)
     if problems:
         assert problems[0][0] == FIRST_PROBLEM[kind]
         with pytest.raises(InvalidScript) as info:
             client.create_task(task_id, script, dbrps=_DBRPS, type="stream")
-        assert REFUSED_ON_1_5_9[kind] in info.value.message
+        assert REFUSED_WHEN_TOO_OLD[kind] in info.value.message
         return
-    assert kind not in REFUSED_ON_1_5_9
     client.create_task(task_id, script, dbrps=_DBRPS, type="stream", status="disabled")
     task_ids.append(task_id)
     task = client.enable_task(task_id)
@@ -94,7 +99,7 @@ def test_golden_script_on_kapacitor_1_5_9(
 
 # Options only the start of the task can refuse: the create succeeds, enabling
 # answers 500 with the handler's own error.  (An unconfigured service is not
-# one of them on 1.5.9: kafka 'default', alerta, sensu... all start.)
+# one of them: kafka 'default', alerta, sensu... all start.)
 START_ERRORS = [
     pytest.param(
         {"kind": "kafka", "cluster": "nope"},
@@ -124,13 +129,14 @@ START_ERRORS = [
 def test_options_refused_at_start(
     handler: dict[str, Any],
     message: str,
+    kapacitor: servers.Server,
     client: KapacitorClient,
     task_ids: list[str],
     unique_id: Callable[[str], str],
 ) -> None:
     alert = _ALERT.validate_python({**golden_params("talk"), "handlers": [handler]})
     # render_text: tickgen itself refuses the broken templates (tests/gotemplate/test_live.py)
-    script = Renderer(kapacitor_version="1.5.9").render_text(alert)
+    script = Renderer(kapacitor_version=kapacitor.version).render_text(alert)
     task_id = unique_id("start")
     client.create_task(task_id, script, dbrps=_DBRPS, type="stream", status="disabled")
     task_ids.append(task_id)
@@ -151,7 +157,9 @@ def _wait_for(what: str, probe: Callable[[], Any], timeout: float = 15.0) -> Any
         time.sleep(0.1)
 
 
-def _start_alert(client: KapacitorClient, task_ids: list[str], task_id: str, **params: Any) -> None:
+def _start_alert(
+    client: KapacitorClient, task_ids: list[str], task_id: str, **params: Any
+) -> None:
     alert = _ALERT.validate_python(
         {
             "template": "threshold",
@@ -165,7 +173,7 @@ def _start_alert(client: KapacitorClient, task_ids: list[str], task_id: str, **p
             **params,
         }
     )
-    task = Renderer(kapacitor_version="1.5.9").render(alert)
+    task = Renderer(kapacitor_version=client.ping().version).render(alert)
     client.create_task(task.id, task.script, dbrps=_DBRPS, type="stream", status="enabled")
     task_ids.append(task.id)
 

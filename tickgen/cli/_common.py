@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from ..deploy.targets import find_config, project_version
+from ..deploy.versions import check_version
 from ..errors import ParameterError, Problem
 from ..render import DEFAULT_KAPACITOR_VERSION, Renderer
 
@@ -23,14 +25,35 @@ def add_template_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kapacitor-version",
         metavar="VERSION",
-        default=os.environ.get("TICKGEN_KAPACITOR_VERSION", DEFAULT_KAPACITOR_VERSION),
+        default=os.environ.get("TICKGEN_KAPACITOR_VERSION") or None,
         help="the Kapacitor version the scripts must run on; handlers and properties newer "
-        "than it are errors (default: $TICKGEN_KAPACITOR_VERSION or %(default)s)",
+        "than it are errors (default: $TICKGEN_KAPACITOR_VERSION, else for commands that "
+        "talk to a server the target's kapacitor_version in tickgen.toml, else the "
+        "server's own version; for the others the top-level kapacitor_version of "
+        f"tickgen.toml, else {DEFAULT_KAPACITOR_VERSION})",
     )
 
 
-def renderer_from(args: argparse.Namespace) -> Renderer:
-    return Renderer(args.templates, kapacitor_version=args.kapacitor_version)
+def pinned_version(args: argparse.Namespace) -> str | None:
+    """``--kapacitor-version`` (or its variable), checked; None when not given."""
+    given: str | None = args.kapacitor_version
+    return None if given is None else check_version(given, "--kapacitor-version")
+
+
+def offline_version(args: argparse.Namespace) -> str:
+    """The version an offline command checks for: the option, the project file, the default."""
+    pinned = pinned_version(args)
+    if pinned is not None:
+        return pinned
+    config = find_config(getattr(args, "config", None))
+    from_project = project_version(config) if config is not None else None
+    return from_project or DEFAULT_KAPACITOR_VERSION
+
+
+def renderer_from(args: argparse.Namespace, kapacitor_version: str | None = None) -> Renderer:
+    """A renderer for ``kapacitor_version``, else for :func:`offline_version`."""
+    version = kapacitor_version or offline_version(args)
+    return Renderer(args.templates, kapacitor_version=version)
 
 
 def fail_with(problems: Sequence[Problem]) -> None:

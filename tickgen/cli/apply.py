@@ -10,15 +10,14 @@ from contextlib import AsyncExitStack
 
 from tickgen.deploy.apply import DEFAULT_PARALLEL, Outcome
 from tickgen.deploy.report import Progress, apply_summary, plan_text
-from tickgen.deploy.run import TargetRun, apply_all, plan_all
+from tickgen.deploy.run import Render, TargetRun, apply_all, plan_all
 from tickgen.deploy.state import DeployError
 from tickgen.deploy.targets import resolve_targets
-from tickgen.render import RenderedTask
 
 from . import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
-from ._common import command_parser
+from ._common import command_parser, pinned_version
 from .colour import colour_plan, wants_colour
-from .plan import add_deploy_options, load_desired
+from .plan import add_deploy_options, desired_renderer
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -65,13 +64,17 @@ def _progress(run: TargetRun, several: bool, bars: list[Progress]) -> Callable[[
 
 
 async def _apply(
-    runs: list[TargetRun],
-    tasks: list[RenderedTask],
-    args: argparse.Namespace,
-    bars: list[Progress],
+    runs: list[TargetRun], render: Render, args: argparse.Namespace, bars: list[Progress]
 ) -> None:
     async with AsyncExitStack() as stack:
-        await plan_all(runs, tasks, stack, prune=args.prune, adopt=args.adopt)
+        await plan_all(
+            runs,
+            render,
+            stack,
+            pinned_version=pinned_version(args),
+            prune=args.prune,
+            adopt=args.adopt,
+        )
         for run in runs:
             assert run.plan is not None
             text = plan_text(run.plan)
@@ -89,11 +92,11 @@ def run(args: argparse.Namespace) -> int:
     if args.parallel < 1:
         raise DeployError("--parallel must be at least 1")
     targets = resolve_targets(args.target, args.url, args.config)
-    tasks = load_desired(args)
+    render = desired_renderer(args)  # offline problems stop the run before any request
     runs = [TargetRun(t) for t in targets]
     bars: list[Progress] = []
     try:
-        asyncio.run(_apply(runs, tasks, args, bars))
+        asyncio.run(_apply(runs, render, args, bars))
     except KeyboardInterrupt:
         for bar in bars:
             bar.finish()

@@ -12,11 +12,13 @@ from tickgen.deploy.chronograf import import_rule, load_rules
 from tickgen.deploy.importer import import_tasks
 from tickgen.deploy.live import read_live
 from tickgen.deploy.paramfile import Imported, ImportProblem, write_params
+from tickgen.deploy.run import target_version
 from tickgen.deploy.state import DeployError, LiveTask
 from tickgen.deploy.targets import url_target
+from tickgen.deploy.versions import TargetVersion
 from tickgen.render import Renderer
 
-from ._common import add_template_options, command_parser, renderer_from
+from ._common import add_template_options, command_parser, pinned_version, renderer_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -54,15 +56,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    renderer = renderer_from(args)
     if args.source:
         if len(args.source) != 2 or args.source[0] != "chronograf":
             raise DeployError("usage: tickgen import chronograf RULES.json --out DIR")
         if args.url or args.pattern:
             raise DeployError("--url and --pattern read a server; a rules file needs neither")
-        results, origin = _from_rules(Path(args.source[1]), renderer)
+        results, origin = _from_rules(Path(args.source[1]), renderer_from(args))
     else:
-        results, origin = _from_server(args, renderer)
+        results, origin = _from_server(args)
     _write(results, args.out, origin)
     return 0
 
@@ -75,16 +76,20 @@ def _from_rules(path: Path, renderer: Renderer) -> tuple[list[Imported], str]:
     return [import_rule(rule, renderer) for rule in rules], f"imported from Chronograf rules {path}"
 
 
-def _from_server(args: argparse.Namespace, renderer: Renderer) -> tuple[list[Imported], str]:
+def _from_server(args: argparse.Namespace) -> tuple[list[Imported], str]:
+    """The server's tasks, rendered back for its version (or --kapacitor-version)."""
     target = url_target(args.url)
+    pinned = pinned_version(args)
 
-    async def read() -> tuple[tuple[LiveTask, ...], str]:
+    async def read() -> tuple[tuple[LiveTask, ...], str, TargetVersion]:
         async with target.client() as client:
+            version = await target_version(target, client, pinned)
             live = await read_live(client, pattern=args.pattern)
-            return live.tasks, client.url
+            return live.tasks, client.url, version
 
-    tasks, url = asyncio.run(read())
-    return import_tasks(tasks, renderer), f"imported from {url}"
+    tasks, url, version = asyncio.run(read())
+    renderer = renderer_from(args, version.version)
+    return import_tasks(tasks, renderer), f"imported from {url}, {version}"
 
 
 def _write(results: Sequence[Imported], out: Path, origin: str) -> None:

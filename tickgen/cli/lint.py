@@ -13,10 +13,9 @@ from tickgen.pipeline import run_located
 from tickgen.render import RenderedTask, shared_renderer
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
-from tickgen.tick.nodes import parse_version
 
 from . import output
-from ._common import add_template_options, command_parser
+from ._common import add_template_options, command_parser, offline_version
 from .output import Finding
 from .validate import rendered_finding
 
@@ -58,10 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        parse_version(args.kapacitor_version)
-    except ValueError as exc:
-        raise TickgenError(str(exc)) from None
+    # the option, else tickgen.toml, else the newest release; checked here once
+    args.kapacitor_version = offline_version(args)
     findings: list[Finding] = []
     params: list[str] = []
     for name in args.files:

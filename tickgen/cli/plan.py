@@ -9,13 +9,20 @@ from contextlib import AsyncExitStack
 
 from tickgen.deploy.desired import render_alerts
 from tickgen.deploy.report import plan_text, plans_json
-from tickgen.deploy.run import TargetRun, plan_all
+from tickgen.deploy.run import Render, TargetRun, plan_all
 from tickgen.deploy.targets import resolve_targets
 from tickgen.errors import ParameterError
 from tickgen.render import RenderedTask
+from tickgen.tick.nodes import LATEST
 
 from . import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, output
-from ._common import add_template_options, command_parser, renderer_from, stderr_line
+from ._common import (
+    add_template_options,
+    command_parser,
+    pinned_version,
+    renderer_from,
+    stderr_line,
+)
 from .colour import add_color_option, colour_plan, wants_colour
 from .completion import complete_with, target_names
 
@@ -96,23 +103,48 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(run=run)
 
 
-def load_desired(args: argparse.Namespace) -> list[RenderedTask]:
-    tasks = render_alerts(args.paths, renderer_from(args))
-    for task in tasks:
-        for line in task.warning_lines():
-            stderr_line(line)
-    return tasks
+def desired_renderer(args: argparse.Namespace) -> Render:
+    """Render the parameter files for a Kapacitor version (once per version, printing
+    their warnings once).
+
+    The first call, before any server is asked its version, renders for the
+    pinned version or the newest supported one: parameter and template problems
+    then stop the run offline, and a server of that version costs no second pass.
+    """
+    done: dict[str, list[RenderedTask]] = {}
+    warned: set[str] = set()
+
+    def render(version: str) -> list[RenderedTask]:
+        if version not in done:
+            tasks = render_alerts(args.paths, renderer_from(args, version))
+            for task in tasks:
+                for line in task.warning_lines():
+                    if line not in warned:
+                        warned.add(line)
+                        stderr_line(line)
+            done[version] = tasks
+        return done[version]
+
+    render(pinned_version(args) or str(LATEST))
+    return render
 
 
-async def _plan(runs: list[TargetRun], tasks: list[RenderedTask], args: argparse.Namespace) -> None:
+async def _plan(runs: list[TargetRun], render: Render, args: argparse.Namespace) -> None:
     async with AsyncExitStack() as stack:
-        await plan_all(runs, tasks, stack, prune=args.prune, adopt=args.adopt)
+        await plan_all(
+            runs,
+            render,
+            stack,
+            pinned_version=pinned_version(args),
+            prune=args.prune,
+            adopt=args.adopt,
+        )
 
 
 def run(args: argparse.Namespace) -> int:
     targets = resolve_targets(args.target, args.url, args.config)
     try:
-        tasks = load_desired(args)
+        render = desired_renderer(args)  # offline problems stop the run before any request
     except ParameterError as exc:
         if args.output == "text":
             raise
@@ -121,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
                                        args.output, "plan"))  # fmt: skip
         return EXIT_ERROR
     runs = [TargetRun(t) for t in targets]
-    asyncio.run(_plan(runs, tasks, args))
+    asyncio.run(_plan(runs, render, args))
     plans = [r.plan for r in runs if r.plan is not None]
     if args.output == "json":
         sys.stdout.write(plans_json(plans))

@@ -74,6 +74,8 @@ class Plan:
     target: str = "default"
     url: str = ""
     live_requests: int = 0  # how many list requests reading the live state took
+    kapacitor_version: str = ""  # what the desired scripts were rendered and checked for
+    kapacitor_version_source: str = ""  # where that came from (deploy.versions.Source)
     counts: Counter[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -106,6 +108,8 @@ class Plan:
         return {
             "target": self.target,
             "url": self.url,
+            "kapacitor_version": self.kapacitor_version,
+            "kapacitor_version_from": self.kapacitor_version_source,
             "summary": {k: self.counts[k] for k in (*CHANGING, "unchanged", "conflict")},
             "live_requests": self.live_requests,
             "actions": [a.to_json() for a in self.actions],
@@ -126,6 +130,8 @@ def compute_plan(
     target: str = "default",
     url: str = "",
     live_requests: int = 0,
+    kapacitor_version: str = "",
+    kapacitor_version_source: str = "",
 ) -> Plan:
     """Compare desired and live tasks; raise DeployError for a desired id given twice.
 
@@ -158,7 +164,14 @@ def compute_plan(
                 reason = "deployed by tickgen, no longer desired"
                 actions.append(Action("delete", task_id, live=current, reason=reason))
     actions.sort(key=lambda a: a.task_id)
-    return Plan(tuple(actions), target=target, url=url, live_requests=live_requests)
+    return Plan(
+        tuple(actions),
+        target=target,
+        url=url,
+        live_requests=live_requests,
+        kapacitor_version=kapacitor_version,
+        kapacitor_version_source=kapacitor_version_source,
+    )
 
 
 def _unique(desired: Sequence[DesiredTask]) -> dict[str, DesiredTask]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TextIO, cast
 
 from .apply import ApplyResult, Outcome
 from .plan import Action, Plan
+from .versions import Source, TargetVersion
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "conflict": "!", "unchanged": " "}
 LEGEND = "Legend: + create, ~ update, - delete, ! conflict (left alone)"
@@ -20,7 +21,12 @@ PAST = {"create": "created", "update": "updated", "delete": "deleted"}
 
 
 def plan_header(plan: Plan) -> str:
-    return f"Target {plan.target} ({plan.url})" if plan.url else f"Target {plan.target}"
+    """``Target prod (https://k:9092), Kapacitor 1.8.3 (reported by the server)``."""
+    header = f"Target {plan.target} ({plan.url})" if plan.url else f"Target {plan.target}"
+    if plan.kapacitor_version:
+        source = cast(Source, plan.kapacitor_version_source or "option")
+        header += f", {TargetVersion(plan.kapacitor_version, source)}"
+    return header
 
 
 def plan_text(plan: Plan, *, show_unchanged: bool = False) -> str:

@@ -1,8 +1,11 @@
 """One run over several targets: read each server, plan, and (for apply) execute, concurrently.
 
-Every target's plan is computed before the first write to any of them, so a
-bad config, an unreachable server or a duplicate id stops the run while
-nothing has changed yet.
+Each target's alerts are rendered and checked for the Kapacitor version it
+runs (:mod:`.versions`: ``--kapacitor-version``, the target's pin, else the
+server's ping), once per distinct version.  Every target's plan is computed
+before the first write to any of them, so a bad config, an unreachable server,
+an alert too new for a server or a duplicate id stops the run while nothing
+has changed yet.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
 from tickgen.client import AsyncKapacitorClient, KapacitorError
+from tickgen.errors import ParameterError
 from tickgen.render import RenderedTask
 
 from .apply import DEFAULT_PARALLEL, ApplyResult, Outcome, apply_plan
@@ -21,14 +25,34 @@ from .live import prefix_pattern, read_live
 from .plan import Plan, compute_plan
 from .state import DeployError
 from .targets import Target
+from .versions import TargetVersion, server_version
+
+Render = Callable[[str], Sequence[RenderedTask]]  # Kapacitor version -> rendered alerts
 
 
 @dataclass
 class TargetRun:
     target: Target
     client: AsyncKapacitorClient | None = None
+    version: TargetVersion | None = None
     plan: Plan | None = None
     result: ApplyResult | None = None
+
+
+async def target_version(
+    target: Target, client: AsyncKapacitorClient, pinned: str | None = None
+) -> TargetVersion:
+    """The version to render for: ``pinned`` (the option), the target's pin, else the server's."""
+    if pinned:
+        return TargetVersion(pinned, "option")
+    if target.kapacitor_version:
+        return TargetVersion(target.kapacitor_version, "target")
+    try:
+        return TargetVersion(await server_version(client), "server")
+    except KapacitorError as exc:
+        raise DeployError(
+            f"target {target.name} ({client.url}): cannot read its version: {exc}"
+        ) from exc
 
 
 async def plan_target(
@@ -38,8 +62,10 @@ async def plan_target(
     *,
     prune: bool = False,
     adopt: bool = False,
+    version: TargetVersion | None = None,
 ) -> Plan:
-    """Read the target's live tasks (in its id_prefix) and plan against ``tasks``."""
+    """Read the target's live tasks (in its id_prefix) and plan against ``tasks``
+    (rendered for ``version``, which the plan shows)."""
     desired = desired_for(tasks, target)
     live = await read_live(client, pattern=prefix_pattern(target.id_prefix))
     return compute_plan(
@@ -51,28 +77,54 @@ async def plan_target(
         target=target.name,
         url=client.url,
         live_requests=live.requests,
+        kapacitor_version=version.version if version else "",
+        kapacitor_version_source=version.source if version else "",
     )
 
 
 async def plan_all(
     runs: Sequence[TargetRun],
-    tasks: Sequence[RenderedTask],
+    render: Render,
     stack: AsyncExitStack,
     *,
+    pinned_version: str | None = None,
     prune: bool = False,
     adopt: bool = False,
 ) -> None:
-    """Open a client per target (closed with ``stack``) and plan them all at once."""
-    for run in runs:
-        # desired_for raises on a task with no dbrps before any request is sent
-        desired_for(tasks, run.target)
+    """Open a client per target (closed with ``stack``), find each one's version,
+    render for it and plan them all at once.
+
+    Only pings are sent before every target's alerts are rendered and checked:
+    an alert its server is too old for stops the run before any other request.
+    """
     for run in runs:
         run.client = await stack.enter_async_context(run.target.client())
 
-    async def one(run: TargetRun) -> None:
+    async def find_version(run: TargetRun) -> None:
         assert run.client is not None
+        run.version = await target_version(run.target, run.client, pinned_version)
+
+    await asyncio.gather(*(find_version(run) for run in runs))
+    rendered: dict[str, Sequence[RenderedTask]] = {}
+    for run in runs:
+        assert run.client is not None and run.version is not None
+        version = run.version.version
+        if version not in rendered:
+            try:
+                rendered[version] = render(version)
+            except ParameterError as exc:
+                where = f"for target {run.target.name} ({run.client.url}), {run.version}"
+                raise DeployError(f"{where}:\n{exc}") from None
+        # desired_for raises on a task with no dbrps before any task is read
+        desired_for(rendered[version], run.target)
+
+    async def one(run: TargetRun) -> None:
+        assert run.client is not None and run.version is not None
+        tasks = rendered[run.version.version]
         try:
-            run.plan = await plan_target(tasks, run.target, run.client, prune=prune, adopt=adopt)
+            run.plan = await plan_target(
+                tasks, run.target, run.client, prune=prune, adopt=adopt, version=run.version
+            )
         except KapacitorError as exc:
             where = f"target {run.target.name} ({run.client.url})"
             raise DeployError(f"{where}: cannot read its tasks: {exc}") from exc

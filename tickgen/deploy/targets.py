@@ -9,7 +9,10 @@ A project config names environments::
     # token_env = "KAP_TOKEN"       # a bearer token instead
     dbrps = [{ db = "telegraf", rp = "autogen" }]  # for tasks that name none
     id_prefix = "prod-"             # every task id gets it; prune stays inside it
+    # kapacitor_version = "1.7"     # render for this version instead of asking the server
 
+A top-level ``kapacitor_version = "1.8"`` is the version the offline commands
+(render, validate, lint) check for when ``--kapacitor-version`` is not given.
 The file is ``--config FILE``, else ``tickgen.toml`` in the current directory.
 Secrets are read from the named variables when a client is made and are never
 part of a Target's repr or of any message.
@@ -29,6 +32,7 @@ from tickgen.client.settings import DEFAULT_URL
 from tickgen.models import task_id_problem
 
 from .state import DBRPKey, DeployError
+from .versions import check_version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,7 +40,15 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 CONFIG_NAME = "tickgen.toml"
-_TARGET_KEYS = {"url", "username_env", "password_env", "token_env", "dbrps", "id_prefix"}
+_TARGET_KEYS = {
+    "url",
+    "username_env",
+    "password_env",
+    "token_env",
+    "dbrps",
+    "id_prefix",
+    "kapacitor_version",
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class Target:
     token_env: str | None = None
     dbrps: tuple[DBRPKey, ...] = ()
     id_prefix: str = ""
+    kapacitor_version: str | None = None  # a pin; None: ask the server (deploy.versions)
 
     def client(self, *, timeout: float = 30.0) -> AsyncKapacitorClient:
         """An async client with the credentials the environment holds for this target."""
@@ -86,12 +99,28 @@ def find_config(path: str | Path | None, cwd: Path | None = None) -> Path | None
     return candidate if candidate.is_file() else None
 
 
-def load_targets(config: Path) -> dict[str, Target]:
-    """Every ``[targets.NAME]`` table of a config file, checked."""
+def _read(config: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
+        return tomllib.loads(config.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DeployError(f"{config}: {exc}") from None
+
+
+def project_version(config: Path) -> str | None:
+    """The config's top-level ``kapacitor_version``, checked; None when it has none."""
+    value = _read(config).get("kapacitor_version")
+    return None if value is None else _version(f"{config}: kapacitor_version", value)
+
+
+def _version(where: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise DeployError(f"{where} must be a string such as \"1.8\" or \"1.7.7\"")
+    return check_version(value, where)
+
+
+def load_targets(config: Path) -> dict[str, Target]:
+    """Every ``[targets.NAME]`` table of a config file, checked."""
+    data = _read(config)
     tables = data.get("targets", {})
     if not isinstance(tables, dict):
         raise DeployError(f"{config}: 'targets' must be a table of [targets.NAME] tables")
@@ -118,6 +147,9 @@ def _target(config: Path, name: str, table: Any) -> Target:
     id_prefix = table.get("id_prefix", "")
     if not isinstance(id_prefix, str) or (id_prefix and task_id_problem(id_prefix, whole=False)):
         raise DeployError(f"{where}: id_prefix must be letters, digits, '-', '.' or '_'")
+    pinned = table.get("kapacitor_version")
+    if pinned is not None:
+        pinned = _version(f"{where}: kapacitor_version", pinned)
     return Target(
         name=name,
         url=url,
@@ -126,6 +158,7 @@ def _target(config: Path, name: str, table: Any) -> Target:
         token_env=strings["token_env"],
         dbrps=_dbrps(where, table.get("dbrps", [])),
         id_prefix=id_prefix,
+        kapacitor_version=pinned,
     )
 
 
