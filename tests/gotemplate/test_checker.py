@@ -209,3 +209,13 @@ def test_details_html_quote_in_attribute_name() -> None:
     assert problem is not None and "in an attribute name" in problem
     # only the details are html/template
     assert template_problem("<a", context("messageInfo", "message", V159)) is None
+
+
+def test_html_scan_ends_on_any_whitespace_in_a_tag() -> None:
+    # \v and Unicode spaces are not HTML whitespace: they belong to an attribute's
+    # name (Go's html/template); the scan once looped forever on them
+    from tickgen.gotemplate.html import _scan
+
+    assert _scan("<a \x0b") == "stateAttrName"
+    assert _scan("<a \u2003b=1>") is None
+    assert _scan("<p \x0bclass='x'>text") is None

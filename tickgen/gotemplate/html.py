@@ -19,7 +19,9 @@ from .parser import ActionNode, ListNode, TextNode
 __all__ = ["end_context"]
 
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9:-]*")  # Go's eatTagName on ASCII
-_ATTR_NAME = re.compile(r"[^\s/>=\"'<]*")
+# HTML's (and Go's) whitespace is these five ASCII characters only; Python's \s also
+# takes \v and Unicode spaces, which left the attribute loop below without progress
+_ATTR_NAME = re.compile(r"[^ \t\n\r\f/>=\"'<]*")
 _RAW_TEXT = {"script": "script", "style": "style", "textarea": "RCDATA", "title": "RCDATA"}
 
 
@@ -63,7 +65,7 @@ def _scan(text: str) -> str | None:
                 pos += 1
                 break
             attr = _ATTR_NAME.match(text, pos)
-            pos = attr.end() if attr else pos + 1
+            pos = attr.end() if attr and attr.end() > pos else pos + 1
             if pos < n and text[pos] in "\"'<":
                 return "stateError"  # Go's ErrBadHTML: a quote or '<' in an attribute name
             while pos < n and text[pos] in " \t\n\r\f":
