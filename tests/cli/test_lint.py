@@ -118,3 +118,12 @@ def test_directory_with_scripts_and_parameter_files(
 def test_directory_with_nothing_to_lint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", str(tmp_path)]) == 1
     assert "no .tick or parameter files here" in capsys.readouterr().err
+
+
+def test_a_long_operator_chain_is_checked_not_a_recursion_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # each operator nests the tree one level: 5,000 of them were a RecursionError
+    path = write(tmp_path, "long.tick", "var x = 1" + " + 1" * 5000 + "\n" + CLEAN)
+    assert main(["lint", str(path)]) == 0
+    assert capsys.readouterr().out == ""

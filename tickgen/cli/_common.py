@@ -6,10 +6,12 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import NoReturn, TextIO
 
 from ..errors import ParameterError, Problem
 from ..render import DEFAULT_KAPACITOR_VERSION, Renderer
+from ..textfile import MAX_FILE_BYTES, read_text, text_problem
 
 
 def add_template_options(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +35,7 @@ def renderer_from(args: argparse.Namespace) -> Renderer:
     return Renderer(args.templates, kapacitor_version=args.kapacitor_version)
 
 
-def fail_with(problems: Sequence[Problem]) -> None:
+def fail_with(problems: Sequence[Problem]) -> NoReturn:
     """Raise every problem at once; main() prints them and exits 1."""
     raise ParameterError(problems)
 
@@ -58,6 +60,26 @@ def terminal_highlighter(stream: TextIO, choice: str) -> Callable[[str], str] | 
             )
         return None
     return highlight_terminal
+
+
+def read_script(name: str) -> str | None:
+    """A TICKscript file's text (``-``: stdin), or None after printing why it cannot be read."""
+    if name == "-":
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)
+        if len(text) > MAX_FILE_BYTES:
+            stderr_line(f"-: larger than the {MAX_FILE_BYTES >> 20} MiB tickgen reads")
+            return None
+        problem = text_problem(text, "-")
+        if problem is not None:
+            stderr_line(str(problem))
+            return None
+        return text
+    try:
+        return read_text(Path(name), kind="TICKscript")
+    except ParameterError as exc:
+        for problem in exc.problems:
+            stderr_line(str(problem))
+        return None
 
 
 def stderr_line(text: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from tickgen.tick import TickSyntaxError
 from tickgen.tick import format as format_script
 
-from ._common import command_parser
+from ._common import command_parser, read_script
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -49,15 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
-        if name == "-":
-            text = sys.stdin.read()
-        else:
-            try:
-                text = Path(name).read_text(encoding="utf-8")
-            except OSError as exc:
-                print(f"{name}: {exc.strerror or exc}", file=sys.stderr)
-                status = 1
-                continue
+        text = read_script(name)
+        if text is None:
+            status = 1
+            continue
         try:
             formatted = format_script(text)
         except TickSyntaxError as exc:

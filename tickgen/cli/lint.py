@@ -4,7 +4,6 @@ for what Kapacitor would reject and for likely mistakes."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from tickgen.errors import TickgenError
@@ -14,7 +13,7 @@ from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
 from tickgen.tick.nodes import parse_version
 
-from ._common import add_template_options, command_parser
+from ._common import add_template_options, command_parser, read_script
 
 TICK_SUFFIXES = frozenset({".tick"})
 
@@ -89,10 +88,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _lint_tick(name: str, args: argparse.Namespace) -> list[tuple[str, Diagnostic]]:
-    try:
-        text = Path(name).read_text(encoding="utf-8")
-    except OSError as exc:
-        print(f"{name}: {exc.strerror or exc}", file=sys.stderr)
+    text = read_script(name)
+    if text is None:  # read_script said why
         return [(f"{name}:1:1", Diagnostic(1, 1, "error", "cannot read the file"))]
     try:
         diagnostics = check(text, args.kind, version=args.kapacitor_version)

@@ -65,9 +65,10 @@ def resolve_settings(
 ) -> Settings:
     env = os.environ if env is None else env
     raw = url or env.get("KAPACITOR_URL") or DEFAULT_URL
+    problem = url_problem(raw)
+    if problem is not None:
+        raise KapacitorError(problem)
     parts = urlsplit(raw if "://" in raw else f"http://{raw}")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise KapacitorError(f"not an http(s) URL for Kapacitor: {_without_userinfo(raw)}")
     if username is None and parts.username is not None:
         username, password = unquote(parts.username), unquote(parts.password or "")
     host = parts.netloc.rpartition("@")[2]
@@ -104,6 +105,31 @@ def _tls(
     if ca_bundle is not None:
         return ssl.create_default_context(cafile=os.fspath(ca_bundle))
     return True
+
+
+def url_problem(raw: str) -> str | None:
+    """Why ``raw`` is not a usable Kapacitor URL (``http[s]://host[:port][/prefix]``), or None.
+
+    The message never shows a password written into the URL.
+    """
+    shown = repr(_without_userinfo(raw))
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in raw):
+        return f"{shown} is not a URL: it contains whitespace or a control character"
+    try:
+        parts = urlsplit(raw if "://" in raw else f"http://{raw}")
+        port = parts.port  # raises for a port that is not a number in 0-65535
+        httpx.URL(raw if "://" in raw else f"http://{raw}")
+    except (ValueError, httpx.InvalidURL) as exc:
+        return f"{shown} is not a URL: {exc}; write http://HOST:PORT"
+    if parts.scheme not in ("http", "https"):
+        return f"{shown} is not an http(s) URL for Kapacitor; write http://HOST:PORT"
+    if not parts.hostname:
+        return f"{shown} names no host; write http://HOST:PORT"
+    if port == 0:
+        return f"{shown}: port 0 is not a port a server listens on"
+    if parts.query or parts.fragment:
+        return f"{shown}: a Kapacitor URL has no query or fragment (?... or #...)"
+    return None
 
 
 def _without_userinfo(url: str) -> str:

@@ -18,6 +18,7 @@ part of a Target's repr or of any message.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from tickgen.client import AsyncKapacitorClient
-from tickgen.client.settings import DEFAULT_URL
+from tickgen.client.settings import DEFAULT_URL, url_problem
+from tickgen.errors import ParameterError
 from tickgen.models import task_id_problem
+from tickgen.textfile import read_text
 
 from .state import DBRPKey, DeployError
 
@@ -73,7 +76,12 @@ class Target:
 def url_target(url: str | None, env: Mapping[str, str] | None = None) -> Target:
     """The target of ``--url``, else ``$KAPACITOR_URL``, else the local default."""
     env = os.environ if env is None else env
-    return Target(name="default", url=url or env.get("KAPACITOR_URL") or DEFAULT_URL)
+    chosen, origin = (url, "--url") if url else (env.get("KAPACITOR_URL"), "$KAPACITOR_URL")
+    if chosen:
+        problem = url_problem(chosen)
+        if problem is not None:
+            raise DeployError(f"{origin}: {problem}")
+    return Target(name="default", url=chosen or DEFAULT_URL)
 
 
 def find_config(path: str | Path | None, cwd: Path | None = None) -> Path | None:
@@ -89,9 +97,19 @@ def find_config(path: str | Path | None, cwd: Path | None = None) -> Path | None
 def load_targets(config: Path) -> dict[str, Target]:
     """Every ``[targets.NAME]`` table of a config file, checked."""
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DeployError(f"{config}: {exc}") from None
+        data = tomllib.loads(read_text(config, kind="config file"))
+    except ParameterError as exc:
+        raise DeployError(str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+        if at is None:
+            raise DeployError(f"{config}: invalid TOML: {message}") from None
+        raise DeployError(
+            f"{config}:{at.group(1)}: invalid TOML: {message[: at.start()]} (column {at.group(2)})"
+        ) from None
+    except RecursionError:
+        raise DeployError(f"{config}: invalid TOML: nested too deeply") from None
     tables = data.get("targets", {})
     if not isinstance(tables, dict):
         raise DeployError(f"{config}: 'targets' must be a table of [targets.NAME] tables")
@@ -109,6 +127,9 @@ def _target(config: Path, name: str, table: Any) -> Target:
     url = table.get("url")
     if not isinstance(url, str) or not url:
         raise DeployError(f"{where}: 'url' is required")
+    problem = url_problem(url)
+    if problem is not None:
+        raise DeployError(f"{where}: url: {problem}")
     strings: dict[str, str | None] = {}
     for key in ("username_env", "password_env", "token_env"):
         value = table.get(key)
