@@ -77,7 +77,14 @@ def validate_source(
                 f"unknown template {name!r}; known templates: {', '.join(catalog.names())}",
             )
         ]
-    problems = [source.problem(path, message) for path, message in info.check.errors(params)]
+    try:
+        problems = [source.problem(path, message) for path, message in info.check.errors(params)]
+    except RecursionError:
+        raise TemplateError(
+            f"{info.schema_path}: checking parameters against the schema recursed without "
+            "end: does a $ref refer to itself without descending into the value?",
+            template=info.name,
+        ) from None
     if problems:
         return None, problems
     alert = _build(source, info)

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from . import tick
 from ._resources import data_dir
@@ -28,6 +27,7 @@ from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateBug, TemplateError
 from .handlers import handler_lines, version_problems
 from .models import Alert, AlertBase, CustomAlert, task_id_problem
+from .sandbox import BoundedLoader, BoundedSandbox, render_bounded
 from .tick import quote
 from .tick.quote import QuoteError, Tick
 
@@ -151,7 +151,7 @@ def _refuse_unescaped(value: Any) -> Any:
 
 
 def make_environment(loader: jinja2.BaseLoader, *, sandboxed: bool) -> jinja2.Environment:
-    env_class = SandboxedEnvironment if sandboxed else jinja2.Environment
+    env_class = BoundedSandbox if sandboxed else jinja2.Environment
     env = env_class(
         loader=loader,
         undefined=jinja2.StrictUndefined,
@@ -212,7 +212,7 @@ class Renderer:
             jinja2.FileSystemLoader(str(data_dir("templates"))), sandboxed=False
         )
         self._user_env = make_environment(
-            jinja2.FileSystemLoader([str(d) for d in self.catalog.template_dirs]), sandboxed=True
+            BoundedLoader([str(d) for d in self.catalog.template_dirs]), sandboxed=True
         )
         self._compiled: dict[str, jinja2.Template] = {}
 
@@ -230,6 +230,8 @@ class Renderer:
                 raise TemplateError(
                     f"template file {exc.name} not found", template=info.name
                 ) from None
+            except TemplateError as exc:  # BoundedLoader: not a file, too big, not UTF-8
+                raise TemplateError(exc.message, template=info.name) from None
             self._compiled[info.name] = compiled
         return compiled
 
@@ -243,7 +245,9 @@ class Renderer:
         else:
             context = {"alert": alert, "alert_name": alert.alert_name}
         try:
-            return template.render(context)
+            if info.builtin:
+                return template.render(context)
+            return render_bounded(template, context)
         except jinja2.UndefinedError as exc:
             raise TemplateError(
                 f"{exc.message}: the template uses a parameter the alert does not have",
