@@ -175,7 +175,9 @@ def _(tmp: Path) -> list[str]:
 
 @case("yaml-non-utf8", "utf-8")
 def _(tmp: Path) -> list[str]:
-    return render(write(tmp / "latin.yaml", GOOD_ALERT.replace("cpu-high", "cpu\xe9").encode("latin-1")))
+    return render(
+        write(tmp / "latin.yaml", GOOD_ALERT.replace("cpu-high", "cpu\xe9").encode("latin-1"))
+    )
 
 
 @case("yaml-nul-byte", "nul")
@@ -276,27 +278,45 @@ def _(tmp: Path) -> list[str]:
 
 @case("json-nan", "crit.value")
 def _(tmp: Path) -> list[str]:
-    alert = {"template": "threshold", "id": "a", "database": "d", "measurement": "m",
-             "field": "f", "crit": {"op": ">", "value": "__NAN__"},
-             "handlers": [{"kind": "log", "path": "/tmp/x"}]}
+    alert = {
+        "template": "threshold",
+        "id": "a",
+        "database": "d",
+        "measurement": "m",
+        "field": "f",
+        "crit": {"op": ">", "value": "__NAN__"},
+        "handlers": [{"kind": "log", "path": "/tmp/x"}],
+    }
     text = json.dumps(alert).replace('"__NAN__"', "NaN")
     return render(write(tmp / "nan.json", text))
 
 
 @case("json-infinity", "crit.value")
 def _(tmp: Path) -> list[str]:
-    alert = {"template": "threshold", "id": "a", "database": "d", "measurement": "m",
-             "field": "f", "crit": {"op": ">", "value": "__INF__"},
-             "handlers": [{"kind": "log", "path": "/tmp/x"}]}
+    alert = {
+        "template": "threshold",
+        "id": "a",
+        "database": "d",
+        "measurement": "m",
+        "field": "f",
+        "crit": {"op": ">", "value": "__INF__"},
+        "handlers": [{"kind": "log", "path": "/tmp/x"}],
+    }
     text = json.dumps(alert).replace('"__INF__"', "1e400")
     return render(write(tmp / "inf.json", text))
 
 
 @case("json-huge-integer", "crit.value")
 def _(tmp: Path) -> list[str]:
-    alert = {"template": "threshold", "id": "a", "database": "d", "measurement": "m",
-             "field": "f", "crit": {"op": ">", "value": "__BIG__"},
-             "handlers": [{"kind": "log", "path": "/tmp/x"}]}
+    alert = {
+        "template": "threshold",
+        "id": "a",
+        "database": "d",
+        "measurement": "m",
+        "field": "f",
+        "crit": {"op": ">", "value": "__BIG__"},
+        "handlers": [{"kind": "log", "path": "/tmp/x"}],
+    }
     text = json.dumps(alert).replace('"__BIG__"', "9" * 5000)
     return render(write(tmp / "big.json", text))
 
@@ -393,15 +413,27 @@ def _(tmp: Path) -> list[str]:
 @case("config-bad-toml", "tickgen.toml:2")
 def _(tmp: Path) -> list[str]:
     write(tmp / "tickgen.toml", "[targets.prod]\nurl = \n")
-    return ["plan", "--config", str(tmp / "tickgen.toml"), "--target", "prod",
-            str(write(tmp / "a.yaml", GOOD_ALERT))]
+    return [
+        "plan",
+        "--config",
+        str(tmp / "tickgen.toml"),
+        "--target",
+        "prod",
+        str(write(tmp / "a.yaml", GOOD_ALERT)),
+    ]
 
 
 @case("config-bad-url", "url")
 def _(tmp: Path) -> list[str]:
     write(tmp / "tickgen.toml", '[targets.prod]\nurl = "http://[::1"\n')
-    return ["plan", "--config", str(tmp / "tickgen.toml"), "--target", "prod",
-            str(write(tmp / "a.yaml", GOOD_ALERT))]
+    return [
+        "plan",
+        "--config",
+        str(tmp / "tickgen.toml"),
+        "--target",
+        "prod",
+        str(write(tmp / "a.yaml", GOOD_ALERT)),
+    ]
 
 
 # -- TICKscripts given to fmt and lint -------------------------------------------------------
@@ -409,7 +441,10 @@ def _(tmp: Path) -> list[str]:
 
 @case("tick-non-utf8-fmt", "utf-8")
 def _(tmp: Path) -> list[str]:
-    return ["fmt", str(write(tmp / "a.tick", GOOD_TICK.replace("cpu", "caf\xe9").encode("latin-1")))]
+    return [
+        "fmt",
+        str(write(tmp / "a.tick", GOOD_TICK.replace("cpu", "caf\xe9").encode("latin-1"))),
+    ]
 
 
 @case("tick-nul-fmt", "nul")
@@ -419,7 +454,10 @@ def _(tmp: Path) -> list[str]:
 
 @case("tick-non-utf8-lint", "utf-8")
 def _(tmp: Path) -> list[str]:
-    return ["lint", str(write(tmp / "a.tick", GOOD_TICK.replace("cpu", "caf\xe9").encode("latin-1")))]
+    return [
+        "lint",
+        str(write(tmp / "a.tick", GOOD_TICK.replace("cpu", "caf\xe9").encode("latin-1"))),
+    ]
 
 
 @case("tick-nul-lint", "nul")
@@ -465,8 +503,7 @@ def _(tmp: Path) -> list[str]:
 def _(tmp: Path) -> list[str]:
     # no call inside the loops for the sandbox to intercept: the timer stops it
     body = (
-        "{% set l = range(100000) | list %}"
-        "{% for a in l %}{% for b in l %}{% endfor %}{% endfor %}"
+        "{% set l = range(100000) | list %}{% for a in l %}{% for b in l %}{% endfor %}{% endfor %}"
     )
     return _user(tmp, body)
 
