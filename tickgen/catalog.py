@@ -17,8 +17,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from ._resources import data_dir
-from .errors import TemplateError
+from .errors import ParameterError, TemplateError
 from .schema import SchemaCheck
+from .textfile import read_text
 
 __all__ = ["Catalog", "TemplateInfo"]
 
@@ -37,13 +38,23 @@ class TemplateInfo:
     @cached_property
     def schema(self) -> dict[str, Any]:
         try:
-            loaded = json.loads(self.schema_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            loaded = json.loads(read_text(self.schema_path, kind="schema"))
+        except ParameterError as exc:
+            raise TemplateError(str(exc), template=self.name) from None
+        except RecursionError:
+            raise TemplateError(
+                f"{self.schema_path} is nested too deeply to be a schema", template=self.name
+            ) from None
+        except ValueError as exc:
             raise TemplateError(
                 f"cannot read {self.schema_path}: {exc}", template=self.name
             ) from None
         if not isinstance(loaded, dict):
             raise TemplateError(f"{self.schema_path} is not a JSON object", template=self.name)
+        if not self.builtin:
+            problem = _reference_problem(loaded)
+            if problem is not None:
+                raise TemplateError(f"{self.schema_path}: {problem}", template=self.name)
         return loaded
 
     @cached_property
@@ -59,6 +70,41 @@ class TemplateInfo:
     def description(self) -> str:
         text = str(self.schema.get("description") or self.schema.get("title") or "")
         return " ".join(text.split())
+
+
+def _reference_problem(schema: dict[str, Any]) -> str | None:
+    """A user's schema must be self-contained: a $ref to a file or a URL would be
+    read from wherever it points (or fail obscurely at validation time)."""
+    stack: list[Any] = [schema]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("$ref", "$dynamicRef") and isinstance(item, str):
+                    if not item.startswith("#"):
+                        return (
+                            f"{key} {item!r} points outside the schema; a template's schema "
+                            "must be self-contained (refer to '#/$defs/NAME' and put the "
+                            "definition under $defs)"
+                        )
+                    if item.startswith("#/") and not _resolves(schema, item[2:]):
+                        return f"{key} {item!r} does not resolve within the schema"
+                stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return None
+
+
+def _resolves(schema: Any, pointer: str) -> bool:
+    for raw in pointer.split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(schema, dict) and part in schema:
+            schema = schema[part]
+        elif isinstance(schema, list) and part.isdigit() and int(part) < len(schema):
+            schema = schema[int(part)]
+        else:
+            return False
+    return True
 
 
 class Catalog:

@@ -13,9 +13,10 @@ document works them out on demand, the first time a line is asked for.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 import yaml
 
 from .errors import ParameterError, Problem
+from .textfile import read_text, text_problem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,6 +46,16 @@ __all__ = [
 PARAMETER_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 # test files of `tickgen test` (tickgen.testing), which live next to parameter files
 TEST_SUFFIXES = tuple(f".test{suffix}" for suffix in PARAMETER_SUFFIXES)
+_LABELS = {"yaml": "YAML", "json": "JSON", "toml": "TOML"}
+# No alert nests this deep; the limit keeps every later recursive step (schema
+# checks, hashing, error messages) far from Python's recursion limit.
+MAX_DEPTH = 64
+# Values YAML aliases may add beyond those written out: an alias bomb ("billion
+# laughs") expands a few lines into billions of values.
+MAX_ALIAS_EXPANSION = 1_000_000
+# Digits of an integer: Python refuses to read more than 4300 (a DoS guard); a
+# longer integer is read as infinity and refused, with its path, like one.
+_MAX_INT_DIGITS = 4000
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathPart = str | int
 
@@ -134,7 +146,11 @@ _PLAIN_TAGS: dict[str, str] = {}
 def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            continue  # "<<: *base": the merged keys may be overridden, that is its point
         key = loader.construct_object(key_node)
+        if not isinstance(key, Hashable):
+            continue  # construct_mapping says "found unhashable key" at its line
         if key in seen:
             raise yaml.MarkedYAMLError(
                 None,
@@ -146,9 +162,175 @@ def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode)
     return loader.construct_mapping(node)
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _int_or_infinity(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | float:
+    digits = sum(ch.isdigit() for ch in node.value)
+    if digits > _MAX_INT_DIGITS:
+        return -math.inf if node.value.lstrip().startswith("-") else math.inf
+    value: int = loader.construct_yaml_int(node)
+    return value
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A plain scalar that looks like a date but is not one (2001-13-45): say where."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"{node.value!r} is not a date: {exc}; quote it if it is text",
+            node.start_mark,
+        ) from None
+
+
 _StrictLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
 )
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _int_or_infinity)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+class _Refused(Exception):
+    """A YAML document refused before it is built: why, and the line."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse recursive aliases, alias bombs and nesting past MAX_DEPTH, before
+    any value is built (building them is what hangs or exhausts memory)."""
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values when expanded, height)
+    open_nodes: set[int] = set()
+
+    def expand(node: yaml.Node, depth: int) -> tuple[int, int]:
+        key = id(node)
+        known = sizes.get(key)
+        if known is not None:
+            if depth + known[1] > MAX_DEPTH:
+                raise _Refused(
+                    f"nested more than {MAX_DEPTH} levels deep (through an alias)",
+                    node.start_mark.line + 1,
+                )
+            return known
+        if key in open_nodes:
+            raise _Refused(
+                "recursive alias: the value anchored here contains itself", node.start_mark.line + 1
+            )
+        if depth > MAX_DEPTH:
+            raise _Refused(f"nested more than {MAX_DEPTH} levels deep", node.start_mark.line + 1)
+        open_nodes.add(key)
+        total, height = 1, 0
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                children += (key_node, value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        for child in children:
+            size, child_height = expand(child, depth + 1)
+            total += size
+            height = max(height, child_height + 1)
+        open_nodes.discard(key)
+        sizes[key] = (total, height)
+        return total, height
+
+    total, _ = expand(root, 0)
+    if total - len(sizes) > MAX_ALIAS_EXPANSION:
+        raise _Refused(
+            f"its aliases expand it to {total:,} values, more than {MAX_ALIAS_EXPANSION:,} "
+            "beyond those written out (an alias bomb?); write the values out or use fewer "
+            "aliases",
+            root.start_mark.line + 1,
+        )
+
+
+def _load_yaml(text: str) -> Any:
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        if "*" in text:  # only aliases can expand or recurse
+            _check_aliases(root)
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
+def _data_problems(data: Any) -> list[tuple[tuple[PathPart, ...], str]]:
+    """Values no Kapacitor script can hold, and nesting past MAX_DEPTH, with their paths."""
+    if not _has_bad_value(data):
+        return []
+    found: list[tuple[tuple[PathPart, ...], str]] = []
+    stack: list[tuple[Any, tuple[PathPart, ...]]] = [(data, ())]
+    while stack and len(found) < 20:
+        value, path = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            found.append(
+                (
+                    path,
+                    f"{value} is not a number Kapacitor can use: write a finite "
+                    "number (NaN and infinity, and numbers beyond a float's "
+                    "range, have no TICKscript form)",
+                )
+            )
+        elif len(path) > MAX_DEPTH:
+            found.append((path, f"nested more than {MAX_DEPTH} levels deep"))
+        elif isinstance(value, dict):
+            stack.extend((item, (*path, str(k))) for k, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, i)) for i, item in reversed(list(enumerate(value))))
+    return found
+
+
+def _has_bad_value(data: Any) -> bool:
+    """A fast first pass without paths: most files have nothing to report."""
+    if not isinstance(data, (dict, list)):
+        return isinstance(data, float) and not math.isfinite(data)
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        container, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            return True
+        for item in container.values() if isinstance(container, dict) else container:
+            if isinstance(item, (dict, list)):
+                stack.append((item, depth + 1))
+            elif isinstance(item, float) and not math.isfinite(item):
+                return True
+    return False
+
+
+def _json_int(text: str) -> int | float:
+    if len(text) > _MAX_INT_DIGITS:
+        return -math.inf if text.startswith("-") else math.inf
+    return int(text)
+
+
+def _duplicate_key_line(text: str) -> int | None:
+    """The line of the first repeated key of a JSON text (json itself gives no position)."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                if key_node.value in seen:
+                    line: int = key_node.start_mark.line + 1
+                    return line
+                seen.add(key_node.value)
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -169,19 +351,21 @@ def read_document(path: Path, text: str | None = None) -> Document:
             [Problem("not a parameter file: use .yaml, .yml, .json or .toml", file=name)]
         )
     if text is None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ParameterError([Problem("no such file", file=name)]) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ParameterError([Problem(f"cannot read: {exc}", file=name)]) from None
+        text = read_text(path, kind="parameter file")
+    else:
+        nul = text_problem(text, name)
+        if nul is not None:
+            raise ParameterError([nul])
+    label = _LABELS[kind]
     try:
         if kind == "yaml":
-            data = yaml.load(text, Loader=_StrictLoader)
+            data = _load_yaml(text)
         elif kind == "json":
-            data = json.loads(text, object_pairs_hook=_json_pairs)
+            data = json.loads(text, object_pairs_hook=_json_pairs, parse_int=_json_int)
         else:
             data = tomllib.loads(text)
+    except _Refused as exc:
+        raise ParameterError([Problem(f"{exc}", file=name, line=exc.line)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
@@ -190,22 +374,38 @@ def read_document(path: Path, text: str | None = None) -> Document:
         ) from None
     except yaml.YAMLError as exc:
         raise ParameterError([Problem(f"invalid YAML: {exc}", file=name)]) from None
+    except RecursionError:
+        raise ParameterError(
+            [Problem(f"invalid {label}: nested more than {MAX_DEPTH} levels deep", file=name)]
+        ) from None
     except json.JSONDecodeError as exc:
         raise ParameterError(
             [Problem(f"invalid JSON: {exc.msg} (column {exc.colno})", file=name, line=exc.lineno)]
         ) from None
     except ValueError as exc:  # duplicate JSON keys, TOML errors
-        label = "JSON" if kind == "json" else "TOML"
         message = str(exc)
         at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
         line = None
         if at:
             line = int(at.group(1))
             message = message[: at.start()] + f" (column {at.group(2)})"
+        elif kind == "json" and message.startswith("duplicate key"):
+            line = _duplicate_key_line(text)
         raise ParameterError(
             [Problem(f"invalid {label}: {message}", file=name, line=line)]
         ) from None
-    return Document(name=name, kind=kind, text=text, data=data)
+    document = Document(name=name, kind=kind, text=text, data=data)
+    bad = _data_problems(data)
+    if bad:
+        raise ParameterError(
+            [
+                Problem(
+                    message, file=name, line=document.line_of(path), path=format_path(path) or None
+                )
+                for path, message in bad
+            ]
+        )
+    return document
 
 
 # Files a directory may hold that are not parameter files: template schemas, test

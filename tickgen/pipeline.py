@@ -80,7 +80,14 @@ def validate_source(source: AlertSource, catalog: Catalog, kapacitor_version: st
     if info is None:
         unknown = f"unknown template {name!r}; known templates: {', '.join(catalog.names())}"
         return Checked(None, [source.problem(("template",), unknown)])
-    problems = [source.problem(path, message) for path, message in info.check.errors(params)]
+    try:
+        problems = [source.problem(path, message) for path, message in info.check.errors(params)]
+    except RecursionError:
+        raise TemplateError(
+            f"{info.schema_path}: checking parameters against the schema recursed without "
+            "end: does a $ref refer to itself without descending into the value?",
+            template=info.name,
+        ) from None
     if problems:
         return Checked(None, problems)
     alert = _build(source, info)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from . import tick
 from ._resources import data_dir
@@ -31,6 +30,7 @@ from .gotemplate import model_problems
 from .handlers import handler_lines, parse_version, version_problems
 from .models import Alert, AlertBase, CustomAlert, parameter_findings, task_id_problem
 from .params import format_path
+from .sandbox import BoundedLoader, BoundedSandbox, render_bounded
 from .tick import quote
 from .tick.quote import QuoteError, Tick
 
@@ -189,7 +189,7 @@ def _refuse_unescaped(value: Any) -> Any:
 
 
 def make_environment(loader: jinja2.BaseLoader, *, sandboxed: bool) -> jinja2.Environment:
-    env_class = SandboxedEnvironment if sandboxed else jinja2.Environment
+    env_class = BoundedSandbox if sandboxed else jinja2.Environment
     env = env_class(
         loader=loader,
         undefined=jinja2.StrictUndefined,
@@ -251,7 +251,7 @@ class Renderer:
             jinja2.FileSystemLoader(str(data_dir("templates"))), sandboxed=False
         )
         self._user_env = make_environment(
-            jinja2.FileSystemLoader([str(d) for d in self.catalog.template_dirs]), sandboxed=True
+            BoundedLoader([str(d) for d in self.catalog.template_dirs]), sandboxed=True
         )
         self._compiled: dict[str, jinja2.Template] = {}
 
@@ -269,6 +269,8 @@ class Renderer:
                 raise TemplateError(
                     f"template file {exc.name} not found", template=info.name
                 ) from None
+            except TemplateError as exc:  # BoundedLoader: not a file, too big, not UTF-8
+                raise TemplateError(exc.message, template=info.name) from None
             self._compiled[info.name] = compiled
         return compiled
 
@@ -282,7 +284,9 @@ class Renderer:
         else:
             context = {"alert": alert, "alert_name": alert.alert_name}
         try:
-            return template.render(context)
+            if info.builtin:
+                return template.render(context)
+            return render_bounded(template, context)
         except jinja2.UndefinedError as exc:
             raise TemplateError(
                 f"{exc.message}: the template uses a parameter the alert does not have",

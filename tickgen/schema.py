@@ -126,10 +126,24 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# the order types are named in: the likeliest meaning first ("a number, a string or
+# a boolean", never "not a boolean" first for a value that should be a number)
+_TYPE_ORDER = ("number", "integer", "string", "boolean", "object", "array", "null")
+
+
 def _type_words(expected: Any) -> str:
     names = expected if isinstance(expected, list) else [expected]
+    names = sorted(names, key=lambda n: _TYPE_ORDER.index(n) if n in _TYPE_ORDER else 99)
     words = [_TYPE_WORDS.get(str(name), str(name)) for name in names]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _not_a(value: Any, expected: Any) -> str:
+    """``'high' is not a number``; for a list or mapping, say what it is first."""
+    if isinstance(value, (list, dict)):
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        return f"{_show(value)} is {kind}; write {_type_words(expected)}"
+    return f"{_show(value)} is not {_type_words(expected)}"
 
 
 def _yaml_hint(value: Any, expected: Any) -> str:
@@ -167,8 +181,9 @@ def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], s
         yield from _describe_union(error)
     elif kind == "type":
         expected = error.validator_value
-        hints = _yaml_hint(value, expected) + _number_hint(value, expected)
-        yield path, f"{_show(value)} is not {_type_words(expected)}{hints}"
+        yield path, _not_a(value, expected) + _yaml_hint(value, expected) + _number_hint(
+            value, expected
+        )
     elif kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         yield path, f"missing required parameter {missing!r}"
@@ -251,5 +266,4 @@ def _describe_union(error: ValidationError) -> Iterator[tuple[tuple[str | int, .
             sub.validator_value if isinstance(sub.validator_value, list) else [sub.validator_value]
         )
         expected.extend(str(name) for name in names if str(name) not in expected)
-    hint = _number_hint(error.instance, expected)
-    yield path, f"{_show(error.instance)} is not {_type_words(expected)}{hint}"
+    yield path, _not_a(error.instance, expected) + _number_hint(error.instance, expected)

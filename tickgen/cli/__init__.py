@@ -79,6 +79,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TickgenError as exc:
         print(f"tickgen: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except RecursionError:
+        # every input is depth-limited where it is read; this is the last resort
+        print("tickgen: error: the input is nested too deeply to process", file=sys.stderr)
+        return EXIT_ERROR
+    except MemoryError:
+        print(
+            "tickgen: error: out of memory (is an input file far larger than usual?)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("tickgen: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -6,12 +6,14 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import NoReturn, TextIO
 
 from ..deploy.targets import find_config, project_version
 from ..deploy.versions import check_version
 from ..errors import ParameterError, Problem
 from ..render import DEFAULT_KAPACITOR_VERSION, Renderer
+from ..textfile import MAX_FILE_BYTES, decode, read_text, text_problem
 
 
 def add_template_options(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +58,7 @@ def renderer_from(args: argparse.Namespace, kapacitor_version: str | None = None
     return Renderer(args.templates, kapacitor_version=version)
 
 
-def fail_with(problems: Sequence[Problem]) -> None:
+def fail_with(problems: Sequence[Problem]) -> NoReturn:
     """Raise every problem at once; main() prints them and exits 1."""
     raise ParameterError(problems)
 
@@ -81,6 +83,41 @@ def terminal_highlighter(stream: TextIO, choice: str) -> Callable[[str], str] | 
             )
         return None
     return highlight_terminal
+
+
+def read_script(name: str) -> str | None:
+    """A TICKscript file's text (``-``: stdin), or None after printing why it cannot be read."""
+    if name == "-":
+        # the bytes as they are: text-mode stdin turns a carriage return inside a
+        # string into a line feed (Kapacitor reads bytes)
+        binary = getattr(sys.stdin, "buffer", None)
+        if binary is None:  # a replaced sys.stdin (tests): already text
+            text = sys.stdin.read(MAX_FILE_BYTES + 1)
+            size = len(text)
+        else:
+            data = binary.read(MAX_FILE_BYTES + 1)
+            size = len(data)
+        if size > MAX_FILE_BYTES:
+            stderr_line(f"-: larger than the {MAX_FILE_BYTES >> 20} MiB tickgen reads")
+            return None
+        try:
+            if binary is not None:
+                text = decode(data, "-")
+            else:
+                problem = text_problem(text, "-")
+                if problem is not None:
+                    raise ParameterError([problem])
+        except ParameterError as exc:
+            for problem in exc.problems:
+                stderr_line(str(problem))
+            return None
+        return text
+    try:
+        return read_text(Path(name), kind="TICKscript")
+    except ParameterError as exc:
+        for problem in exc.problems:
+            stderr_line(str(problem))
+        return None
 
 
 def stderr_line(text: str) -> None:

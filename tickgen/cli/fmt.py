@@ -13,7 +13,7 @@ from pathlib import Path
 from tickgen.tick import TickSyntaxError
 from tickgen.tick import format as format_script
 
-from ._common import command_parser
+from ._common import command_parser, read_script
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -49,17 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
-        if name == "-":
-            text = _read_stdin()
-        else:
-            try:
-                # newline="": a \r inside a string is data (Kapacitor reads bytes)
-                with open(name, encoding="utf-8", newline="") as file:
-                    text = file.read()
-            except OSError as exc:
-                print(f"{name}: {exc.strerror or exc}", file=sys.stderr)
-                status = 1
-                continue
+        text = read_script(name)
+        if text is None:
+            status = 1
+            continue
         try:
             formatted = format_script(text)
         except TickSyntaxError as exc:
@@ -80,12 +73,6 @@ def run(args: argparse.Namespace) -> int:
         elif changed:
             _replace(Path(name), formatted)
     return status
-
-
-def _read_stdin() -> str:
-    """Standard input as it is: text-mode stdin turns a carriage return into a line feed."""
-    binary = getattr(sys.stdin, "buffer", None)
-    return binary.read().decode("utf-8") if binary is not None else sys.stdin.read()
 
 
 def _replace(path: Path, text: str) -> None:

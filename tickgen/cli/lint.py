@@ -15,7 +15,7 @@ from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
 
 from . import output
-from ._common import add_template_options, command_parser, offline_version
+from ._common import add_template_options, command_parser, offline_version, read_script
 from .output import Finding
 from .validate import rendered_finding
 
@@ -119,10 +119,8 @@ def _tick_finding(name: str, d: Diagnostic) -> Finding:
 
 
 def _lint_tick(name: str, args: argparse.Namespace) -> list[Finding]:
-    try:
-        text = Path(name).read_text(encoding="utf-8")
-    except OSError as exc:
-        print(f"{name}: {exc.strerror or exc}", file=sys.stderr)
+    text = read_script(name)
+    if text is None:  # read_script said why
         return [_tick_finding(name, Diagnostic(1, 1, "error", "cannot read the file"))]
     try:
         diagnostics = check(text, args.kind, version=args.kapacitor_version)

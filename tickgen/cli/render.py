@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from ..errors import Problem
 from ..pipeline import run
 from ..render import RenderedTask, Renderer
 from ._common import (
@@ -121,27 +123,103 @@ def _print(spool: IO[str], count: int, first_body: int, args: argparse.Namespace
 
 
 def _render_to_dir(args: argparse.Namespace, renderer: Renderer) -> int:
+    """Write <id>.tick and <id>.json for every alert, or nothing at all.
+
+    Files are written to a staging directory inside DIR and moved in only when
+    every alert is valid and every file could be written; a directory DIR did not
+    have before is removed again on failure.
+    """
     out_dir: Path = args.out
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # Stage next to the target and move in only when every alert is valid.
-    staging = Path(tempfile.mkdtemp(prefix=".tickgen-", dir=out_dir))
+    created = _make_out_dir(out_dir)
+    ok = False
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".tickgen-", dir=out_dir))
+    except OSError as exc:
+        _remove_created(created, out_dir)
+        fail_with([Problem(f"--out {out_dir}: cannot write here: {exc.strerror or exc}")])
     written = 0
+    cannot_write: list[Problem] = []
     try:
 
         def write(task: RenderedTask) -> None:
             nonlocal written
-            (staging / f"{task.id}.tick").write_text(task.script, encoding="utf-8")
-            payload = json.dumps(task.payload(), indent=4) + "\n"
-            (staging / f"{task.id}.json").write_text(payload, encoding="utf-8")
+            if cannot_write:
+                return  # nothing will be moved in; keep validating the rest
+            try:
+                (staging / f"{task.id}.tick").write_text(task.script, encoding="utf-8")
+                payload = json.dumps(task.payload(), indent=4) + "\n"
+                (staging / f"{task.id}.json").write_text(payload, encoding="utf-8")
+            except OSError as exc:
+                cannot_write.append(_write_problem(task, out_dir, exc))
+                return
             written += 1
             _warn(task)
 
         problems = run(args.paths, renderer, write)
-        if problems:
-            fail_with(problems)
-        for entry in staging.iterdir():
-            os.replace(entry, out_dir / entry.name)
+        if problems or cannot_write:
+            fail_with([*problems, *cannot_write])
+        names = sorted(entry.name for entry in staging.iterdir())
+        in_the_way = [name for name in names if (out_dir / name).is_dir()]
+        if in_the_way:
+            fail_with(
+                [
+                    Problem(f"--out {out_dir}: {name} is a directory; move it away", file=None)
+                    for name in in_the_way
+                ]
+            )
+        for name in names:
+            os.replace(staging / name, out_dir / name)
+        ok = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if not ok:
+            _remove_created(created, out_dir)
     stderr_line(f"wrote {written} task(s) to {out_dir}")
     return 0
+
+
+def _make_out_dir(out_dir: Path) -> Path | None:
+    """Create ``out_dir`` (and its parents); return the topmost directory created."""
+    missing = [p for p in (out_dir, *out_dir.parents) if not p.exists()]
+    for path in (out_dir, *out_dir.parents):
+        if path.exists() and not path.is_dir():
+            where = "" if path == out_dir else f" ({path} is a file)"
+            fail_with([Problem(f"--out {out_dir}: not a directory{where}")])
+        if path.exists():
+            break
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail_with([Problem(f"--out {out_dir}: cannot create it: {exc.strerror or exc}")])
+    return missing[-1] if missing else None
+
+
+def _remove_created(created: Path | None, out_dir: Path) -> None:
+    """Remove the directories this run created, if nothing else was put in them."""
+    if created is None:
+        return
+    for path in (out_dir, *out_dir.parents):
+        try:
+            path.rmdir()
+        except OSError:
+            return
+        if path == created:
+            return
+
+
+def _write_problem(task: RenderedTask, out_dir: Path, exc: OSError) -> Problem:
+    if exc.errno == errno.ENAMETOOLONG:
+        try:
+            limit = os.pathconf(out_dir, "PC_NAME_MAX")
+        except (OSError, ValueError):
+            limit = 255
+        size = len(f"{task.id}.tick".encode())
+        return Problem(
+            f"task {task.id[:40]}...: the id is too long for a file name in {out_dir} "
+            f"({size} bytes with .tick; the file system allows {limit}); shorten the id",
+            file=task.source,
+        )
+    return Problem(
+        f"task {task.id}: cannot write its files in {out_dir}: {exc.strerror or exc}",
+        file=task.source,
+    )

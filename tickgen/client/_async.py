@@ -57,6 +57,8 @@ class AsyncKapacitorClient:
         ca_bundle: str | os.PathLike[str] | None = None,
         timeout: float | httpx.Timeout = 10.0,
         retry: RetryPolicy | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         settings = resolve_settings(
@@ -68,6 +70,8 @@ class AsyncKapacitorClient:
             ca_bundle=ca_bundle,
             timeout=timeout,
             retry=retry,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         self._core = _core.ClientCore(settings)
         self._http = httpx.AsyncClient(transport=transport, **self._core.client_options())
@@ -101,7 +105,11 @@ class AsyncKapacitorClient:
         attempt = 0
         while True:
             try:
-                response = await self._http.send(request)
+                response = await asyncio.wait_for(
+                    self._receive(call, request), self._core.settings.deadline
+                )
+            except asyncio.TimeoutError:
+                raise self._core.too_slow(call) from None
             except httpx.TransportError as exc:
                 delay = self._core.retry_after_error(exc, attempt)
                 if delay is None:
@@ -117,6 +125,22 @@ class AsyncKapacitorClient:
                 "retrying %s in %.2fs after %s (retry %d)", call.label, delay, reason, attempt
             )
             await asyncio.sleep(delay)
+
+    async def _receive(self, call: _core.Call[Any], request: httpx.Request) -> httpx.Response:
+        """The whole answer, read as a stream: at most max_response_bytes of body."""
+        limit = self._core.settings.max_response_bytes
+        response = await self._http.send(request, stream=True)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise self._core.too_large(call, response.status_code)
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        return _core.with_body(response, b"".join(chunks))
 
     async def _run(self, flow: _core.Flow[T]) -> T:
         result: Any = None

@@ -85,7 +85,7 @@ def _json_body(response: httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError:
-        snippet = response.text[:200]
+        snippet = errors.shown(response.text[:200])
         raise errors.InvalidResponse(
             f"{_label(response)}: {response.status_code} with a body that is not JSON: {snippet!r}",
             status=response.status_code,
@@ -135,18 +135,37 @@ def _nothing(response: httpx.Response) -> None:
     return None
 
 
-def error_message(response: httpx.Response) -> str:
-    """The server's words from either JSON error body, or the text of any other body."""
+def error_message(response: httpx.Response, secrets: tuple[str, ...] = ()) -> str:
+    """The server's words from either JSON error body, or the text of any other body;
+    truncated, with credentials redacted (a proxy may echo the request's headers)."""
     text = response.text.strip()
     try:
         body = json.loads(text)
     except ValueError:
-        return text or response.reason_phrase
+        return errors.shown(text, secrets) if text else response.reason_phrase
     if isinstance(body, dict):
         for key in ("message", "error"):  # 1.6+ sends both, 1.5 only "error"
             if isinstance(body.get(key), str) and body[key]:
-                return str(body[key])
-    return text
+                return errors.shown(str(body[key]), secrets)
+    return errors.shown(text, secrets)
+
+
+_NOT_COPIED = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def with_body(response: httpx.Response, content: bytes) -> httpx.Response:
+    """A streamed ``response`` (closed) as an ordinary one holding its decoded body."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _NOT_COPIED]
+    whole = httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=content,
+        request=response.request,
+        extensions=response.extensions,
+    )
+    with contextlib.suppress(RuntimeError):  # a transport that never timed it (MockTransport)
+        whole.elapsed = response.elapsed
+    return whole
 
 
 def transport_error(exc: httpx.TransportError, label: str) -> errors.TransportError:
@@ -222,8 +241,35 @@ class ClientCore:
         if response.status_code in call.ok:
             return call.decode(response)
         raise errors.error_for_status(
-            response.status_code, error_message(response), request=call.label
+            response.status_code,
+            error_message(response, self.settings.secrets),
+            request=call.label,
         )
+
+    def too_large(self, call: Call[Any], status: int) -> errors.InvalidResponse:
+        limit = self.settings.max_response_bytes
+        size = f"{limit >> 20} MiB" if limit >= 1 << 20 else f"{limit:,} bytes"
+        return errors.InvalidResponse(
+            f"{call.label}: the answer is larger than {size}; stopped reading "
+            "(raise $TICKGEN_MAX_RESPONSE_MB if the server really sends that much)",
+            status=status,
+        )
+
+    def too_slow(self, call: Call[Any]) -> errors.RequestTimeout:
+        return errors.RequestTimeout(
+            f"{call.label}: no complete answer within {self.settings.deadline:g} seconds; "
+            "gave up (the server is slow or trickling; $TICKGEN_REQUEST_DEADLINE sets the limit)"
+        )
+
+    def bounded_timeout(self, request: httpx.Request) -> None:
+        """No single read, write or connect may wait longer than the whole deadline."""
+        timeout = dict(request.extensions.get("timeout", {}))
+        for key in ("connect", "read", "write", "pool"):
+            value = timeout.get(key)
+            timeout[key] = (
+                self.settings.deadline if value is None else min(value, self.settings.deadline)
+            )
+        request.extensions["timeout"] = timeout
 
     # -- server ------------------------------------------------------------------------
 

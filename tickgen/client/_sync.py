@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -53,6 +54,8 @@ class KapacitorClient:
         ca_bundle: str | os.PathLike[str] | None = None,
         timeout: float | httpx.Timeout = 10.0,
         retry: RetryPolicy | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         settings = resolve_settings(
@@ -64,6 +67,8 @@ class KapacitorClient:
             ca_bundle=ca_bundle,
             timeout=timeout,
             retry=retry,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         self._core = _core.ClientCore(settings)
         self._http = httpx.Client(transport=transport, **self._core.client_options())
@@ -97,7 +102,7 @@ class KapacitorClient:
         attempt = 0
         while True:
             try:
-                response = self._http.send(request)
+                response = self._receive(call, request)
             except httpx.TransportError as exc:
                 delay = self._core.retry_after_error(exc, attempt)
                 if delay is None:
@@ -113,6 +118,49 @@ class KapacitorClient:
                 "retrying %s in %.2fs after %s (retry %d)", call.label, delay, reason, attempt
             )
             time.sleep(delay)
+
+    def _receive(self, call: _core.Call[Any], request: httpx.Request) -> httpx.Response:
+        """The whole answer, read as a stream: at most max_response_bytes of body, and
+        no longer than the deadline.
+
+        A blocking read cannot be interrupted, and a server may trickle its headers a
+        byte at a time, each within the read timeout: the headers are awaited in a
+        helper thread that is abandoned at the deadline (closing the client closes
+        its connection); the body is read here, each read bounded by the deadline.
+        """
+        settings = self._core.settings
+        give_up = time.monotonic() + settings.deadline
+        self._core.bounded_timeout(request)
+        answer: list[httpx.Response] = []
+        failure: list[BaseException] = []
+
+        def send() -> None:
+            try:
+                answer.append(self._http.send(request, stream=True))
+            except BaseException as exc:  # handed to the caller's thread
+                failure.append(exc)
+
+        waiter = threading.Thread(target=send, name="tickgen-request", daemon=True)
+        waiter.start()
+        waiter.join(settings.deadline)
+        if waiter.is_alive():
+            raise self._core.too_slow(call)
+        if failure:
+            raise failure[0]
+        response = answer[0]
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > settings.max_response_bytes:
+                    raise self._core.too_large(call, response.status_code)
+                chunks.append(chunk)
+                if time.monotonic() > give_up:
+                    raise self._core.too_slow(call)
+        finally:
+            response.close()
+        return _core.with_body(response, b"".join(chunks))
 
     def _run(self, flow: _core.Flow[T]) -> T:
         result: Any = None

@@ -19,7 +19,10 @@
 Messages name the request (method and path, never the credentials) and the
 server's own words, decoded from either error body Kapacitor sends:
 ``{"error": ...}`` (1.5) or ``{"error": ..., "message": ...}`` (1.6+); plain-text
-bodies (``/write`` errors, proxies) are quoted as text.
+bodies (``/write`` errors, proxies) are quoted as text, at most
+:data:`MAX_SHOWN` characters, with anything that looks like a credential (an
+echoed ``Authorization`` header, ``password=``, tokens, a URL's password)
+replaced by ``***`` (:func:`redact`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,36 @@ from __future__ import annotations
 import re
 
 from tickgen.errors import TickgenError
+
+MAX_SHOWN = 500  # characters of a server's body quoted in a message
+
+_AUTH_HEADER = re.compile(
+    r"(?i)\b((?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?)((?:basic|bearer|token)\s+)?[^\s\"',;}]+"
+)
+_KEY_VALUE = re.compile(
+    r"(?i)\b((?:password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|"
+    r"routing[-_]?key|auth[-_]?token)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}]+"
+)
+_URL_PASSWORD = re.compile(r"(://[^/\s:@]+:)[^/\s@]+@")
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """``text`` with credentials replaced by ``***``: the client's own ``secrets``
+    wherever they appear, and whatever looks like one."""
+    for secret in secrets:
+        if len(secret) >= 4:
+            text = text.replace(secret, "***")
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}***", text)
+    text = _KEY_VALUE.sub(lambda m: f"{m.group(1)}***", text)
+    return _URL_PASSWORD.sub(r"\1***@", text)
+
+
+def shown(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """A server's body as a message quotes it: redacted, and truncated."""
+    text = redact(text, secrets)
+    if len(text) > MAX_SHOWN:
+        text = f"{text[:MAX_SHOWN]}... ({len(text) - MAX_SHOWN:,} more characters)"
+    return text
 
 
 class KapacitorError(TickgenError):

@@ -21,6 +21,7 @@ part of a Target's repr or of any message.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,8 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from tickgen.client import AsyncKapacitorClient
-from tickgen.client.settings import DEFAULT_URL
+from tickgen.client.settings import DEFAULT_URL, url_problem
+from tickgen.errors import ParameterError
 from tickgen.models import task_id_problem
+from tickgen.textfile import read_text
 
 from .state import DBRPKey, DeployError
 from .versions import check_version
@@ -86,7 +89,12 @@ class Target:
 def url_target(url: str | None, env: Mapping[str, str] | None = None) -> Target:
     """The target of ``--url``, else ``$KAPACITOR_URL``, else the local default."""
     env = os.environ if env is None else env
-    return Target(name="default", url=url or env.get("KAPACITOR_URL") or DEFAULT_URL)
+    chosen, origin = (url, "--url") if url else (env.get("KAPACITOR_URL"), "$KAPACITOR_URL")
+    if chosen:
+        problem = url_problem(chosen)
+        if problem is not None:
+            raise DeployError(f"{origin}: {problem}")
+    return Target(name="default", url=chosen or DEFAULT_URL)
 
 
 def find_config(path: str | Path | None, cwd: Path | None = None) -> Path | None:
@@ -101,9 +109,19 @@ def find_config(path: str | Path | None, cwd: Path | None = None) -> Path | None
 
 def _read(config: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(config.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DeployError(f"{config}: {exc}") from None
+        return tomllib.loads(read_text(config, kind="config file"))
+    except ParameterError as exc:
+        raise DeployError(str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+        if at is None:
+            raise DeployError(f"{config}: invalid TOML: {message}") from None
+        raise DeployError(
+            f"{config}:{at.group(1)}: invalid TOML: {message[: at.start()]} (column {at.group(2)})"
+        ) from None
+    except RecursionError:
+        raise DeployError(f"{config}: invalid TOML: nested too deeply") from None
 
 
 def project_version(config: Path) -> str | None:
@@ -138,6 +156,9 @@ def _target(config: Path, name: str, table: Any) -> Target:
     url = table.get("url")
     if not isinstance(url, str) or not url:
         raise DeployError(f"{where}: 'url' is required")
+    problem = url_problem(url)
+    if problem is not None:
+        raise DeployError(f"{where}: url: {problem}")
     strings: dict[str, str | None] = {}
     for key in ("username_env", "password_env", "token_env"):
         value = table.get(key)

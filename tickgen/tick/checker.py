@@ -354,8 +354,19 @@ class _Checker:
         return self.global_call(expr, in_lambda)
 
     def binary(self, expr: ast.Binary, in_lambda: bool) -> _Value:
-        left = self.expr(expr.left, in_lambda)
-        right = self.expr(expr.right, in_lambda)
+        # a + b + c nests to the left, one level per operator: walk that spine in a
+        # loop (a where filter of a thousand values is a thousand ORs deep)
+        spine: list[ast.Binary] = []
+        node: ast.Expr = expr
+        while isinstance(node, ast.Binary):
+            spine.append(node)
+            node = node.left
+        value = self.expr(node, in_lambda)
+        for link in reversed(spine):
+            value = self.combine(link, value, self.expr(link.right, in_lambda), in_lambda)
+        return value
+
+    def combine(self, expr: ast.Binary, left: _Value, right: _Value, in_lambda: bool) -> _Value:
         if in_lambda:  # fields have no type before run time
             return _UNKNOWN if expr.op in _ARITHMETIC else _BOOL
         # evaluated when the var is defined: var id = name + '-{{.Group}}'

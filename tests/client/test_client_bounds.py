@@ -1,0 +1,143 @@
+"""Every request is bounded: a trickling or endless answer fails within the deadline
+and the size limit, with a clear message; error bodies are truncated and redacted.
+
+The server is a fake on 127.0.0.1 (tests/client/hostile_server.py): a real
+Kapacitor cannot be made to trickle.  The subprocess timeouts below only detect
+a hang; nothing here measures time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tickgen.client import AsyncKapacitorClient, KapacitorClient
+from tickgen.client.errors import APIError, InvalidResponse, RequestTimeout, redact, shown
+
+from .hostile_server import hostile_server
+
+HANG = 120
+ALERT = """\
+template: threshold
+id: cpu-high
+database: telegraf
+measurement: cpu
+field: usage_user
+crit: {op: ">", value: 90}
+handlers: [{kind: log, path: /tmp/alerts.log}]
+"""
+
+
+def _sync_list(url: str, **options: object) -> None:
+    with KapacitorClient(url, **options) as client:  # type: ignore[arg-type]
+        client.list_tasks()
+
+
+def _async_list(url: str, **options: object) -> None:
+    async def go() -> None:
+        async with AsyncKapacitorClient(url, **options) as client:  # type: ignore[arg-type]
+            await client.list_tasks()
+
+    asyncio.run(go())
+
+
+CLIENTS = {"sync": _sync_list, "async": _async_list}
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+@pytest.mark.parametrize("mode", ["trickle-headers", "trickle-body"])
+def test_a_trickling_server_fails_at_the_deadline(client: str, mode: str) -> None:
+    with hostile_server(mode) as url, pytest.raises(RequestTimeout) as caught:
+        CLIENTS[client](url, deadline=1.0, timeout=30.0)
+    assert "no complete answer within 1 seconds" in str(caught.value)
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_an_endless_body_stops_at_the_size_limit(client: str) -> None:
+    with hostile_server("endless-body") as url, pytest.raises(InvalidResponse) as caught:
+        CLIENTS[client](url, max_response_bytes=1 << 20, deadline=600.0)
+    assert "larger than 1 MiB" in str(caught.value)
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_an_echoed_error_page_is_truncated_and_redacted(client: str) -> None:
+    with hostile_server("echo-error") as url, pytest.raises(APIError) as caught:
+        CLIENTS[client](url, username="alice", password="s3cret-pw")
+    message = str(caught.value)
+    for secret in ("s3cret-pw", "YWxpY2U6czNjcmV0LXB3", "hunter2-db", "tok-9f8e7d"):
+        assert secret not in message
+    assert "Authorization: Basic ***" in message
+    assert "more characters)" in message
+    assert len(message) < 1000
+
+
+def test_redact_catches_the_usual_shapes() -> None:
+    text = (
+        'Authorization: Bearer abc.def {"password": "pw1"} url=http://u:pw2@h/x '
+        "api_key=k3 routing-key: k4 secret=k5"
+    )
+    cleaned = redact(text)
+    for secret in ("abc.def", "pw1", "pw2", "k3", "k4", "k5"):
+        assert secret not in cleaned
+    assert redact("plain words, no secrets") == "plain words, no secrets"
+    assert shown("x" * 600).endswith("... (100 more characters)")
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def _tickgen(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "a.yaml").write_text(ALERT, encoding="utf-8")
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("KAPACITOR_", "TICKGEN_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tickgen", *args, str(tmp_path / "a.yaml")],
+        cwd=tmp_path,
+        env={**environment, **env},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+        preexec_fn=_limit_memory,
+    )
+
+
+@pytest.mark.parametrize("command", ["plan", "apply"])
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("trickle-headers", "no complete answer within 2 seconds"),
+        ("trickle-body", "no complete answer within 2 seconds"),
+        ("endless-body", "larger than 1 MiB"),
+    ],
+)
+def test_plan_and_apply_fail_clearly_against_a_hostile_server(
+    command: str, mode: str, expected: str, tmp_path: Path
+) -> None:
+    with hostile_server(mode) as url:
+        result = _tickgen(
+            [command, "--url", url],
+            tmp_path,
+            TICKGEN_REQUEST_DEADLINE="2",
+            TICKGEN_MAX_RESPONSE_MB="1",
+        )
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert expected in result.stderr
+
+
+def test_a_bad_deadline_setting_is_a_clear_error(tmp_path: Path) -> None:
+    result = _tickgen(
+        ["plan", "--url", "http://127.0.0.1:9"], tmp_path, TICKGEN_REQUEST_DEADLINE="soon"
+    )
+    assert result.returncode == 1
+    assert "TICKGEN_REQUEST_DEADLINE='soon' is not a number" in result.stderr
+    assert "Traceback" not in result.stderr
