@@ -205,41 +205,7 @@ def _check_aliases(root: yaml.Node) -> None:
     """Refuse recursive aliases, alias bombs and nesting past MAX_DEPTH, before
     any value is built (building them is what hangs or exhausts memory)."""
     sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values when expanded, height)
-    open_nodes: set[int] = set()
-
-    def expand(node: yaml.Node, depth: int) -> tuple[int, int]:
-        key = id(node)
-        known = sizes.get(key)
-        if known is not None:
-            if depth + known[1] > MAX_DEPTH:
-                raise _Refused(
-                    f"nested more than {MAX_DEPTH} levels deep (through an alias)",
-                    node.start_mark.line + 1,
-                )
-            return known
-        if key in open_nodes:
-            raise _Refused(
-                "recursive alias: the value anchored here contains itself", node.start_mark.line + 1
-            )
-        if depth > MAX_DEPTH:
-            raise _Refused(f"nested more than {MAX_DEPTH} levels deep", node.start_mark.line + 1)
-        open_nodes.add(key)
-        total, height = 1, 0
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                children += (key_node, value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            children = node.value
-        for child in children:
-            size, child_height = expand(child, depth + 1)
-            total += size
-            height = max(height, child_height + 1)
-        open_nodes.discard(key)
-        sizes[key] = (total, height)
-        return total, height
-
-    total, _ = expand(root, 0)
+    total, _ = _expand(root, 0, sizes, set())
     if total - len(sizes) > MAX_ALIAS_EXPANSION:
         raise _Refused(
             f"its aliases expand it to {total:,} values, more than {MAX_ALIAS_EXPANSION:,} "
@@ -247,6 +213,42 @@ def _check_aliases(root: yaml.Node) -> None:
             "aliases",
             root.start_mark.line + 1,
         )
+
+
+def _expand(
+    node: yaml.Node, depth: int, sizes: dict[int, tuple[int, int]], open_nodes: set[int]
+) -> tuple[int, int]:
+    """(values ``node`` stands for once its aliases are expanded, its height)."""
+    key = id(node)
+    known = sizes.get(key)
+    if known is not None:
+        if depth + known[1] > MAX_DEPTH:
+            raise _Refused(
+                f"nested more than {MAX_DEPTH} levels deep (through an alias)",
+                node.start_mark.line + 1,
+            )
+        return known
+    if key in open_nodes:
+        raise _Refused(
+            "recursive alias: the value anchored here contains itself", node.start_mark.line + 1
+        )
+    if depth > MAX_DEPTH:
+        raise _Refused(f"nested more than {MAX_DEPTH} levels deep", node.start_mark.line + 1)
+    open_nodes.add(key)
+    total, height = 1, 0
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            children += (key_node, value_node)
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    for child in children:
+        size, child_height = _expand(child, depth + 1, sizes, open_nodes)
+        total += size
+        height = max(height, child_height + 1)
+    open_nodes.discard(key)
+    sizes[key] = (total, height)
+    return total, height
 
 
 def _load_yaml(text: str) -> Any:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tickgen.render import DEFAULT_KAPACITOR_VERSION
 from tickgen.testing import KapacitordNotFound, _render_version, find_kapacitord
 
 
@@ -53,5 +54,6 @@ def test_a_bad_explicit_binary_is_an_error(empty_env: Path) -> None:
 
 def test_render_for_the_servers_version() -> None:
     assert _render_version("1.8.3") == "1.8.3"
-    assert _render_version("1.5.9-rc1") == "1.5"
-    assert _render_version("") == "1.5"
+    assert _render_version("1.5.9-rc1") == "1.5.9"
+    assert _render_version("v1.7") == "1.7"
+    assert _render_version("") == DEFAULT_KAPACITOR_VERSION

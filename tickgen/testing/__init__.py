@@ -16,6 +16,7 @@ The pieces: :mod:`~tickgen.testing.spec` (the test file's models),
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -82,10 +83,10 @@ class RunOutcome:
 
 def _render_version(version: str) -> str:
     """The server's X-Kapacitor-Version as a version to render for (1.5.9, 1.8.3)."""
-    parts = version.split(".")
-    if len(parts) >= 2 and all(p.isdigit() for p in parts[:3]):
-        return ".".join(parts[:3])
-    return DEFAULT_KAPACITOR_VERSION
+    # a release answers "1.8.3"; tolerate a "v" and a suffix ("1.8.3-rc1"), as
+    # tickgen.deploy.versions does for plan and apply
+    match = re.match(r"v?(\d+\.\d+(?:\.\d+)?)", version.strip())
+    return match.group(1) if match else DEFAULT_KAPACITOR_VERSION
 
 
 @contextmanager
