@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import tick
 from ._resources import data_dir
+from ._template_cache import template_bytecode_cache
 from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateBug, TemplateError
 from .handlers import handler_lines, version_problems
@@ -162,18 +163,23 @@ def _refuse_unescaped(value: Any) -> Any:
     )
 
 
-def make_environment(loader: jinja2.BaseLoader, *, sandboxed: bool) -> jinja2.Environment:
+def make_environment(
+    loader: jinja2.BaseLoader, *, sandboxed: bool, keep_compiled: bool = False
+) -> jinja2.Environment:
+    """The Jinja environment; ``keep_compiled`` keeps compiled templates on disk
+    between runs (for the built-in templates: see tickgen/_template_cache.py)."""
     env_class = SandboxedEnvironment if sandboxed else jinja2.Environment
-    env = env_class(
-        loader=loader,
-        undefined=jinja2.StrictUndefined,
-        finalize=_refuse_unescaped,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
+    settings: dict[str, Any] = {
+        "undefined": jinja2.StrictUndefined,
+        "finalize": _refuse_unescaped,
+        "autoescape": False,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "auto_reload": False,
+    }
+    cache = template_bytecode_cache(settings) if keep_compiled and not sandboxed else None
+    env = env_class(loader=loader, bytecode_cache=cache, **settings)
     env.filters.update(FILTERS)
     env.globals.update(
         where_filter=where_filter,
@@ -221,7 +227,7 @@ class Renderer:
         self.catalog = Catalog(template_dirs)
         self.kapacitor_version = kapacitor_version
         self._builtin_env = make_environment(
-            jinja2.FileSystemLoader(str(data_dir("templates"))), sandboxed=False
+            jinja2.FileSystemLoader(str(data_dir("templates"))), sandboxed=False, keep_compiled=True
         )
         self._user_env = make_environment(
             jinja2.FileSystemLoader([str(d) for d in self.catalog.template_dirs]), sandboxed=True

@@ -44,7 +44,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names, if its first argument is one.
+
+    The options before a subcommand are only --version and --help, so the
+    first argument is the subcommand or no command at all.
+    """
+    return argv[0] if argv and argv[0] in COMMANDS else None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv``, one that knows only the commands it can need.
+
+    Each command module imports what its command uses (the deploy code and
+    httpx for plan and apply, Jinja and pydantic for render), so ``tickgen
+    render`` registers only render and never loads the others, and ``tickgen
+    --version`` loads none.  Help and unknown commands register them all.
+    """
     parser = _Parser(
         prog="tickgen",
         description=(
@@ -55,15 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tickgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module_name in COMMANDS.values():
-        importlib.import_module(f"{__name__}.{module_name}").register(sub)
+    if argv is not None and list(argv[:1]) == ["--version"]:
+        return parser
+    chosen = _chosen_command(argv) if argv is not None else None
+    for name, module_name in COMMANDS.items():
+        if chosen is None or name == chosen:
+            importlib.import_module(f"{__name__}.{module_name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
         if getattr(args, "run", None) is None:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
