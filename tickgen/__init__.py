@@ -15,13 +15,14 @@ import importlib
 import sys
 import types
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import ParameterError, Problem, TemplateBug, TemplateError, TickgenError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from . import tick
     from .client import (
         APIError,
