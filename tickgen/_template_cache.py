@@ -12,7 +12,8 @@ is named after a hash of tickgen's version and those settings, and only the
 built-in (unsandboxed) environment uses it.  Users' templates are compiled per
 run.  The cache is ``$TICKGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/tickgen``, else
 ``~/.cache/tickgen``; ``TICKGEN_CACHE_DIR=`` (empty) turns it off, and a
-directory that cannot be written just means no cache.
+directory that cannot be written, or that others could write to, just means
+no cache.
 """
 
 from __future__ import annotations
@@ -72,9 +73,22 @@ def template_bytecode_cache(settings: Mapping[str, Any]) -> FileSystemBytecodeCa
         return None
     directory = root / f"jinja-{_settings_key(settings)}"
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(root):
+            return None
+        directory.mkdir(exist_ok=True, mode=0o700)
+        if not _private(directory) or not os.access(directory, os.W_OK | os.X_OK):
+            return None
     except OSError:
         return None
-    if not os.access(directory, os.W_OK | os.X_OK):
-        return None
     return _QuietCache(str(directory))
+
+
+def _private(directory: Path) -> bool:
+    """Loaded bytecode runs as code: only a directory of ours that no one else can
+    write to is used (on POSIX; elsewhere the user's own cache folder is trusted)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return True
+    status = directory.stat()
+    return bool(status.st_uid == getuid() and not status.st_mode & 0o022)

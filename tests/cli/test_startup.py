@@ -152,6 +152,12 @@ def test_compiled_templates_kept_between_runs_render_the_same(tmp_path: Path) ->
     (tmp_path / "file").write_text("not a directory")
     unusable = _loaded("render", SEED, env={**os.environ, "TICKGEN_CACHE_DIR": str(tmp_path / "file")})
     assert off[:2] == unusable[:2] == first[:2]
+    # a directory others can write to is not used: its bytecode would run as code
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    assert _loaded("render", SEED, env={**os.environ, "TICKGEN_CACHE_DIR": str(shared)})[:2] == first[:2]
+    assert list(shared.iterdir()) == []
     # a damaged cache file is compiled again, not trusted
     for path in kept:
         path.write_bytes(b"garbage")
