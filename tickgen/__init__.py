@@ -11,31 +11,19 @@ TICKscripts and Kapacitor task payloads out; a client to deploy them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+import importlib
+import sys
+import types
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import tick
 from ._version import __version__
 from .errors import ParameterError, Problem, TemplateBug, TemplateError, TickgenError
-from .models import (
-    DBRP,
-    Aggregate,
-    Alert,
-    Comparison,
-    CustomAlert,
-    Deadman,
-    Flapping,
-    InfluxDBOut,
-    Inhibit,
-    Range,
-    Relative,
-    Threshold,
-)
-from .pipeline import load, render_paths
-from .render import RenderedTask, Renderer, shared_renderer
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from . import tick
     from .client import (
         APIError,
         AsyncKapacitorClient,
@@ -46,18 +34,63 @@ if TYPE_CHECKING:
         KapacitorError,
         NotFound,
     )
+    from .models import (
+        DBRP,
+        Aggregate,
+        Alert,
+        Comparison,
+        CustomAlert,
+        Deadman,
+        Flapping,
+        InfluxDBOut,
+        Inhibit,
+        Range,
+        Relative,
+        Threshold,
+    )
+    from .pipeline import load, render_paths
+    from .render import RenderedTask, Renderer
 
-# the client pulls in httpx: these names load it only when first used
-_CLIENT_NAMES = (
-    "APIError",
-    "AsyncKapacitorClient",
-    "AuthError",
-    "Conflict",
-    "InvalidScript",
-    "KapacitorClient",
-    "KapacitorError",
-    "NotFound",
-)
+# Each name is imported from its module when first used, so that ``import
+# tickgen`` (and so ``tickgen --version``, and every command, which import
+# tickgen.cli) costs nothing: the models pull in pydantic, the renderer Jinja,
+# the client httpx.  name -> module under tickgen that defines it
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "APIError",
+            "AsyncKapacitorClient",
+            "AuthError",
+            "Conflict",
+            "InvalidScript",
+            "KapacitorClient",
+            "KapacitorError",
+            "NotFound",
+        ),
+        "client",
+    ),
+    **dict.fromkeys(
+        (
+            "DBRP",
+            "Aggregate",
+            "Alert",
+            "Comparison",
+            "CustomAlert",
+            "Deadman",
+            "Flapping",
+            "InfluxDBOut",
+            "Inhibit",
+            "Range",
+            "Relative",
+            "Threshold",
+        ),
+        "models",
+    ),
+    "load": "pipeline",
+    "render_paths": "pipeline",
+    "RenderedTask": "render",
+    "Renderer": "render",
+}
 
 __all__ = [
     "DBRP",
@@ -104,6 +137,8 @@ def render_task(
     kapacitor_version: str | None = None,
 ) -> RenderedTask:
     """Render one alert into a checked script and its task fields."""
+    from .render import shared_renderer
+
     return shared_renderer(template_dirs, kapacitor_version).render(alert)
 
 
@@ -132,8 +167,35 @@ def payload(
 
 
 def __getattr__(name: str) -> Any:
-    if name in _CLIENT_NAMES:
-        from . import client
+    if name == "tick":
+        return importlib.import_module(".tick", __name__)
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tickgen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # the next lookup finds it directly
+    return value
 
-        return getattr(client, name)
-    raise AttributeError(f"module 'tickgen' has no attribute {name!r}")
+
+_render_function = render
+
+
+class _Package(types.ModuleType):
+    """tickgen, whose ``render`` stays the function above.
+
+    Importing the submodule tickgen.render sets the package's attribute
+    ``render`` to that module; with the submodule imported lazily (by whoever
+    needs it first) that would replace the function.  A data descriptor on the
+    module's class wins over both; the submodule is ``sys.modules["tickgen.render"]``.
+    """
+
+    @property
+    def render(self) -> Callable[..., str]:
+        return _render_function
+
+    @render.setter
+    def render(self, value: object) -> None:
+        pass  # the submodule being imported: tickgen.render stays the function
+
+
+sys.modules[__name__].__class__ = _Package

@@ -6,7 +6,8 @@
     │   └── TemplateBug            a rendered script that fails tickgen's own check
     ├── tick.TickSyntaxError       (also a ValueError) a TICKscript that does not parse
     ├── client.KapacitorError      anything that went wrong talking to Kapacitor
-    └── deploy.DeployError         a plan or apply that cannot go on
+    └── DeployError                a plan or apply that cannot go on, a bad tickgen.toml
+                                   (also tickgen.deploy.DeployError)
 
 The message of each is written for the person running tickgen: it names the
 file, the line, the parameter and what would be right.  The CLI prints it and
@@ -72,3 +73,8 @@ class TemplateBug(TemplateError):
     This is a bug in the template, never in the parameters: the message names
     the template, the task id and what the checker found.
     """
+
+
+class DeployError(TickgenError):
+    """A plan or an apply that cannot go on (before anything was written), or a
+    project file (tickgen.toml) that cannot be used."""

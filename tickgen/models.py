@@ -185,7 +185,7 @@ def _topic_char(ch: str) -> bool:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class DBRP(_Model):
@@ -594,7 +594,7 @@ BuiltinAlert = Threshold | Relative | Deadman
 class CustomAlert(BaseModel):
     """An alert of a user template: its parameters, checked against the template's schema."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     template: str
     params: dict[str, Any]

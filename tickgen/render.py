@@ -24,12 +24,14 @@ import jinja2
 
 from . import tick
 from ._resources import data_dir
+from ._template_cache import template_bytecode_cache
 from .catalog import Catalog, TemplateInfo
 from .errors import ParameterError, Problem, TemplateBug, TemplateError
 from .gotemplate import model_problems
 from .handlers import handler_lines, parse_version, version_problems
 from .models import Alert, AlertBase, CustomAlert, parameter_findings, task_id_problem
 from .params import format_path
+from .project import DEFAULT_KAPACITOR_VERSION
 from .sandbox import BoundedLoader, BoundedSandbox, render_bounded
 from .tick import quote
 from .tick.quote import QuoteError, Tick
@@ -43,9 +45,6 @@ __all__ = [
     "where_filter",
 ]
 
-# The newest release tickgen supports and tests (1.5.9 and 1.8.3 live, the table
-# also against 1.7.x): what offline commands check for unless told otherwise.
-DEFAULT_KAPACITOR_VERSION = "1.8"
 GROUP_SUFFIX = "-{{.Group}}"  # Kapacitor expands it per group at run time
 _OPERATORS = frozenset({">", "<", ">=", "<=", "==", "!="})
 _BOUND_NAMES = {
@@ -188,18 +187,23 @@ def _refuse_unescaped(value: Any) -> Any:
     )
 
 
-def make_environment(loader: jinja2.BaseLoader, *, sandboxed: bool) -> jinja2.Environment:
+def make_environment(
+    loader: jinja2.BaseLoader, *, sandboxed: bool, keep_compiled: bool = False
+) -> jinja2.Environment:
+    """The Jinja environment; ``keep_compiled`` keeps compiled templates on disk
+    between runs (for the built-in templates: see tickgen/_template_cache.py)."""
     env_class = BoundedSandbox if sandboxed else jinja2.Environment
-    env = env_class(
-        loader=loader,
-        undefined=jinja2.StrictUndefined,
-        finalize=_refuse_unescaped,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
+    settings: dict[str, Any] = {
+        "undefined": jinja2.StrictUndefined,
+        "finalize": _refuse_unescaped,
+        "autoescape": False,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "auto_reload": False,
+    }
+    cache = template_bytecode_cache(settings) if keep_compiled and not sandboxed else None
+    env = env_class(loader=loader, bytecode_cache=cache, **settings)
     env.filters.update(FILTERS)
     env.globals.update(
         where_filter=where_filter,
@@ -248,7 +252,7 @@ class Renderer:
         self.catalog = Catalog(template_dirs)
         self.kapacitor_version = kapacitor_version
         self._builtin_env = make_environment(
-            jinja2.FileSystemLoader(str(data_dir("templates"))), sandboxed=False
+            jinja2.FileSystemLoader(str(data_dir("templates"))), sandboxed=False, keep_compiled=True
         )
         self._user_env = make_environment(
             BoundedLoader([str(d) for d in self.catalog.template_dirs]), sandboxed=True

@@ -3,19 +3,32 @@
 Every error is reported at once, each with its JSON path; the messages say what
 would be right ("'high' is not a number", "unknown parameter 'feild' (did you
 mean 'field'?)") rather than echoing the validator.
+
+Two libraries share the work.  Almost every alert is valid, and for a valid one
+all that matters is *that* it is valid: jsonschema-rs (a compiled Draft 2020-12
+validator) answers that in microseconds.  jsonschema, which reports every error
+with its path and keyword, runs only for an alert jsonschema-rs rejects, to word
+what is wrong, and has the last word: an alert is valid exactly when jsonschema
+finds no error.  So the results are the same with or without jsonschema-rs
+(where it cannot be installed, jsonschema alone decides, only slower), and
+tests/test_schema.py compares the two verdicts on generated alerts.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
-
-from .schema_compile import Unsupported, compile_predicate, tag_branches
 from .tick.quote import DURATION_RE
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+try:
+    import jsonschema_rs
+except ImportError:  # no wheel for this platform: jsonschema alone decides
+    jsonschema_rs = None  # type: ignore[assignment]
 
 # A duration literal whose number is not all zeros.  Kapacitor refuses a zero
 # window period, shift and deadman/stats interval when the task starts
@@ -40,6 +53,39 @@ _TYPE_WORDS = {
 }
 
 
+def tag_branches(subschemas: list[Any]) -> tuple[str, dict[str, list[int]]] | None:
+    """For ``allOf`` branches that are all ``{if: {properties: {tag: {const|enum}}}, then}``
+    with string values: the tag and, per value, the branches whose ``if`` it can pass."""
+    tag: str | None = None
+    by_value: dict[str, list[int]] = {}
+    for index, branch in enumerate(subschemas):
+        if not isinstance(branch, Mapping) or set(branch) != {"if", "then"}:
+            return None
+        condition = branch["if"]
+        if not isinstance(condition, Mapping) or set(condition) != {"properties"}:
+            return None
+        properties = condition["properties"]
+        if not isinstance(properties, Mapping) or len(properties) != 1:
+            return None
+        ((name, test),) = properties.items()
+        if tag is not None and name != tag:
+            return None
+        tag = name
+        if not isinstance(test, Mapping):
+            return None
+        if set(test) == {"const"}:
+            values = [test["const"]]
+        elif set(test) == {"enum"}:
+            values = list(test["enum"])
+        else:
+            return None
+        if not values or not all(isinstance(v, str) for v in values):
+            return None
+        for value in values:
+            by_value.setdefault(value, []).append(index)
+    return (tag, by_value) if tag is not None else None
+
+
 _TAGS: dict[int, tuple[list[Any], tuple[str, dict[str, list[int]]] | None]] = {}
 
 
@@ -50,8 +96,11 @@ def _all_of(
 
     Checking every ``if`` of a 25-handler union costs milliseconds per alert; an
     ``if`` on another tag value can only pass vacuously, so only the branches
-    of the instance's own tag can produce errors.  A mapping without a known
-    tag gets none here: the tag's own enum says what is wrong.
+    of the instance's own tag can produce errors.  A mapping without the tag
+    passes every ``if``, so every ``then`` applies: the verdict stays exact
+    (jsonschema alone decides where jsonschema-rs is missing), but only the
+    first failing branch is reported, as the schema's ``required`` already says
+    that the tag is missing.
     """
     if isinstance(instance, dict):
         cached = _TAGS.get(id(all_of))
@@ -61,7 +110,14 @@ def _all_of(
         tagged = cached[1]
         if tagged is not None:
             tag, by_value = tagged
-            value = instance.get(tag)
+            if tag not in instance:
+                for index, branch in enumerate(all_of):
+                    errors = list(validator.descend(instance, branch["then"], schema_path=index))
+                    if errors:
+                        yield from errors
+                        return
+                return
+            value = instance[tag]
             for index in by_value.get(value, ()) if isinstance(value, str) else ():
                 yield from validator.descend(instance, all_of[index]["then"], schema_path=index)
             return
@@ -69,12 +125,44 @@ def _all_of(
         yield from validator.descend(instance, subschema, schema_path=index)
 
 
-_Validator = validators.extend(Draft202012Validator, {"allOf": _all_of})  # type: ignore[no-untyped-call]
+def compile_schema(schema: Mapping[str, Any], *, check: bool = True) -> Any:
+    """jsonschema's Draft 2020-12 validator for ``schema``, with the tagged-union jump.
+
+    jsonschema is imported here, not at the top: a run whose alerts are all
+    valid never needs it when jsonschema-rs is there (it costs 0.1 s to import).
+    """
+    from jsonschema import Draft202012Validator, validators
+
+    if check:
+        Draft202012Validator.check_schema(schema)
+    extended = validators.extend(Draft202012Validator, {"allOf": _all_of})  # type: ignore[no-untyped-call]
+    return extended(schema)
 
 
-def compile_schema(schema: Mapping[str, Any]) -> Any:
-    Draft202012Validator.check_schema(schema)
-    return _Validator(schema)
+def _refuse_retrieval(uri: str) -> Any:
+    # jsonschema resolves no remote $ref either; nothing is fetched over the network
+    raise ValueError(f"cannot resolve {uri}: only references inside the schema are followed")
+
+
+def _fast_predicate(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
+    """jsonschema-rs's ``is_valid`` for ``schema``, or None where it cannot be had.
+
+    None when jsonschema-rs is not installed, and when it cannot build a
+    validator for the schema (a pattern its regex engine does not take, a
+    reference it cannot resolve, a schema it finds invalid): jsonschema then
+    checks every instance, and decides whether the schema itself is valid.
+    """
+    if jsonschema_rs is None:
+        return None
+    try:
+        jsonschema_rs.meta.validate(dict(schema))
+        validator = jsonschema_rs.Draft202012Validator(
+            dict(schema), retriever=_refuse_retrieval
+        )
+    except Exception:  # any refusal means: let jsonschema decide
+        return None
+    is_valid: Callable[[Any], bool] = validator.is_valid
+    return is_valid
 
 
 class SchemaCheck:
@@ -82,24 +170,26 @@ class SchemaCheck:
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self.schema = schema
-        self._validator = compile_schema(schema)
-        try:
-            self._valid: Callable[[Any], bool] | None = compile_predicate(schema)
-        except Unsupported:
-            self._valid = None  # jsonschema checks every instance
+        self._valid = _fast_predicate(schema)
+        self._validator: Any = None
+        if self._valid is None:
+            self._validator = compile_schema(schema)  # raises when the schema is invalid
 
     def errors(self, instance: Any) -> list[tuple[tuple[str | int, ...], str]]:
         """Every problem with ``instance`` as (JSON path, message); empty when it is valid.
 
-        A valid instance is recognised by the compiled predicate; jsonschema runs
-        only for an instance the predicate does not accept, to find what is wrong.
+        jsonschema-rs recognises a valid instance; jsonschema runs only for an
+        instance it rejects, to find what is wrong (and finds nothing if the two
+        disagree: jsonschema's verdict is the one that counts).
         """
         if self._valid is not None:
             try:
                 if self._valid(instance):
                     return []
-            except RecursionError:
-                pass  # nested deeper than the predicate goes: jsonschema decides
+            except Exception:
+                pass  # a value jsonschema-rs cannot take (a date, an int key): jsonschema decides
+        if self._validator is None:
+            self._validator = compile_schema(self.schema, check=False)
         found: list[tuple[tuple[str | int, ...], str]] = []
         errors = list(self._validator.iter_errors(instance))
         # a value of the wrong type fails its other keywords too: say only the type

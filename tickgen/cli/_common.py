@@ -7,13 +7,17 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from ..deploy.targets import find_config, project_version
-from ..deploy.versions import check_version
 from ..errors import ParameterError, Problem
-from ..render import DEFAULT_KAPACITOR_VERSION, Renderer
+from ..project import DEFAULT_KAPACITOR_VERSION, check_version, find_config, project_version
 from ..textfile import MAX_FILE_BYTES, decode, read_text, text_problem
+
+if TYPE_CHECKING:
+    from ..render import Renderer
+
+# tickgen.render (Jinja, pydantic, the models) is imported by the functions that
+# need it: fmt and graph's parsers do not, and start faster without it.
 
 
 def add_template_options(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +58,8 @@ def offline_version(args: argparse.Namespace) -> str:
 
 def renderer_from(args: argparse.Namespace, kapacitor_version: str | None = None) -> Renderer:
     """A renderer for ``kapacitor_version``, else for :func:`offline_version`."""
+    from ..render import Renderer
+
     version = kapacitor_version or offline_version(args)
     return Renderer(args.templates, kapacitor_version=version)
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tickgen.errors import TickgenError
+# re-exported: tickgen.deploy.state.DeployError is where callers have found it
+from tickgen.errors import DeployError as DeployError
 
 from .ownership import Marker, mark, read_marker
 
 DBRPKey = tuple[str, str]
-
-
-class DeployError(TickgenError):
-    """A plan or an apply that cannot go on (before anything was written)."""
 
 
 def dbrp_keys(dbrps: Iterable[object]) -> tuple[DBRPKey, ...]:

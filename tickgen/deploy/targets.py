@@ -21,7 +21,6 @@ part of a Target's repr or of any message.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,19 +29,16 @@ from typing import Any
 
 from tickgen.client import AsyncKapacitorClient
 from tickgen.client.settings import DEFAULT_URL, url_problem
-from tickgen.errors import ParameterError
 from tickgen.models import task_id_problem
-from tickgen.textfile import read_text
+from tickgen.project import CONFIG_NAME, config_version, find_config, read_config
 
 from .state import DBRPKey, DeployError
-from .versions import check_version
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    pass
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    pass
 
-CONFIG_NAME = "tickgen.toml"
 _TARGET_KEYS = {
     "url",
     "username_env",
@@ -97,48 +93,9 @@ def url_target(url: str | None, env: Mapping[str, str] | None = None) -> Target:
     return Target(name="default", url=chosen or DEFAULT_URL)
 
 
-def find_config(path: str | Path | None, cwd: Path | None = None) -> Path | None:
-    if path is not None:
-        config = Path(path)
-        if not config.is_file():
-            raise DeployError(f"config file {config} not found")
-        return config
-    candidate = (cwd or Path.cwd()) / CONFIG_NAME
-    return candidate if candidate.is_file() else None
-
-
-def _read(config: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(read_text(config, kind="config file"))
-    except ParameterError as exc:
-        raise DeployError(str(exc)) from None
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
-        if at is None:
-            raise DeployError(f"{config}: invalid TOML: {message}") from None
-        raise DeployError(
-            f"{config}:{at.group(1)}: invalid TOML: {message[: at.start()]} (column {at.group(2)})"
-        ) from None
-    except RecursionError:
-        raise DeployError(f"{config}: invalid TOML: nested too deeply") from None
-
-
-def project_version(config: Path) -> str | None:
-    """The config's top-level ``kapacitor_version``, checked; None when it has none."""
-    value = _read(config).get("kapacitor_version")
-    return None if value is None else _version(f"{config}: kapacitor_version", value)
-
-
-def _version(where: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise DeployError(f"{where} must be a string such as \"1.8\" or \"1.7.7\"")
-    return check_version(value, where)
-
-
 def load_targets(config: Path) -> dict[str, Target]:
     """Every ``[targets.NAME]`` table of a config file, checked."""
-    data = _read(config)
+    data = read_config(config)
     tables = data.get("targets", {})
     if not isinstance(tables, dict):
         raise DeployError(f"{config}: 'targets' must be a table of [targets.NAME] tables")
@@ -170,7 +127,7 @@ def _target(config: Path, name: str, table: Any) -> Target:
         raise DeployError(f"{where}: id_prefix must be letters, digits, '-', '.' or '_'")
     pinned = table.get("kapacitor_version")
     if pinned is not None:
-        pinned = _version(f"{where}: kapacitor_version", pinned)
+        pinned = config_version(f"{where}: kapacitor_version", pinned)
     return Target(
         name=name,
         url=url,

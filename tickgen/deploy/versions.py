@@ -22,7 +22,7 @@ from typing import Literal
 
 from tickgen.client import AsyncKapacitorClient, KapacitorClient
 from tickgen.client.models import Ping
-from tickgen.tick.nodes import parse_version
+from tickgen.project import check_version
 
 from .state import DeployError
 
@@ -58,15 +58,6 @@ class TargetVersion:
     def __str__(self) -> str:
         """``Kapacitor 1.8.3 (reported by the server)``."""
         return f"Kapacitor {self.version} ({_SOURCE_TEXT[self.source]})"
-
-
-def check_version(text: str, where: str) -> str:
-    """``text`` if it is a Kapacitor version tickgen can compare; DeployError naming ``where``."""
-    try:
-        parse_version(text)
-    except ValueError as exc:
-        raise DeployError(f"{where}: {exc}") from None
-    return text.strip()
 
 
 def version_from_ping(ping: Ping, url: str) -> str:

@@ -122,13 +122,13 @@ def not_null(schema: dict[str, Any]) -> None:
 class Part(BaseModel):
     """A value object inside a handler (an SNMP binding, a PagerDuty link)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class HandlerModel(BaseModel):
     """Base of every handler: strict keys, immutable, renders its own lines."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     # Kapacitor's method that creates the handler, e.g. "victorOps".
     kind: str

@@ -1,27 +1,31 @@
-"""The compiled schema predicate agrees with jsonschema, and never accepts more.
+"""SchemaCheck's two validators agree: jsonschema-rs says "valid", jsonschema words errors.
 
-The predicate is what says "valid" for almost every alert (SchemaCheck runs
-jsonschema only when it says no), so it is compared with a plain jsonschema
-Draft 2020-12 validator on valid alerts and on many mutations of them: values
-replaced by other types, by the schemas' own constants and by near misses,
-keys removed and added, at every depth.
+jsonschema-rs is what says "valid" for almost every alert (SchemaCheck runs
+jsonschema only when it says no), so its verdict is compared with a plain
+jsonschema Draft 2020-12 validator on valid alerts and on many mutations of
+them: values replaced by other types, by the schemas' own constants and by near
+misses, keys removed and added, at every depth.  Where jsonschema-rs is missing
+(forced here), jsonschema alone must give the same results.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+import tickgen.schema
 from tickgen.params import document_alerts, read_document
 from tickgen.schema import SchemaCheck
-from tickgen.schema_compile import Unsupported, compile_predicate
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_FILES = sorted((ROOT / "schemas").glob("*.schema.json")) + sorted(
@@ -35,14 +39,34 @@ def _load(path: Path) -> dict[str, Any]:
     return schema
 
 
+def _without_rs(schema: dict[str, Any]) -> SchemaCheck:
+    """A SchemaCheck built as on a platform without jsonschema-rs."""
+    saved = tickgen.schema.jsonschema_rs
+    tickgen.schema.jsonschema_rs = None  # type: ignore[assignment]
+    try:
+        return SchemaCheck(schema)
+    finally:
+        tickgen.schema.jsonschema_rs = saved
+
+
 @functools.cache
-def _compiled(path: Path) -> tuple[Draft202012Validator, Any, SchemaCheck, list[str], list[Any]]:
-    """jsonschema's validator, the predicate, a SchemaCheck, and the schema's keys and values."""
+def _compiled(
+    path: Path,
+) -> tuple[Draft202012Validator, Any, SchemaCheck, SchemaCheck, list[str], list[Any]]:
+    """jsonschema's and jsonschema-rs's validators, SchemaCheck with and without
+    jsonschema-rs, and the schema's keys and values."""
     schema = _load(path)
     keys: set[str] = set()
     pool: list[Any] = []
     _harvest(schema, keys, pool)
-    return Draft202012Validator(schema), compile_predicate(schema), SchemaCheck(schema), sorted(keys), pool
+    return (
+        Draft202012Validator(schema),
+        jsonschema_rs.Draft202012Validator(schema),
+        SchemaCheck(schema),
+        _without_rs(schema),
+        sorted(keys),
+        pool,
+    )
 
 
 def _valid_alerts() -> dict[str, list[dict[str, Any]]]:
@@ -133,35 +157,39 @@ def _mutate(data: st.DataObject, value: Any, keys: list[str], pool: list[Any], d
 
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
-def test_every_shipped_schema_compiles(path: Path) -> None:
-    compile_predicate(_load(path))
+def test_every_shipped_schema_takes_the_fast_path(path: Path) -> None:
+    check = SchemaCheck(_load(path))
+    assert check._valid is not None  # jsonschema-rs built a validator for it
+    assert check._validator is None  # and jsonschema is not even set up yet
 
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
 def test_valid_examples_are_accepted(path: Path) -> None:
-    schema = _load(path)
     name = path.name.removesuffix(".schema.json")
     alerts = VALID.get(name, [])
     assert alerts, f"no example alert uses {name}"
-    valid = compile_predicate(schema)
+    validator, fast, check, slow, _, _ = _compiled(path)
     for alert in alerts:
-        assert not list(Draft202012Validator(schema).iter_errors(alert))
-        assert valid(alert), alert
+        assert not list(validator.iter_errors(alert))
+        assert fast.is_valid(alert), alert
+        assert check.errors(alert) == [] == slow.errors(alert)
 
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_predicate_agrees_with_jsonschema(path: Path, data: st.DataObject) -> None:
-    validator, valid, check, keys, pool = _compiled(path)
+def test_jsonschema_rs_agrees_with_jsonschema(path: Path, data: st.DataObject) -> None:
+    validator, fast, check, slow, keys, pool = _compiled(path)
     name = path.name.removesuffix(".schema.json")
     instance = data.draw(st.sampled_from(VALID[name]))
     for _ in range(data.draw(st.integers(1, 3))):
         instance = _mutate(data, instance, keys, pool, 0)
     expected = not any(True for _ in validator.iter_errors(instance))
-    assert valid(instance) is expected, instance
-    # and SchemaCheck, which trusts the predicate, says the same
-    assert (not check.errors(instance)) is expected
+    assert fast.is_valid(instance) is expected, instance
+    # SchemaCheck says the same with jsonschema-rs and without it, word for word
+    found = check.errors(instance)
+    assert (not found) is expected
+    assert found == slow.errors(instance)
 
 
 @pytest.mark.parametrize(
@@ -170,6 +198,7 @@ def test_predicate_agrees_with_jsonschema(path: Path, data: st.DataObject) -> No
         ({"type": "integer"}, 1.0, True),
         ({"type": "integer"}, 1.5, False),
         ({"type": "integer"}, True, False),
+        ({"type": "integer"}, 10**30, True),
         ({"type": "number"}, False, False),
         ({"type": ["string", "null"]}, None, True),
         ({"const": 1}, True, False),
@@ -179,8 +208,10 @@ def test_predicate_agrees_with_jsonschema(path: Path, data: st.DataObject) -> No
         ({"enum": ["a", 2]}, "b", False),
         ({"minimum": 1}, "0", True),  # numeric keywords ignore strings
         ({"minLength": 2}, 5, True),
+        ({"minLength": 2}, "µ", False),  # characters, not bytes
         ({"pattern": "^a"}, "ba", False),
         ({"pattern": "b"}, "ab", True),  # search, not match
+        ({"pattern": "^[0-9]+(?:ms|u|µ|s)$"}, "5µ", True),
         ({"required": ["a"]}, [], True),  # object keywords ignore lists
         ({"properties": {"a": {"type": "string"}}, "additionalProperties": False}, {"a": "x"}, True),
         ({"properties": {"a": {"type": "string"}}, "additionalProperties": False}, {"b": 1}, False),
@@ -210,7 +241,9 @@ def test_predicate_agrees_with_jsonschema(path: Path, data: st.DataObject) -> No
 )
 def test_keyword_semantics_match_jsonschema(schema: dict[str, Any], instance: Any, valid: bool) -> None:
     assert (not list(Draft202012Validator(schema).iter_errors(instance))) is valid
-    assert compile_predicate(schema)(instance) is valid
+    assert jsonschema_rs.Draft202012Validator(schema).is_valid(instance) is valid
+    assert (not SchemaCheck(schema).errors(instance)) is valid
+    assert (not _without_rs(schema).errors(instance)) is valid
 
 
 TAGGED = {
@@ -234,36 +267,67 @@ TAGGED = {
     ],
 )
 def test_tagged_union_jump_is_exact(instance: Any, valid: bool) -> None:
+    """jsonschema's allOf jump for tagged unions (SchemaCheck's wording path) is exact."""
     assert (not list(Draft202012Validator(TAGGED).iter_errors(instance))) is valid
-    assert compile_predicate(TAGGED)(instance) is valid
+    assert (not list(tickgen.schema.compile_schema(TAGGED).iter_errors(instance))) is valid
+    assert (not _without_rs(TAGGED).errors(instance)) is valid
+
+
+def test_schema_check_reports_errors_jsonschema_rs_rejected() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    for check in (SchemaCheck(schema), _without_rs(schema)):
+        assert check.errors({"n": 1}) == []
+        assert check.errors({"n": "x"}) == [(("n",), "'x' is not a whole number")]
+
+
+def test_values_jsonschema_rs_cannot_take_go_to_jsonschema() -> None:
+    import datetime
+
+    check = SchemaCheck({"type": "object", "properties": {"at": {"type": "string"}}})
+    # YAML reads 2024-01-01 as a date and allows keys that are numbers
+    assert check.errors({"at": datetime.date(2024, 1, 1)}) == [
+        (("at",), "datetime.date(2024, 1, 1) is not a string")
+    ]
+    assert check.errors({1: "x"}) == []
 
 
 @pytest.mark.parametrize(
     "schema",
     [
-        {"format": "email"},
-        {"patternProperties": {"^a": {}}},
-        {"$ref": "https://example.com/s.json"},
-        {"$ref": "#/$defs/missing"},
-        {"enum": [[1, 2]]},
-        {"const": {"a": 1}},
-        {"items": [{"type": "string"}]},
-        {"type": "decimal"},
-        {"not": {"type": "string"}},
-        {"oneOf": [{"type": "string"}]},
+        {"pattern": "a\\Z"},  # Python's end-of-text, not in jsonschema-rs's regex dialect
+        {"$ref": "https://example.com/s.json"},  # never fetched
     ],
 )
-def test_anything_else_is_left_to_jsonschema(schema: dict[str, Any]) -> None:
-    with pytest.raises(Unsupported):
-        compile_predicate(schema)
-    # (when jsonschema can use it: these refs do not resolve, some are not 2020-12)
-    if "$ref" not in schema and Draft202012Validator(Draft202012Validator.META_SCHEMA).is_valid(schema):
-        # SchemaCheck still checks, with jsonschema alone
-        found = SchemaCheck({**schema, "required": ["a"]}).errors({})
-        assert ((), "missing required parameter 'a'") in found
+def test_schemas_jsonschema_rs_refuses_are_checked_by_jsonschema(schema: dict[str, Any]) -> None:
+    check = SchemaCheck(schema)
+    assert check._valid is None
+    assert check._validator is not None
+    if "pattern" in schema:
+        assert check.errors("xa") == []
+        assert check.errors("ab") == [((), "'ab' does not match the pattern 'a\\\\Z'")]
 
 
-def test_schema_check_reports_errors_the_predicate_rejected() -> None:
-    check = SchemaCheck({"type": "object", "properties": {"n": {"type": "integer"}}})
-    assert check.errors({"n": 1}) == []
-    assert check.errors({"n": "x"}) == [(("n",), "'x' is not a whole number")]
+def test_an_invalid_schema_is_refused_with_and_without_jsonschema_rs() -> None:
+    from jsonschema.exceptions import SchemaError
+
+    for build in (SchemaCheck, _without_rs):
+        with pytest.raises(SchemaError):
+            build({"type": "decimal"})
+
+
+def test_without_jsonschema_rs_installed_tickgen_validates_with_jsonschema() -> None:
+    """An import that fails (no wheel for the platform) leaves jsonschema alone to decide."""
+    code = (
+        "import sys; sys.modules['jsonschema_rs'] = None\n"
+        "import tickgen.schema\n"
+        "assert tickgen.schema.jsonschema_rs is None\n"
+        "from tickgen.cli import main\n"
+        "sys.exit(main(['validate', sys.argv[1], sys.argv[2]]))\n"
+    )
+    good = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "examples" / "account_login_relative.yaml"), "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert good.returncode == 0, good.stderr
