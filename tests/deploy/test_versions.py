@@ -21,7 +21,7 @@ from tests.deploy.conftest import alert_params, plan_json, run_cli
 from tickgen.client import KapacitorClient
 from tickgen.client.models import Ping
 from tickgen.deploy.state import DeployError
-from tickgen.deploy.targets import load_targets, project_version
+from tickgen.deploy.targets import load_targets
 from tickgen.deploy.versions import (
     TargetVersion,
     server_version_sync,
@@ -29,6 +29,7 @@ from tickgen.deploy.versions import (
 )
 from tickgen.handlers import version_problems
 from tickgen.models import Threshold
+from tickgen.project import project_version
 
 ZENOSS_SINCE = "1.6.0"  # tickgen's table: the zenoss handler arrived in Kapacitor 1.6.0
 

@@ -17,7 +17,6 @@ from tickgen.tick.checker import Diagnostic, TaskKind, check
 from . import output
 from ._common import add_template_options, command_parser, offline_version, read_script
 from .output import Finding
-from .validate import rendered_finding
 
 TICK_SUFFIXES = frozenset({".tick"})
 
@@ -98,7 +97,7 @@ def _lint_params(params: list[str], args: argparse.Namespace) -> list[Finding]:
         kind: TaskKind = "batch" if task.type == "batch" else "stream"
         for d in check(task.script, kind, version=args.kapacitor_version):
             # the position is in the rendered script (tickgen render shows it)
-            findings.append(rendered_finding(task, source, d))
+            findings.append(output.rendered_finding(task, source, d))
 
     problems = run_located(params, renderer, check_task)
     if problems and args.output == "text":

@@ -22,13 +22,17 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from .._version import __version__
-from ..deploy.plan import Plan
-from ..deploy.report import plan_header, plan_text
 from ..errors import Problem
+
+if TYPE_CHECKING:  # validate and lint use this module too, and never the deploy side
+    from ..deploy.plan import Plan
+    from ..params import AlertSource
+    from ..render import RenderedTask
+    from ..tick.checker import Diagnostic
 
 Severity = Literal["error", "warning", "note"]
 FORMATS = ("text", "json", "github", "sarif")
@@ -142,6 +146,8 @@ def as_github(findings: Sequence[Finding], command: str) -> str:
 
 
 def plan_as_github(plan: Plan) -> str:
+    from ..deploy.report import plan_header, plan_text
+
     """``plan --output github``: the text plan in a collapsed log group, each conflict as
     a warning annotation and the summary as a notice."""
     out = [
@@ -254,4 +260,17 @@ def add_output_option(parser: Any, *, default: str = "text") -> None:
         default=default,
         help="how to print the findings: text; json (docs/output-formats.md); github "
         "(GitHub Actions annotations); sarif (SARIF 2.1.0 for code scanning)",
+    )
+
+
+def rendered_finding(task: RenderedTask, source: AlertSource, d: Diagnostic) -> Finding:
+    """A checker finding in a rendered script, placed at the alert in its parameter file."""
+    return Finding(
+        f"{d.message} (line {d.line}:{d.column} of the script 'tickgen render' prints)",
+        d.severity,
+        "rendered-script",
+        file=source.document.name,
+        line=source.line,
+        task=task.id,
+        text=f"{task.source}: task {task.id}: {d}",
     )

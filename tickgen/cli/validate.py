@@ -9,7 +9,6 @@ from ..errors import Problem
 from ..params import AlertSource
 from ..pipeline import run_located
 from ..render import RenderedTask
-from ..tick.checker import Diagnostic
 from . import output
 from ._common import add_template_options, command_parser, fail_with, renderer_from, stderr_line
 
@@ -54,7 +53,7 @@ def run_validate(args: argparse.Namespace) -> int:
         count += 1
         if args.output != "text":
             findings.extend(output.from_problem(p, "warning") for p in task.param_warnings)
-            findings.extend(rendered_finding(task, source, d) for d in task.warnings)
+            findings.extend(output.rendered_finding(task, source, d) for d in task.warnings)
         elif args.strict:
             warned.extend(task.param_warnings)
             for d in task.warnings:
@@ -77,16 +76,3 @@ def run_validate(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{count} alert(s) valid")
     return 0
-
-
-def rendered_finding(task: RenderedTask, source: AlertSource, d: Diagnostic) -> output.Finding:
-    """A checker finding in a rendered script, placed at the alert in its parameter file."""
-    return output.Finding(
-        f"{d.message} (line {d.line}:{d.column} of the script 'tickgen render' prints)",
-        d.severity,
-        "rendered-script",
-        file=source.document.name,
-        line=source.line,
-        task=task.id,
-        text=f"{task.source}: task {task.id}: {d}",
-    )

@@ -21,11 +21,27 @@ cannot check a context's fields; so the parser is our own.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .checker import check, template_problem
 from .contexts import Context, context
 from .kapacitor import TEMPLATE_ARGS, tick_call_problems
-from .models import GO_TEMPLATE_KEY, go_template, model_problems, template_note
 from .parser import GoTemplateError, Tree, parse
+
+if TYPE_CHECKING:
+    from .models import GO_TEMPLATE_KEY, go_template, model_problems, template_note
+
+# The parameter-model side (pydantic) loads on first use: `tickgen fmt` and `lint`
+# of .tick files check templates through tickgen.tick without any model.
+_FROM_MODELS = frozenset({"GO_TEMPLATE_KEY", "go_template", "model_problems", "template_note"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_MODELS:
+        from . import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "GO_TEMPLATE_KEY",
