@@ -89,6 +89,11 @@ def _reference_problem(schema: dict[str, Any]) -> str | None:
                         )
                     if item.startswith("#/") and not _resolves(schema, item[2:]):
                         return f"{key} {item!r} does not resolve within the schema"
+                    if _refers_to_itself(schema, value):
+                        return (
+                            f"{key} {item!r} refers back to itself without descending into "
+                            "the value (checking a value against it would never end)"
+                        )
                 stack.append(item)
         elif isinstance(value, list):
             stack.extend(value)
@@ -96,6 +101,14 @@ def _reference_problem(schema: dict[str, Any]) -> str | None:
 
 
 def _resolves(schema: Any, pointer: str) -> bool:
+    return _target(schema, pointer) is not _MISSING
+
+
+_MISSING = object()
+
+
+def _target(schema: Any, pointer: str) -> Any:
+    """What the JSON pointer ``pointer`` (without its leading ``#/``) names, or _MISSING."""
     for raw in pointer.split("/"):
         part = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(schema, dict) and part in schema:
@@ -103,8 +116,26 @@ def _resolves(schema: Any, pointer: str) -> bool:
         elif isinstance(schema, list) and part.isdigit() and int(part) < len(schema):
             schema = schema[int(part)]
         else:
+            return _MISSING
+    return schema
+
+
+def _refers_to_itself(schema: dict[str, Any], node: dict[str, Any]) -> bool:
+    """Whether following ``$ref`` from ``node`` comes back to it without descending
+    into the value: a $ref applies in place, so such a chain never ends."""
+    seen: set[int] = set()
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        ref: str = node["$ref"]
+        if ref == "#":
+            node = schema
+        elif ref.startswith("#/"):
+            node = _target(schema, ref[2:])
+        else:
             return False
-    return True
+    return False
 
 
 class Catalog:
