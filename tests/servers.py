@@ -237,7 +237,18 @@ skip-config-overrides = true
   enabled = false
 [stats]
   enabled = false
-{influx}"""
+{influx}
+# Kafka clusters that tasks may name (the handler's golden options use 'events');
+# disabled and without brokers, like the stock 'default' (listed, as a [[kafka]]
+# of our own would replace it): a task using one starts, and must never fire
+# with a topic set, which makes kapacitord exit (differential-findings D12).
+[[kafka]]
+  enabled = false
+  id = "default"
+[[kafka]]
+  enabled = false
+  id = "events"
+"""
     )
     binary = find_binary("kapacitord", version)
     argv = [str(binary), "-config", str(config)]
