@@ -103,7 +103,7 @@ def test_two_hundred_alerts_plan_apply_edit_prune(
     assert "  - delete    big-cpu199" in out
     assert out.endswith("Plan: 0 to create, 3 to update, 2 to delete, 195 unchanged.\n")
 
-    code, out, err = run_cli(capsys, "apply", *args, "--prune")
+    code, out, err = run_cli(capsys, "apply", *args, "--prune", "--yes")
     assert code == 0, out + err
     assert "5 succeeded (3 updated, 2 deleted), 0 failed" in out
 

@@ -31,11 +31,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "run concurrently (--parallel); updates restart running tasks so the new\n"
             "script takes effect. A failure on one task does not stop the others; the run\n"
             "ends with what succeeded and what failed, and exits 1 if anything failed or\n"
-            "was left alone as a conflict. Running apply again converges."
+            "was left alone as a conflict. Running apply again converges.\n"
+            "Deletes (--prune) touch only tasks of this configuration's owner and are\n"
+            "confirmed first: on a terminal by typing yes, elsewhere by --yes."
         ),
         example=(
             "tickgen apply alerts/ --url http://kapacitor:9092\n"
             "tickgen apply alerts/ --target prod --prune --parallel 16\n"
+            "tickgen apply alerts/ --target prod --prune --yes   # in CI: delete without asking\n"
             "tickgen apply alerts/ --dry-run        # print the plan only"
         ),
     )
@@ -49,6 +52,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="print the plan and change nothing"
+    )
+    parser.add_argument(
+        "--yes",
+        "--auto-approve",
+        dest="yes",
+        action="store_true",
+        help="delete without asking (--prune asks on a terminal and refuses elsewhere)",
     )
     parser.set_defaults(run=run)
 
@@ -82,10 +92,31 @@ async def _apply(
         sys.stdout.flush()
         if args.dry_run:
             return
+        _confirm_deletes(runs, args.yes)
         several = len(runs) > 1
         await apply_all(
             runs, parallel=args.parallel, on_outcome=lambda r: _progress(r, several, bars)
         )
+
+
+def _confirm_deletes(runs: list[TargetRun], approved: bool) -> None:
+    """Ask before deleting anything: on a terminal a person says yes; elsewhere --yes must.
+
+    Raises DeployError (exit 1, nothing changed) when the deletes are not approved."""
+    deletes = sum(len(r.plan.of_kind("delete")) for r in runs if r.plan is not None)
+    if not deletes or approved:
+        return
+    what = f"{deletes} task{'s' if deletes != 1 else ''}"
+    if not sys.stdin.isatty():
+        raise DeployError(
+            f"--prune would delete {what} and nobody is here to confirm it: "
+            "nothing was changed; run again with --yes (or --auto-approve) to delete them"
+        )
+    sys.stderr.write(f"Delete {what} as planned above? Only 'yes' goes ahead: ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip()
+    if answer != "yes":
+        raise DeployError(f"apply cancelled (answered {answer!r}): nothing was changed")
 
 
 def run(args: argparse.Namespace) -> int:

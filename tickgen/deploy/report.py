@@ -41,8 +41,31 @@ def plan_text(plan: Plan, *, show_unchanged: bool = False) -> str:
         lines.append("")
     else:
         lines.append("No changes: the server matches the parameter files.")
+    lines += ownership_notes(plan)
     lines.append(plan.summary())
     return "\n".join(lines) + "\n"
+
+
+def _tasks(n: int) -> str:
+    return f"{n} managed task{'s' if n != 1 else ''}"
+
+
+def ownership_notes(plan: Plan) -> list[str]:
+    """What prune would delete (without --prune) and how many other owners' tasks it spares."""
+    notes: list[str] = []
+    if plan.no_file:
+        verb = "has" if len(plan.no_file) == 1 else "have"
+        shown = ", ".join(plan.no_file[:10]) + (", ..." if len(plan.no_file) > 10 else "")
+        notes.append(
+            f"{_tasks(len(plan.no_file))} {verb} no file; --prune would delete "
+            f"{'it' if len(plan.no_file) == 1 else 'them'}: {shown}"
+        )
+    if plan.other_owners:
+        notes.append(
+            f"{_tasks(plan.other_owners)} of other owners left alone "
+            f"(this configuration's owner: {plan.owner})"
+        )
+    return notes
 
 
 def _action_lines(action: Action, width: int) -> list[str]:

@@ -74,6 +74,7 @@ async def plan_target(
         prune=prune,
         adopt=adopt,
         id_prefix=target.id_prefix,
+        owner=target.owner,
         target=target.name,
         url=client.url,
         live_requests=live.requests,
