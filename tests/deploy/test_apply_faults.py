@@ -14,11 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 
 from tests import servers
-from tests.deploy.conftest import alert_params
+from tests.deploy.conftest import alert_params, run_cli
 from tests.deploy.test_interrupts_server import Interrupter, apply_with
 from tickgen.client import KapacitorClient
 from tickgen.deploy import read_marker, strip_marker
@@ -175,3 +176,46 @@ def test_ctrl_c_exits_130_and_reports_what_was_done(
         assert set(live.values()) == {"enabled"}
     finally:
         server.stop()
+
+
+def test_server_lost_between_the_two_patches_of_an_update_is_reported_and_repaired(
+    tmp_path: Path, kapacitor_version: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The server dies just as the enabling PATCH is to go out: the task stays disabled
+    # with its new script. apply says so; after a restart the plan shows the repair.
+    workdir = tmp_path / "kapacitor"
+    server = start_kapacitor(workdir, kapacitor_version)
+    restarted: servers.Server | None = None
+    try:
+        alerts = tmp_path / "alerts"
+        write_plain_alerts(alerts, 1)
+        args = [str(alerts), "--url", server.url]
+        assert run_cli(capsys, "apply", *args)[0] == 0
+        params = {**alert_params("t000", crit=95), "influxdb_out": None}
+        (alerts / "t000.yaml").write_text(yaml.safe_dump(params))
+
+        class KillBeforeEnabling(httpx.AsyncHTTPTransport):
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                if request.method == "PATCH" and request.content == b'{"status":"enabled"}':
+                    server.kill()
+                return await super().handle_async_request(request)
+
+        code, out, err = apply_with(capsys, KillBeforeEnabling(), *args)
+        assert code == 1, out + err
+        assert "failed to update t000" in out
+        assert "the task may be left disabled; the next plan shows it" in out
+
+        restarted = start_kapacitor(workdir, kapacitor_version)  # same tasks, a new port
+        args = [str(alerts), "--url", restarted.url]
+        with KapacitorClient(restarted.url) as client:
+            task = client.get_task("t000", script_format="raw")
+            assert task.status == "disabled" and "crit = 95" in task.script
+            code, out, err = run_cli(capsys, "plan", *args, "--detailed-exitcode")
+            assert code == 2, out + err
+            assert re.search(r"~ update\s+t000\s+status: disabled -> enabled$", out, re.M), out
+            assert run_cli(capsys, "apply", *args)[0] == 0
+            assert client.get_task("t000").status == "enabled"
+    finally:
+        server.kill()
+        if restarted is not None:
+            restarted.stop()

@@ -133,7 +133,16 @@ async def _update(client: AsyncKapacitorClient, action: Action) -> None:
         raise  # the PATCH itself was refused: nothing changed, nothing to put back
     except KapacitorError as exc:
         restored = await _restore(client, action)
-        note = " (the previous definition was restored)" if restored else ""
+        if restored:
+            note = " (the previous definition was restored)"
+        elif want.status == "enabled":
+            # the server may have taken the disabling PATCH and not the enabling one
+            note = (
+                " (the previous definition could not be put back either: the task may be "
+                "left disabled; the next plan shows it and the next apply repairs it)"
+            )
+        else:
+            note = " (the previous definition could not be put back either)"
         raise KapacitorError(f"{exc}{note}") from exc
 
 
