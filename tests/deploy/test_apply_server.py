@@ -231,7 +231,7 @@ def test_update_restarts_running_task_and_status_changes(
             out = run_cli(capsys, "plan", *args)[1]
             # the status is a parameter too, so the params hash of the mark changes with it
             assert "~ update    upd-a  script, status: enabled -> disabled" in out
-            assert "+// managed-by: tickgen template=threshold params=" in out
+            assert "+// managed-by: tickgen owner=upd- template=threshold params=" in out
             assert run_cli(capsys, "apply", *args)[0] == 0
             assert client.get_task("upd-a").status == "disabled"
         finally:
