@@ -14,11 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 
 from tests import servers
-from tests.deploy.conftest import alert_params
+from tests.deploy.conftest import alert_params, run_cli
+from tests.deploy.test_interrupts_server import Interrupter, apply_with
 from tickgen.client import KapacitorClient
 from tickgen.deploy import read_marker, strip_marker
 from tickgen.pipeline import render_paths
@@ -141,29 +143,79 @@ def test_server_killed_halfway_then_a_second_apply_converges(
 
 
 def test_ctrl_c_exits_130_and_reports_what_was_done(
-    tmp_path: Path, kapacitor_version: str
+    tmp_path: Path, kapacitor_version: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Ctrl-C arrives once the 10th create has been answered (sent by the client's own
+    # transport, so however slow the machine, the same point): the creates in flight
+    # finish, none starts after it.
     server = start_kapacitor(tmp_path / "kapacitor", kapacitor_version)
     try:
         alerts = tmp_path / "alerts"
         write_plain_alerts(alerts, 60)
-        out = tmp_path / "apply.out"
-        process = start_apply(alerts, server.url, out)
-        wait_for_lines(process, r"created t\d+$", 10)
-        process.send_signal(signal.SIGINT)
-        code, rest = finish(process, 60)
-        summary = out.read_text()
-        assert code == 130, summary + rest
-        assert "tickgen: interrupted" in rest
-        match = re.search(r"Apply on default: (\d+) succeeded .*, (\d+) not done", summary)
+        transport = Interrupter(
+            lambda r: r.method == "POST", "after", [signal.SIGINT], nth=10
+        )
+        code, summary, err = apply_with(capsys, transport, str(alerts), "--url", server.url)
+        assert code == 130, summary + err
+        assert "tickgen: interrupted" in err
+        match = re.search(r"Apply on default: (\d+) succeeded .*, 0 failed, (\d+) not done", summary)
         assert match is not None, summary
-        assert int(match.group(1)) >= 10
-        assert int(match.group(2)) > 0
+        succeeded, not_done_count = int(match.group(1)), int(match.group(2))
+        # the 10 answered, plus those in flight when the loop saw the signal (which it
+        # reads at its next poll for I/O, and every create needs one): far from all 60
+        assert succeeded >= 10 and not_done_count > 0
+        assert succeeded + not_done_count == 60
+        assert "interrupted" not in summary.replace("interrupted;", "")  # nothing cut off
         not_done = set(re.findall(r"^  not done: create (t\d+)$", summary, re.M))
-        assert len(not_done) == int(match.group(2))
+        assert len(not_done) == not_done_count
+        created = set(re.findall(r"^created (t\d+)$", err, re.M))
         with KapacitorClient(server.url) as client:
-            live = {t.id for t in client.list_tasks(fields=["status"], limit=1000)}
-        # every change reported as done is on the server
-        assert len(live - not_done) >= int(match.group(1))
+            live = {t.id: t.status for t in client.list_tasks(fields=["status"], limit=1000)}
+        # exactly the changes reported as done are on the server, all enabled
+        assert set(live) == created and len(created) == succeeded
+        assert set(live.values()) == {"enabled"}
     finally:
         server.stop()
+
+
+def test_server_lost_between_the_two_patches_of_an_update_is_reported_and_repaired(
+    tmp_path: Path, kapacitor_version: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The server dies just as the enabling PATCH is to go out: the task stays disabled
+    # with its new script. apply says so; after a restart the plan shows the repair.
+    workdir = tmp_path / "kapacitor"
+    server = start_kapacitor(workdir, kapacitor_version)
+    restarted: servers.Server | None = None
+    try:
+        alerts = tmp_path / "alerts"
+        write_plain_alerts(alerts, 1)
+        args = [str(alerts), "--url", server.url]
+        assert run_cli(capsys, "apply", *args)[0] == 0
+        params = {**alert_params("t000", crit=95), "influxdb_out": None}
+        (alerts / "t000.yaml").write_text(yaml.safe_dump(params))
+
+        class KillBeforeEnabling(httpx.AsyncHTTPTransport):
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                if request.method == "PATCH" and request.content == b'{"status":"enabled"}':
+                    server.kill()
+                return await super().handle_async_request(request)
+
+        code, out, err = apply_with(capsys, KillBeforeEnabling(), *args)
+        assert code == 1, out + err
+        assert "failed to update t000" in out
+        assert "the task may be left disabled; the next plan shows it" in out
+
+        restarted = start_kapacitor(workdir, kapacitor_version)  # same tasks, a new port
+        args = [str(alerts), "--url", restarted.url]
+        with KapacitorClient(restarted.url) as client:
+            task = client.get_task("t000", script_format="raw")
+            assert task.status == "disabled" and "crit = 95" in task.script
+            code, out, err = run_cli(capsys, "plan", *args, "--detailed-exitcode")
+            assert code == 2, out + err
+            assert re.search(r"~ update\s+t000\s+status: disabled -> enabled$", out, re.M), out
+            assert run_cli(capsys, "apply", *args)[0] == 0
+            assert client.get_task("t000").status == "enabled"
+    finally:
+        server.kill()
+        if restarted is not None:
+            restarted.stop()

@@ -103,7 +103,7 @@ def test_two_hundred_alerts_plan_apply_edit_prune(
     assert "  - delete    big-cpu199" in out
     assert out.endswith("Plan: 0 to create, 3 to update, 2 to delete, 195 unchanged.\n")
 
-    code, out, err = run_cli(capsys, "apply", *args, "--prune")
+    code, out, err = run_cli(capsys, "apply", *args, "--prune", "--yes")
     assert code == 0, out + err
     assert "5 succeeded (3 updated, 2 deleted), 0 failed" in out
 
@@ -231,7 +231,7 @@ def test_update_restarts_running_task_and_status_changes(
             out = run_cli(capsys, "plan", *args)[1]
             # the status is a parameter too, so the params hash of the mark changes with it
             assert "~ update    upd-a  script, status: enabled -> disabled" in out
-            assert "+// managed-by: tickgen template=threshold params=" in out
+            assert "+// managed-by: tickgen owner=upd- template=threshold params=" in out
             assert run_cli(capsys, "apply", *args)[0] == 0
             assert client.get_task("upd-a").status == "disabled"
         finally:

@@ -112,6 +112,47 @@ def test_prune_deletes_only_owned_tasks_in_scope() -> None:
     assert [(a.task_id, a.kind) for a in scoped.actions] == [("prod-gone", "delete")]
 
 
+def test_owners_scope_prune_and_legacy_marks_are_the_default_owner() -> None:
+    mine = want("a", owner="team-a")
+    assert mine.script.startswith("// managed-by: tickgen owner=team-a template=threshold ")
+    assert read_marker(mine.script) == Marker("threshold", "abc123", "team-a")
+    # the default owner's mark is the mark written before owners existed, byte for byte
+    assert want("a").script.splitlines()[0] == "// managed-by: tickgen template=threshold params=abc123"
+    live = [
+        live_of(mine),
+        live_of(want("gone-a", owner="team-a")),
+        live_of(want("gone-b", owner="team-b")),
+        live_of(want("gone-legacy")),
+        hand_made("hand"),
+    ]
+    pruned = compute_plan([mine], live, prune=True, owner="team-a")
+    assert [(a.kind, a.task_id) for a in pruned.changes] == [("delete", "gone-a")]
+    assert pruned.other_owners == 2 and pruned.no_file == ()
+    plain = compute_plan([mine], live, owner="team-a")
+    assert not plain.changes and plain.no_file == ("gone-a",)
+    text = plan_text(plain)
+    assert "1 managed task has no file; --prune would delete it: gone-a\n" in text
+    assert "2 managed tasks of other owners left alone (this configuration's owner: team-a)" in text
+    # the default owner prunes the legacy task and nothing of the named owners
+    default = compute_plan([], live, prune=True)
+    assert [a.task_id for a in default.changes] == ["gone-legacy"]
+    assert default.other_owners == 3
+
+
+def test_a_named_owner_takes_over_a_legacy_task_once_but_not_another_owners() -> None:
+    legacy = live_of(want("a"))
+    (action,) = compute_plan([want("a", owner="team-a")], [legacy], owner="team-a").actions
+    assert action.kind == "update" and action.reason == "owner default -> team-a"
+    assert action.changed_fields == ("script",)
+    theirs = live_of(want("a", owner="team-b"))
+    (action,) = compute_plan([want("a", owner="team-a")], [theirs], owner="team-a").actions
+    assert action.kind == "conflict" and "for owner team-b" in action.reason
+    (action,) = compute_plan(
+        [want("a", owner="team-a")], [theirs], owner="team-a", adopt=True
+    ).actions
+    assert action.kind == "update" and action.reason == "owner team-b -> team-a"
+
+
 def test_duplicate_desired_ids_are_an_error_naming_both_sources() -> None:
     one = desired_task("dup", SCRIPT, DBRPS, source="a.yaml:1")
     two = desired_task("dup", SCRIPT, DBRPS, source="b.yaml:1")

@@ -22,6 +22,22 @@ def test_example_config_loads() -> None:
     assert (prod.username_env, prod.password_env, prod.token_env) == ("KAP_USER", "KAP_PASS", None)
     assert prod.dbrps == (("telegraf", "autogen"),)
     assert targets["staging"].id_prefix == "staging-"
+    assert {t.owner for t in targets.values()} == {"ops-alerts"}  # the top-level owner
+
+
+def test_owner_comes_from_the_target_the_file_the_prefix_else_the_default(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "tickgen.toml"
+    targets = '[targets.own]\nurl = "http://k"\nid_prefix = "p-"\nowner = "mine"\n'
+    targets += '[targets.prefixed]\nurl = "http://k"\nid_prefix = "p-"\n'
+    targets += '[targets.bare]\nurl = "http://k"\n'
+    config.write_text(targets)
+    owners = {name: t.owner for name, t in load_targets(config).items()}
+    assert owners == {"own": "mine", "prefixed": "p-", "bare": "default"}
+    config.write_text('owner = "team"\n' + targets)
+    owners = {name: t.owner for name, t in load_targets(config).items()}
+    assert owners == {"own": "mine", "prefixed": "team", "bare": "team"}
 
 
 @pytest.mark.parametrize(
@@ -33,6 +49,8 @@ def test_example_config_loads() -> None:
         ('[targets.x]\nurl = "http://k"\ndbrps = [{ db = "a" }]\n', "needs a 'db' and an 'rp'"),
         ('[targets.x]\nurl = "http://k"\ntoken_env = ""\n', "must name an environment variable"),
         ("[targets\n", "tickgen.toml"),
+        ('[targets.x]\nurl = "http://k"\nowner = "a b"\n', "owner must be 1 to 255 letters"),
+        ('owner = 3\n[targets.x]\nurl = "http://k"\n', "owner must be"),
     ],
 )
 def test_bad_configs_say_what_is_wrong(tmp_path: Path, body: str, message: str) -> None:

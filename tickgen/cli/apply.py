@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
 import sys
 from collections.abc import Callable
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, suppress
 
 from tickgen.deploy.apply import DEFAULT_PARALLEL, Outcome
 from tickgen.deploy.report import Progress, apply_summary, plan_text
-from tickgen.deploy.run import Render, TargetRun, apply_all, plan_all
+from tickgen.deploy.run import Render, TargetRun, apply_all, left_states, plan_all
 from tickgen.deploy.state import DeployError
 from tickgen.deploy.targets import resolve_targets
 
@@ -31,11 +33,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "run concurrently (--parallel); updates restart running tasks so the new\n"
             "script takes effect. A failure on one task does not stop the others; the run\n"
             "ends with what succeeded and what failed, and exits 1 if anything failed or\n"
-            "was left alone as a conflict. Running apply again converges."
+            "was left alone as a conflict. Running apply again converges.\n"
+            "Deletes (--prune) touch only tasks of this configuration's owner and are\n"
+            "confirmed first: on a terminal by typing yes, elsewhere by --yes."
         ),
         example=(
             "tickgen apply alerts/ --url http://kapacitor:9092\n"
             "tickgen apply alerts/ --target prod --prune --parallel 16\n"
+            "tickgen apply alerts/ --target prod --prune --yes   # in CI: delete without asking\n"
             "tickgen apply alerts/ --dry-run        # print the plan only"
         ),
     )
@@ -50,7 +55,100 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument(
         "--dry-run", action="store_true", help="print the plan and change nothing"
     )
+    parser.add_argument(
+        "--yes",
+        "--auto-approve",
+        dest="yes",
+        action="store_true",
+        help="delete without asking (--prune asks on a terminal and refuses elsewhere)",
+    )
     parser.set_defaults(run=run)
+
+
+GRACE_SECONDS = 10.0  # how long changes in flight may take to finish after a signal
+EXIT_SIGTERM = 143  # 128 + SIGTERM, as a shell reports a process it terminated
+
+
+def grace_seconds() -> float:
+    """``$TICKGEN_INTERRUPT_GRACE`` seconds, else GRACE_SECONDS."""
+    value = os.environ.get("TICKGEN_INTERRUPT_GRACE", "")
+    try:
+        seconds = float(value) if value else GRACE_SECONDS
+    except ValueError:
+        raise DeployError(
+            f"$TICKGEN_INTERRUPT_GRACE must be a number of seconds, not {value!r}"
+        ) from None
+    if not 0 <= seconds <= 3600:
+        raise DeployError("$TICKGEN_INTERRUPT_GRACE must be between 0 and 3600 seconds")
+    return seconds
+
+
+class Interrupts:
+    """SIGINT and SIGTERM during an apply.
+
+    Before the first write, a signal stops the run at once (nothing changed).
+    While changes run, the first signal lets those in flight finish (at most
+    ``grace`` seconds) and starts no new one; a second signal, or the grace
+    running out, cancels them where they are, and their tasks' states are read
+    back and reported.
+    """
+
+    def __init__(self, grace: float) -> None:
+        self.grace = grace
+        self.received: list[int] = []
+        self.stop = asyncio.Event()
+        self.applying = False
+        self._main: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    def install(self) -> bool:
+        loop = asyncio.get_running_loop()
+        self._main = asyncio.current_task()
+        try:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, self._on_signal, signum)
+        except (NotImplementedError, RuntimeError):  # no signal handlers on this loop
+            return False
+        return True
+
+    def uninstall(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signum)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_SIGTERM if self.received[0] == signal.SIGTERM else EXIT_INTERRUPTED
+
+    def _on_signal(self, signum: int) -> None:
+        self.received.append(signum)
+        name = signal.Signals(signum).name
+        if not self.applying or len(self.received) > 1:
+            self._abort()
+            return
+        self.stop.set()
+        print(
+            f"\ntickgen: {name}: finishing the changes in flight (at most {self.grace:g}s), "
+            f"starting no new one; {name} again aborts at once",
+            file=sys.stderr,
+            flush=True,
+        )
+        self._timer = asyncio.get_running_loop().call_later(self.grace, self._abort)
+
+    def settled(self) -> None:
+        """The changes are over (finished or cut off): no abort is pending any more."""
+        self.applying = False  # a further signal stops the read-back at once
+        if self._timer is not None:
+            self._timer.cancel()
+        task = asyncio.current_task()
+        if task is not None and sys.version_info >= (3, 11):
+            while task.uncancel():  # the cancel we caught must not hit the read-back
+                pass
+
+    def _abort(self) -> None:
+        if self._main is not None and not self._main.done():
+            self._main.cancel()
 
 
 def _progress(run: TargetRun, several: bool, bars: list[Progress]) -> Callable[[Outcome], None]:
@@ -64,8 +162,27 @@ def _progress(run: TargetRun, several: bool, bars: list[Progress]) -> Callable[[
 
 
 async def _apply(
-    runs: list[TargetRun], render: Render, args: argparse.Namespace, bars: list[Progress]
-) -> None:
+    runs: list[TargetRun],
+    render: Render,
+    args: argparse.Namespace,
+    bars: list[Progress],
+    interrupts: Interrupts,
+) -> dict[str, dict[str, str]]:
+    """Plan, confirm and apply; the states of tasks cut off in flight, by target name."""
+    interrupts.install()
+    try:
+        return await _plan_and_apply(runs, render, args, bars, interrupts)
+    finally:
+        interrupts.uninstall()
+
+
+async def _plan_and_apply(
+    runs: list[TargetRun],
+    render: Render,
+    args: argparse.Namespace,
+    bars: list[Progress],
+    interrupts: Interrupts,
+) -> dict[str, dict[str, str]]:
     async with AsyncExitStack() as stack:
         await plan_all(
             runs,
@@ -81,11 +198,50 @@ async def _apply(
             sys.stdout.write(colour_plan(text) if wants_colour(sys.stdout, args.color) else text)
         sys.stdout.flush()
         if args.dry_run:
-            return
+            return {}
+        interrupts.uninstall()  # the prompt blocks: Ctrl-C there must end it the plain way
+        try:
+            _confirm_deletes(runs, args.yes)
+        finally:
+            interrupts.install()
         several = len(runs) > 1
-        await apply_all(
-            runs, parallel=args.parallel, on_outcome=lambda r: _progress(r, several, bars)
+        interrupts.applying = True
+        try:
+            await apply_all(
+                runs,
+                parallel=args.parallel,
+                on_outcome=lambda r: _progress(r, several, bars),
+                stop=interrupts.stop,
+            )
+        except asyncio.CancelledError:
+            if not interrupts.received:
+                raise
+        interrupts.settled()
+        if not interrupts.received:
+            return {}
+        # Cut off in flight: read back what the server has of those tasks.
+        states = await asyncio.gather(*(left_states(run) for run in runs))
+        return {run.target.name: s for run, s in zip(runs, states, strict=True)}
+
+
+def _confirm_deletes(runs: list[TargetRun], approved: bool) -> None:
+    """Ask before deleting anything: on a terminal a person says yes; elsewhere --yes must.
+
+    Raises DeployError (exit 1, nothing changed) when the deletes are not approved."""
+    deletes = sum(len(r.plan.of_kind("delete")) for r in runs if r.plan is not None)
+    if not deletes or approved:
+        return
+    what = f"{deletes} task{'s' if deletes != 1 else ''}"
+    if not sys.stdin.isatty():
+        raise DeployError(
+            f"--prune would delete {what} and nobody is here to confirm it: "
+            "nothing was changed; run again with --yes (or --auto-approve) to delete them"
         )
+    sys.stderr.write(f"Delete {what} as planned above? Only 'yes' goes ahead: ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip()
+    if answer != "yes":
+        raise DeployError(f"apply cancelled (answered {answer!r}): nothing was changed")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,25 +251,30 @@ def run(args: argparse.Namespace) -> int:
     render = desired_renderer(args)  # offline problems stop the run before any request
     runs = [TargetRun(t) for t in targets]
     bars: list[Progress] = []
+    interrupts = Interrupts(grace_seconds())
+    states: dict[str, dict[str, str]] = {}
     try:
-        asyncio.run(_apply(runs, render, args, bars))
-    except KeyboardInterrupt:
+        states = asyncio.run(_apply(runs, render, args, bars, interrupts))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        if not interrupts.received:
+            interrupts.received.append(signal.SIGINT)  # Ctrl-C before the handlers were in
+    if interrupts.received:
         for bar in bars:
             bar.finish()
-        _summaries(runs)
+        _summaries(runs, states)
         print("tickgen: interrupted; run apply again to finish what is not done", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return interrupts.exit_code
     if args.dry_run:
         return EXIT_OK
-    return _summaries(runs)
+    return _summaries(runs, states)
 
 
-def _summaries(runs: list[TargetRun]) -> int:
+def _summaries(runs: list[TargetRun], states: dict[str, dict[str, str]]) -> int:
     code = EXIT_OK
     for run in runs:
         if run.result is None:
             continue
-        sys.stdout.write(apply_summary(run.result))
+        sys.stdout.write(apply_summary(run.result, states.get(run.target.name)))
         if not run.result.complete or run.result.plan.of_kind("conflict"):
             code = EXIT_ERROR
     sys.stdout.flush()

@@ -16,7 +16,11 @@ half-made, whatever happens to the server meanwhile:
 * delete: one DELETE (a task already gone counts as deleted).
 
 Every outcome is recorded as it happens in the ApplyResult the caller holds,
-so an interrupted run can still report what it did.
+so an interrupted run can still report what it did.  Setting ``stop`` lets the
+changes in flight finish and starts no new one; cancelling the run records each
+change cut off in flight as ``interrupted`` (its task may be half-changed, e.g.
+left disabled between the two PATCHes of an update: the caller reads and
+reports its state, and the next plan shows the repair).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ class Outcome:
     action: Action
     error: str | None = None  # None: done
     seconds: float = 0.0
+    interrupted: bool = False  # cut off in flight: the task's state is whatever the server has
 
     @property
     def ok(self) -> bool:
@@ -62,6 +67,10 @@ class ApplyResult:
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def interrupted(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.interrupted]
 
     @property
     def not_done(self) -> list[Action]:
@@ -124,7 +133,16 @@ async def _update(client: AsyncKapacitorClient, action: Action) -> None:
         raise  # the PATCH itself was refused: nothing changed, nothing to put back
     except KapacitorError as exc:
         restored = await _restore(client, action)
-        note = " (the previous definition was restored)" if restored else ""
+        if restored:
+            note = " (the previous definition was restored)"
+        elif want.status == "enabled":
+            # the server may have taken the disabling PATCH and not the enabling one
+            note = (
+                " (the previous definition could not be put back either: the task may be "
+                "left disabled; the next plan shows it and the next apply repairs it)"
+            )
+        else:
+            note = " (the previous definition could not be put back either)"
         raise KapacitorError(f"{exc}{note}") from exc
 
 
@@ -151,8 +169,11 @@ async def apply_plan(
     parallel: int = DEFAULT_PARALLEL,
     on_outcome: Callable[[Outcome], None] | None = None,
     result: ApplyResult | None = None,
+    stop: asyncio.Event | None = None,
 ) -> ApplyResult:
-    """Run every change of ``plan``; outcomes go into ``result`` (made if not given)."""
+    """Run every change of ``plan``; outcomes go into ``result`` (made if not given).
+
+    Once ``stop`` is set no further change starts (those in flight finish)."""
     if parallel < 1:
         raise ValueError("parallel must be at least 1")
     result = result if result is not None else ApplyResult(plan)
@@ -161,9 +182,15 @@ async def apply_plan(
 
     async def run(action: Action) -> None:
         async with gate:
+            if stop is not None and stop.is_set():
+                return  # never started: reported as not done
             began = time.monotonic()
             try:
                 await execute(client, action)
+            except asyncio.CancelledError:
+                seconds = time.monotonic() - began
+                result.outcomes.append(Outcome(action, "interrupted in flight", seconds, True))
+                raise
             except KapacitorError as exc:
                 outcome = Outcome(action, str(exc) or type(exc).__name__, time.monotonic() - began)
             else:

@@ -45,6 +45,7 @@ def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTa
                 source=task.source,
                 template=task.template,
                 params_hash=task.params_hash,
+                owner=target.owner,
             )
         )
     if missing:

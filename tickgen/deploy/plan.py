@@ -10,10 +10,18 @@ Each task gets one :class:`Action`:
 * ``unchanged`` desired, owned, identical;
 * ``conflict``  desired, but a task of that id exists that tickgen did not
                 deploy: left alone unless ``adopt``;
-* ``delete``    (with ``prune``) owned by tickgen, in scope, no longer desired.
+* ``delete``    (with ``prune``) deployed by tickgen for this owner, in scope,
+                no longer desired.
 
 Tasks on the server that tickgen does not own and does not want are not in the
-plan at all: they are someone else's.
+plan at all: they are someone else's.  Tasks tickgen deployed for another
+owner (the ``owner=`` of their mark, :mod:`.ownership`) are never deleted; the
+plan only counts them (``other_owners``).  A desired id held by another
+owner's task is a conflict, except that a task of the default owner (every
+task deployed before owners existed) is taken over by a named owner: that
+shows once, as an update of the mark's first line.  Without ``prune``, the
+plan lists this owner's tasks that no parameter file describes any more
+(``no_file``): what ``--prune`` would delete.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .ownership import DEFAULT_OWNER
 from .state import DeployError, DesiredTask, LiveTask, format_dbrps
 
 Kind = Literal["create", "update", "unchanged", "conflict", "delete"]
@@ -76,6 +85,9 @@ class Plan:
     live_requests: int = 0  # how many list requests reading the live state took
     kapacitor_version: str = ""  # what the desired scripts were rendered and checked for
     kapacitor_version_source: str = ""  # where that came from (deploy.versions.Source)
+    owner: str = DEFAULT_OWNER
+    other_owners: int = 0  # managed tasks in scope deployed for other owners, left alone
+    no_file: tuple[str, ...] = ()  # (without prune) this owner's tasks no file describes
     counts: Counter[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -111,6 +123,9 @@ class Plan:
             "kapacitor_version": self.kapacitor_version,
             "kapacitor_version_from": self.kapacitor_version_source,
             "summary": {k: self.counts[k] for k in (*CHANGING, "unchanged", "conflict")},
+            "owner": self.owner,
+            "other_owners": self.other_owners,
+            "no_file": list(self.no_file),
             "live_requests": self.live_requests,
             "actions": [a.to_json() for a in self.actions],
         }
@@ -132,11 +147,13 @@ def compute_plan(
     live_requests: int = 0,
     kapacitor_version: str = "",
     kapacitor_version_source: str = "",
+    owner: str = DEFAULT_OWNER,
 ) -> Plan:
     """Compare desired and live tasks; raise DeployError for a desired id given twice.
 
-    Pruning only ever considers tasks tickgen owns whose id starts with
-    ``id_prefix``: another target's tasks on a shared server are out of scope.
+    Pruning only ever considers tasks tickgen deployed for ``owner`` whose id
+    starts with ``id_prefix``: another target's or another owner's tasks on a
+    shared server are out of scope.
     """
     wanted = _unique(desired)
     have = {task.id: task for task in live}
@@ -145,6 +162,17 @@ def compute_plan(
         current = have.get(task_id)
         if current is None:
             actions.append(Action("create", task_id, desired=want))
+        elif current.owner not in (None, owner, DEFAULT_OWNER) and not adopt:
+            actions.append(
+                Action(
+                    "conflict",
+                    task_id,
+                    desired=want,
+                    live=current,
+                    reason=f"tickgen deployed this task for owner {current.owner}; "
+                    "it is left alone (use --adopt to take it over)",
+                )
+            )
         elif not current.owned and not adopt:
             actions.append(
                 Action(
@@ -158,11 +186,18 @@ def compute_plan(
             )
         else:
             actions.append(_compare(want, current))
-    if prune:
-        for task_id, current in have.items():
-            if task_id not in wanted and current.owned and in_scope(task_id, id_prefix):
-                reason = "deployed by tickgen, no longer desired"
-                actions.append(Action("delete", task_id, live=current, reason=reason))
+    other_owners = 0
+    no_file: list[str] = []
+    for task_id, current in sorted(have.items()):
+        if task_id in wanted or not current.owned or not in_scope(task_id, id_prefix):
+            continue
+        if current.owner != owner:
+            other_owners += 1
+        elif prune:
+            reason = "deployed by tickgen, no longer desired"
+            actions.append(Action("delete", task_id, live=current, reason=reason))
+        else:
+            no_file.append(task_id)
     actions.sort(key=lambda a: a.task_id)
     return Plan(
         tuple(actions),
@@ -171,6 +206,9 @@ def compute_plan(
         live_requests=live_requests,
         kapacitor_version=kapacitor_version,
         kapacitor_version_source=kapacitor_version_source,
+        owner=owner,
+        other_owners=other_owners,
+        no_file=tuple(no_file),
     )
 
 
@@ -200,7 +238,12 @@ def _compare(want: DesiredTask, current: LiveTask) -> Action:
         changes.append(FieldChange("status", current.status, want.status))
     if not changes:
         return Action("unchanged", want.id, desired=want, live=current)
-    reason = "" if current.owned else "adopted: tickgen takes over a task it did not deploy"
+    if not current.owned:
+        reason = "adopted: tickgen takes over a task it did not deploy"
+    elif current.owner != want_owner(want):
+        reason = f"owner {current.owner} -> {want_owner(want)}"
+    else:
+        reason = ""
     return Action(
         "update", want.id, desired=want, live=current, changes=tuple(changes), script_diff=diff,
         reason=reason,
@@ -217,3 +260,8 @@ def script_diff(live: str, desired: str, task_id: str) -> tuple[str, ...]:
             lineterm="",
         )
     )
+
+
+def want_owner(want: DesiredTask) -> str:
+    marker = want.marker
+    return DEFAULT_OWNER if marker is None else marker.owner

@@ -41,8 +41,31 @@ def plan_text(plan: Plan, *, show_unchanged: bool = False) -> str:
         lines.append("")
     else:
         lines.append("No changes: the server matches the parameter files.")
+    lines += ownership_notes(plan)
     lines.append(plan.summary())
     return "\n".join(lines) + "\n"
+
+
+def _tasks(n: int) -> str:
+    return f"{n} managed task{'s' if n != 1 else ''}"
+
+
+def ownership_notes(plan: Plan) -> list[str]:
+    """What prune would delete (without --prune) and how many other owners' tasks it spares."""
+    notes: list[str] = []
+    if plan.no_file:
+        verb = "has" if len(plan.no_file) == 1 else "have"
+        shown = ", ".join(plan.no_file[:10]) + (", ..." if len(plan.no_file) > 10 else "")
+        notes.append(
+            f"{_tasks(len(plan.no_file))} {verb} no file; --prune would delete "
+            f"{'it' if len(plan.no_file) == 1 else 'them'}: {shown}"
+        )
+    if plan.other_owners:
+        notes.append(
+            f"{_tasks(plan.other_owners)} of other owners left alone "
+            f"(this configuration's owner: {plan.owner})"
+        )
+    return notes
 
 
 def _action_lines(action: Action, width: int) -> list[str]:
@@ -118,26 +141,45 @@ class Progress:
             self.stream.flush()
 
 
-def apply_summary(result: ApplyResult) -> str:
-    """Which changes succeeded, which failed and why, which never ran."""
+def apply_summary(result: ApplyResult, states: dict[str, str] | None = None) -> str:
+    """Which changes succeeded, which failed and why, which were cut off in flight
+    (with the state ``states`` says the server has their tasks in), which never ran."""
     plan = result.plan
     ok = Counter(o.action.kind for o in result.succeeded)
     done = ", ".join(f"{ok[k]} {PAST[k]}" for k in ("create", "update", "delete") if ok[k])
-    failed, not_done = result.failed, result.not_done
+    failed = [o for o in result.failed if not o.interrupted]
+    interrupted, not_done = result.interrupted, result.not_done
     lines = [
         f"Apply on {plan.target}: {len(result.succeeded)} succeeded"
         + (f" ({done})" if done else "")
         + f", {len(failed)} failed"
+        + (f", {len(interrupted)} interrupted in flight" if interrupted else "")
         + (f", {len(not_done)} not done" if not_done else "")
         + f", in {result.seconds:.1f}s."
     ]
     for outcome in sorted(failed, key=lambda o: o.action.task_id):
         lines.append(f"  failed to {outcome.action.kind} {outcome.action.task_id}: {outcome.error}")
+    lines += interrupted_lines(result, states or {})
     for action in not_done:
         lines.append(f"  not done: {action.kind} {action.task_id}")
     conflicts = plan.of_kind("conflict")
     for action in conflicts:
         lines.append(f"  left alone: {action.task_id}: {action.reason}")
-    if failed or not_done:
+    if failed or not_done or interrupted:
         lines.append("Run apply again to finish: it converges from wherever this run stopped.")
     return "\n".join(lines) + "\n"
+
+
+def interrupted_lines(result: ApplyResult, states: dict[str, str]) -> list[str]:
+    """Each change cut off in flight, with the state the server has its task in now."""
+    lines: list[str] = []
+    for outcome in sorted(result.interrupted, key=lambda o: o.action.task_id):
+        action = outcome.action
+        state = states.get(action.task_id, "unknown")
+        wanted = action.desired.status if action.desired is not None else "absent"
+        head = f"  interrupted {action.kind} of {action.task_id}: the server has it {state}"
+        if state == wanted:
+            lines.append(f"{head}, the status wanted (plan shows anything left to change)")
+        else:
+            lines.append(f"{head}, not {wanted} as wanted: run apply again to repair it")
+    return lines

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-from tickgen.client import AsyncKapacitorClient, KapacitorError
+from tickgen.client import AsyncKapacitorClient, KapacitorError, NotFound
 from tickgen.errors import ParameterError
 from tickgen.render import RenderedTask
 
@@ -74,6 +74,7 @@ async def plan_target(
         prune=prune,
         adopt=adopt,
         id_prefix=target.id_prefix,
+        owner=target.owner,
         target=target.name,
         url=client.url,
         live_requests=live.requests,
@@ -137,8 +138,11 @@ async def apply_all(
     *,
     parallel: int = DEFAULT_PARALLEL,
     on_outcome: Callable[[TargetRun], Callable[[Outcome], None]] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Execute every planned target concurrently; outcomes land in each ``run.result``."""
+    """Execute every planned target concurrently; outcomes land in each ``run.result``.
+
+    Once ``stop`` is set no further change starts (see :func:`.apply.apply_plan`)."""
 
     async def one(run: TargetRun) -> None:
         assert run.client is not None
@@ -146,10 +150,31 @@ async def apply_all(
         run.result = ApplyResult(run.plan)
         callback = on_outcome(run) if on_outcome is not None else None
         await apply_plan(
-            run.plan, run.client, parallel=parallel, on_outcome=callback, result=run.result
+            run.plan, run.client, parallel=parallel, on_outcome=callback, result=run.result,
+            stop=stop,
         )
 
     await asyncio.gather(*(one(run) for run in runs))
+
+
+async def left_states(run: TargetRun, timeout: float = 5.0) -> dict[str, str]:
+    """What the server now has of each task whose change was cut off in flight:
+    ``enabled``, ``disabled``, ``absent``, or why it could not be read (within ``timeout``)."""
+    if run.result is None or run.client is None:
+        return {}
+    client = run.client
+
+    async def one(task_id: str) -> tuple[str, str]:
+        try:
+            task = await asyncio.wait_for(client.get_task(task_id), timeout)
+        except NotFound:
+            return task_id, "absent"
+        except (KapacitorError, asyncio.TimeoutError) as exc:
+            return task_id, f"unknown (cannot read it: {exc or type(exc).__name__})"
+        return task_id, task.status or "unknown"
+
+    ids = sorted({o.action.task_id for o in run.result.interrupted})
+    return dict(await asyncio.gather(*(one(task_id) for task_id in ids)))
 
 
 def plan_tasks(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 # re-exported: tickgen.deploy.state.DeployError is where callers have found it
 from tickgen.errors import DeployError as DeployError
 
-from .ownership import Marker, mark, read_marker
+from .ownership import DEFAULT_OWNER, Marker, mark, read_marker
 
 DBRPKey = tuple[str, str]
 
@@ -74,7 +74,15 @@ class LiveTask:
 
     @property
     def owned(self) -> bool:
+        """Whether tickgen deployed it (for any owner)."""
         return self.marker is not None
+
+    @property
+    def owner(self) -> str | None:
+        """The owner its mark names (the default owner for a mark without one);
+        None when tickgen did not deploy it."""
+        marker = self.marker
+        return None if marker is None else marker.owner
 
 
 def desired_task(
@@ -87,11 +95,12 @@ def desired_task(
     source: str = "<python>",
     template: str = "",
     params_hash: str = "",
+    owner: str = DEFAULT_OWNER,
 ) -> DesiredTask:
     """A DesiredTask whose script carries tickgen's mark."""
     return DesiredTask(
         id=task_id,
-        script=mark(script, Marker(template, params_hash)),
+        script=mark(script, Marker(template, params_hash, owner)),
         dbrps=dbrp_keys(dbrps),
         status=status,
         type=type,

@@ -9,7 +9,14 @@ A project config names environments::
     # token_env = "KAP_TOKEN"       # a bearer token instead
     dbrps = [{ db = "telegraf", rp = "autogen" }]  # for tasks that name none
     id_prefix = "prod-"             # every task id gets it; prune stays inside it
+    # owner = "payments"            # whose tasks these are (default: the top-level owner,
+                                    # else id_prefix, else "default"); prune deletes only these
     # kapacitor_version = "1.7"     # render for this version instead of asking the server
+
+A top-level ``owner = "payments"`` names the owner of every target that names
+none (a target's own ``owner`` wins; without either, a target's owner is its
+``id_prefix``, else the default owner): tickgen writes it into the mark of
+each task it deploys, and ``--prune`` deletes only tasks of the same owner.
 
 A top-level ``kapacitor_version = "1.8"`` is the version the offline commands
 (render, validate, lint) check for when ``--kapacitor-version`` is not given.
@@ -32,6 +39,7 @@ from tickgen.client.settings import DEFAULT_URL, url_problem
 from tickgen.models import task_id_problem
 from tickgen.project import CONFIG_NAME, config_version, find_config, read_config
 
+from .ownership import DEFAULT_OWNER, owner_problem
 from .state import DBRPKey, DeployError
 
 if sys.version_info >= (3, 11):
@@ -47,6 +55,7 @@ _TARGET_KEYS = {
     "dbrps",
     "id_prefix",
     "kapacitor_version",
+    "owner",
 }
 
 
@@ -60,6 +69,7 @@ class Target:
     dbrps: tuple[DBRPKey, ...] = ()
     id_prefix: str = ""
     kapacitor_version: str | None = None  # a pin; None: ask the server (deploy.versions)
+    owner: str = DEFAULT_OWNER  # written into the mark; prune deletes only this owner's tasks
 
     def client(self, *, timeout: float = 30.0) -> AsyncKapacitorClient:
         """An async client with the credentials the environment holds for this target."""
@@ -99,10 +109,15 @@ def load_targets(config: Path) -> dict[str, Target]:
     tables = data.get("targets", {})
     if not isinstance(tables, dict):
         raise DeployError(f"{config}: 'targets' must be a table of [targets.NAME] tables")
-    return {name: _target(config, name, table) for name, table in tables.items()}
+    owner = data.get("owner")
+    if owner is not None:
+        problem = owner_problem(owner)
+        if problem:
+            raise DeployError(f"{config}: {problem} (got {owner!r})")
+    return {name: _target(config, name, table, owner) for name, table in tables.items()}
 
 
-def _target(config: Path, name: str, table: Any) -> Target:
+def _target(config: Path, name: str, table: Any, project_owner: str | None = None) -> Target:
     where = f"{config}: [targets.{name}]"
     if not isinstance(table, dict):
         raise DeployError(f"{where} must be a table")
@@ -125,6 +140,11 @@ def _target(config: Path, name: str, table: Any) -> Target:
     id_prefix = table.get("id_prefix", "")
     if not isinstance(id_prefix, str) or (id_prefix and task_id_problem(id_prefix, whole=False)):
         raise DeployError(f"{where}: id_prefix must be letters, digits, '-', '.' or '_'")
+    owner = table.get("owner")
+    if owner is not None:
+        problem = owner_problem(owner)
+        if problem:
+            raise DeployError(f"{where}: {problem} (got {owner!r})")
     pinned = table.get("kapacitor_version")
     if pinned is not None:
         pinned = config_version(f"{where}: kapacitor_version", pinned)
@@ -137,6 +157,7 @@ def _target(config: Path, name: str, table: Any) -> Target:
         dbrps=_dbrps(where, table.get("dbrps", [])),
         id_prefix=id_prefix,
         kapacitor_version=pinned,
+        owner=owner or project_owner or id_prefix or DEFAULT_OWNER,
     )
 
 
