@@ -163,7 +163,10 @@ def test_plan_github_against_a_real_kapacitor(
     code = main(["plan", "alerts", "--url", kapacitor.url, "--output", "github"])
     out = capsys.readouterr().out
     assert code == 0
-    assert out.startswith(f"::group::tickgen plan: Target default ({kapacitor.url})\n")
+    assert out.startswith(
+        f"::group::tickgen plan: Target default ({kapacitor.url}), "
+        f"Kapacitor {kapacitor.version} (reported by the server)\n"
+    )
     assert "  + create    cpu-mean-high  alerts/a.yaml" in out
     assert "\x1b[" not in out  # no colour in a CI log file
     assert out.endswith(
