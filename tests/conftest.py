@@ -25,6 +25,7 @@ import httpx
 import pytest
 
 from tests import servers
+from tickgen.client import KapacitorClient
 
 SERVER_FIXTURES = {
     "influxdb",
@@ -124,6 +125,22 @@ def influx_query(influxdb: servers.Server) -> Callable[..., list[dict[str, Any]]
         return rows
 
     return query
+
+
+@pytest.fixture
+def client(kapacitor: servers.Server) -> Iterator[KapacitorClient]:
+    """tickgen's client of the shared kapacitord (tests/client has its own, per kind)."""
+    with KapacitorClient(kapacitor.url) as kapacitor_client:
+        yield kapacitor_client
+
+
+@pytest.fixture
+def task_ids(client: KapacitorClient) -> Iterator[list[str]]:
+    """Task ids a test creates; deleted afterwards so the shared server stays clean."""
+    created: list[str] = []
+    yield created
+    for task_id in created:
+        client.delete_task(task_id)
 
 
 @pytest.fixture

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import TypeAdapter
 
-from tests import servers
 from tickgen.client import KapacitorClient
 from tickgen.client.models import DBRP
 from tickgen.models import Alert
@@ -42,20 +41,6 @@ AWKWARD = [
     "grüße 😀 — ''' \\",
     "tab\tand\u2028sep'''\\",
 ]
-
-
-@pytest.fixture
-def client(kapacitor: servers.Server) -> Iterator[KapacitorClient]:
-    with KapacitorClient(kapacitor.url) as kapacitor_client:
-        yield kapacitor_client
-
-
-@pytest.fixture
-def task_ids(client: KapacitorClient) -> Iterator[list[str]]:
-    created: list[str] = []
-    yield created
-    for task_id in created:
-        client.delete_task(task_id)
 
 
 def _render(task_id: str, **params: Any) -> str:

@@ -16,7 +16,7 @@ refuses the value, by changing that one literal in the rendered script.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,20 +43,6 @@ from tickgen.render import Renderer
 _ALERT: TypeAdapter[BuiltinAlert] = TypeAdapter(BuiltinAlert)  # type: ignore[arg-type]
 _DBRPS = [DBRP(db="telegraf", rp="autogen")]
 _RENDERER = Renderer(kapacitor_version="1.5.9")
-
-
-@pytest.fixture
-def client(kapacitor: servers.Server) -> Iterator[KapacitorClient]:
-    with KapacitorClient(kapacitor.url) as kapacitor_client:
-        yield kapacitor_client
-
-
-@pytest.fixture
-def task_ids(client: KapacitorClient) -> Iterator[list[str]]:
-    created: list[str] = []
-    yield created
-    for task_id in created:
-        client.delete_task(task_id)
 
 
 def _params(task_id: str, **params: Any) -> dict[str, Any]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,12 +81,6 @@ def _refusal_class(message: str) -> str:
     # "file (alerts[0]): handlers[2].path: what is wrong" -> "handlers[].path: what is wrong"
     text = re.sub(r"^.*?\.yaml(?::\d+)?(?: \([^)]*\))?:\s*", "", message.splitlines()[0])
     return _class(re.sub(r"\[\d+\]", "[]", text))
-
-
-@pytest.fixture
-def client(kapacitor: servers.Server) -> Iterator[KapacitorClient]:
-    with KapacitorClient(kapacitor.url) as kapacitor_client:
-        yield kapacitor_client
 
 
 def _version(kapacitor: servers.Server, client: KapacitorClient) -> str:

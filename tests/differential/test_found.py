@@ -6,7 +6,6 @@ with their own tests, where their code lives.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,12 +31,6 @@ def test_history_above_the_bound_is_refused_offline(
     err = capsys.readouterr().err
     assert f"{path}:6: history: 9223372036854775807 must be at most {MAX_HISTORY}" in err, err
     assert "Traceback" not in err
-
-
-@pytest.fixture
-def client(kapacitor: servers.Server) -> Iterator[KapacitorClient]:
-    with KapacitorClient(kapacitor.url) as kapacitor_client:
-        yield kapacitor_client
 
 
 def test_the_largest_history_runs_through_a_group(

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,20 +34,6 @@ from tickgen.tick import quote
 
 _ALERT: TypeAdapter[Alert] = TypeAdapter(Alert)
 _DBRPS = [DBRP(db="telegraf", rp="autogen")]
-
-
-@pytest.fixture
-def client(kapacitor: servers.Server) -> Iterator[KapacitorClient]:
-    with KapacitorClient(kapacitor.url) as kapacitor_client:
-        yield kapacitor_client
-
-
-@pytest.fixture
-def task_ids(client: KapacitorClient) -> Iterator[list[str]]:
-    created: list[str] = []
-    yield created
-    for task_id in created:
-        client.delete_task(task_id)
 
 
 def _message_script(template: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,21 +52,6 @@ FIRST_PROBLEM = {
     "alerta": "[0].attributes",
     "zenoss": "[0]",
 }
-
-
-@pytest.fixture
-def client(kapacitor: servers.Server) -> Iterator[KapacitorClient]:
-    with KapacitorClient(kapacitor.url) as kapacitor_client:
-        yield kapacitor_client
-
-
-@pytest.fixture
-def task_ids(client: KapacitorClient) -> Iterator[list[str]]:
-    """Task ids a test creates; deleted afterwards so the shared server stays clean."""
-    created: list[str] = []
-    yield created
-    for task_id in created:
-        client.delete_task(task_id)
 
 
 def _problems(kind: str, version: str) -> list[tuple[str, str]]:
