@@ -21,11 +21,6 @@ missing from the repository.  Marked slow: about a minute of CPU.
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
-import subprocess
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +37,7 @@ from tests.packaging_util import (
     sdist_names,
     wheel_names,
 )
+from tests.terminal import run_on_a_terminal
 
 pytestmark = pytest.mark.slow
 
@@ -221,33 +217,11 @@ SUBCOMMANDS = (
 
 def _on_a_terminal(installed: Installed, *args: str | Path) -> tuple[int, str]:
     """Run the venv's ``tickgen`` with stdout and stderr on a pseudo-terminal."""
-    controller, terminal = pty.openpty()
     env = {**installed.venv.env, "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
-    proc = subprocess.Popen(
-        [str(installed.venv.bin("tickgen")), *map(str, args)],
-        cwd=installed.elsewhere, env=env, stdin=subprocess.DEVNULL,
-        stdout=terminal, stderr=terminal,
+    return run_on_a_terminal(
+        [installed.venv.bin("tickgen"), *args], env=env, cwd=installed.elsewhere
     )
-    os.close(terminal)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 1)
-        if not ready:
-            if proc.poll() is not None:
-                break
-            continue
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(controller)
-    returncode = proc.wait(timeout=30)
-    return returncode, b"".join(chunks).decode("utf-8", "replace")
 
 
 def test_plain_install_works_on_a_terminal(installed: Installed) -> None:

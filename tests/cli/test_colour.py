@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import pty
-import select
 import subprocess
 import sys
 import uuid
@@ -15,6 +13,7 @@ import pytest
 import yaml
 
 from tests import servers
+from tests.terminal import run_on_a_terminal
 from tickgen.cli import main
 from tickgen.cli.colour import GREEN, RED, RESET, colour_plan, wants_colour
 from tickgen.deploy import LiveTask, compute_plan, desired_task
@@ -73,29 +72,7 @@ def test_plan_colours_like_terraform_and_git() -> None:
 
 def on_a_terminal(args: list[str], env: dict[str, str], cwd: Path) -> str:
     """Run tickgen with stdout and stderr on a pseudo-terminal; what it wrote."""
-    controller, terminal = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tickgen", *args],
-        cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal,
-    )  # fmt: skip
-    os.close(terminal)
-    chunks: list[bytes] = []
-    while True:
-        ready, _, _ = select.select([controller], [], [], 1)
-        if not ready:
-            if proc.poll() is not None:
-                break
-            continue
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(controller)
-    proc.wait(timeout=60)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return run_on_a_terminal([sys.executable, "-m", "tickgen", *args], env=env, cwd=cwd)[1]
 
 
 def piped(args: list[str], env: dict[str, str], cwd: Path) -> str:
