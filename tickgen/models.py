@@ -36,6 +36,7 @@ from .schema import ERROR_KEY, POSITIVE_DURATION_PATTERN
 from .tick.quote import DURATION_RE
 
 __all__ = [
+    "BUILTIN_MODELS",
     "DBRP",
     "HTTP_OUT_PATTERN",
     "HTTP_OUT_REASON",
@@ -589,6 +590,13 @@ class Deadman(AlertBase):
 
 
 BuiltinAlert = Threshold | Relative | Deadman
+
+# The built-in templates by name: templates/<name>.tick.j2 renders an alert of this model.
+BUILTIN_MODELS: dict[str, type[BaseModel]] = {
+    "threshold": Threshold,
+    "relative": Relative,
+    "deadman": Deadman,
+}
 
 
 class CustomAlert(BaseModel):

@@ -23,6 +23,7 @@ from typing import Literal, NamedTuple
 
 from ..gotemplate import tick_call_problems
 from . import ast
+from .dag import TIME_DIMENSION, UNSET, HandlerCall, Pipeline, PipelineNode
 from .nodes import (
     CHAIN_METHODS,
     HANDLERS,
@@ -34,7 +35,6 @@ from .nodes import (
     parse_version,
 )
 from .parser import parse
-from .pipeline import TIME_DIMENSION, UNSET, HandlerCall, Pipeline, PipelineNode
 from .rules import binary_error, binary_result, node_errors
 from .start import DBRP, config_notes, start_errors
 

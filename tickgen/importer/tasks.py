@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from tickgen import tick
+from tickgen.deploy.ownership import strip_marker
+from tickgen.deploy.state import LiveTask
 from tickgen.render import Renderer
 from tickgen.tick import ast
 
-from .handler_reader import HandlerBuilder, HandlerReadError, is_handler
-from .ownership import strip_marker
+from .handlers import HandlerBuilder, HandlerReadError, is_handler
 from .paramfile import Imported, ImportProblem, first_difference, render_params
-from .state import LiveTask
 
 TRIGGER_TYPES = ("threshold", "relative", "deadman")
 ALERT_DEFAULTS = {

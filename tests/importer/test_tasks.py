@@ -10,10 +10,10 @@ import yaml
 from tests.deploy.conftest import BUILTIN_ALERTS
 from tests.handlers.full_handlers import FULL
 from tickgen.deploy import LiveTask, mark
-from tickgen.deploy.handler_reader import property_table
-from tickgen.deploy.importer import import_task, params_from_script
 from tickgen.deploy.ownership import Marker
-from tickgen.deploy.paramfile import ImportProblem, render_params
+from tickgen.importer.handlers import property_table
+from tickgen.importer.paramfile import ImportProblem, render_params
+from tickgen.importer.tasks import import_task, params_from_script
 from tickgen.render import Renderer
 
 CHRONOGRAF = Path(__file__).parent / "chronograf"
