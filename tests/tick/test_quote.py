@@ -443,7 +443,7 @@ def test_where_values_with_a_line_break_render_a_fixed_point() -> None:
 def test_a_double_quote_in_a_dbrp_statement_name_is_a_clear_error(tmp_path: Path) -> None:
     # differential finding D8: Kapacitor's formatter drops the escape of a
     # dbrp name, so the script would not parse after formatting
-    examples = Path(__file__).resolve().parents[1] / "examples"
+    examples = Path(__file__).resolve().parents[2] / "examples"
     params = tmp_path / "d8.yaml"
     params.write_text(
         "template: disk_free\nid: d8\ndatabase: 'tele\"graf'\npath: /\nmin_free_gb: 1\n"
