@@ -470,5 +470,9 @@ def _custom_task_fields(
 
 
 def _all_go_templates(errors: Iterable[tick.Diagnostic]) -> bool:
-    """Whether every error is the Go template checker's (tickgen.gotemplate)."""
-    return all(d.message.startswith("template: ") for d in errors)
+    """Whether every error is the Go template checker's (tickgen.gotemplate).
+
+    Its messages keep Go's own prefixes: ``template: `` from text/template, and
+    ``html/template:`` from html/template, which parses ``.details()``.
+    """
+    return all(d.message.startswith(("template: ", "html/template:")) for d in errors)
