@@ -211,7 +211,8 @@ VALUES = st.fixed_dictionaries({name: STRINGS.filter(bool) for name in FIELDS})
 
 def _valid(values: dict[str, str]) -> bool:
     """Field and tag names are references, which cannot end in a backslash; a
-    slack channel is one line; group_by lists a tag once."""
+    slack channel is one line; group_by lists a tag once; message and details
+    are Go templates (details also HTML) that must parse."""
     return (
         not values["tag"].endswith("\\")
         and not values["not_tag"].endswith("\\")
@@ -224,6 +225,8 @@ def _valid(values: dict[str, str]) -> bool:
         # message and details are Go templates: a broken one is refused (tests/gotemplate)
         and "{{" not in values["message"]
         and "{{" not in values["details"]
+        # details is parsed as HTML too: a tag left open is refused (tests/gotemplate)
+        and "<" not in values["details"]
     )
 
 
