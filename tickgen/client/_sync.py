@@ -15,7 +15,6 @@ import httpx
 from tickgen.client import _core
 from tickgen.client.errors import KapacitorError
 from tickgen.client.models import (
-    DBRP,
     Event,
     Handler,
     Level,
@@ -30,6 +29,7 @@ from tickgen.client.models import (
 )
 from tickgen.client.retry import RetryPolicy
 from tickgen.client.settings import resolve_settings
+from tickgen.dbrp import DBRP
 
 log = logging.getLogger("tickgen.client")
 T = TypeVar("T")
