@@ -79,7 +79,7 @@ def test_user_template_gets_schema_defaults_and_dbrps_from_database(tmp_path: Pa
     directory = make_template(tmp_path, "mine", GOOD)
     task = tickgen.render_task(alert("mine"), template_dirs=[directory])
     assert '"v" > 1)' in task.script
-    assert task.dbrps == [{"db": "db", "rp": "autogen"}]
+    assert task.dbrps == (tickgen.DBRP("db", "autogen"),)
 
 
 def test_unescaped_value_is_refused_with_template_and_line(tmp_path: Path) -> None:

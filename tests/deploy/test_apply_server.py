@@ -248,7 +248,7 @@ async def test_failed_update_puts_the_previous_definition_back(
     task_id = unique_id("restore")
     good = "stream\n    |from()\n        .measurement('cpu')\n    |alert()\n        .log('/tmp/ok.log')\n"
     bad = good.replace("/tmp/ok.log", "relative.log")
-    dbrps = [{"db": "telegraf", "rp": "autogen"}]
+    dbrps = [DBRP("telegraf", "autogen")]
     async with AsyncKapacitorClient(kapacitor.url) as client:
         try:
             first = compute_plan([desired_task(task_id, good, dbrps)], [])
