@@ -672,7 +672,54 @@ def draw(
     turn = (index // len(TEMPLATES)) % len(kinds) if kinds else 0
     forced: dict[Path, Any] = {("handlers", 0, "kind"): kinds[turn]} if kinds else {}
     suffix = rng.choice(_ID_SUFFIXES) if rng.random() < 0.2 else ""
-    return template, generator.generate(f"diff-{seed}-{index}{suffix}", forced)
+    params = generator.generate(f"diff-{seed}-{index}{suffix}", forced)
+    if rng.random() < MODEL_RULES_SHARE:
+        meet_model_rules(params, rng)
+    return template, params
+
+
+# Most sets are made to meet the rules tickgen's models check beyond the schema;
+# the rest keep what the schema walk drew, so those refusals are still exercised.
+MODEL_RULES_SHARE = 0.85
+_CONDITIONS = ("crit", "warn", "info")
+
+
+def meet_model_rules(params: dict[str, Any], rng: random.Random) -> None:
+    """Change a schema-valid set so that it also meets the rules between values that
+    JSON Schema does not express and tickgen.models checks (each rule below names
+    its validator).  Without this, nearly every relative set was refused before
+    reaching the server: its five comparisons each drew a string or a boolean
+    most of the time, and any one refuses the set."""
+    relative = params.get("template") == "relative"
+    for name in _CONDITIONS:
+        condition = params.get(name)
+        if not isinstance(condition, dict):
+            continue
+        part: Any = condition
+        while isinstance(part, dict):  # the condition, its reset, the reset's reset...
+            if relative:  # models.comparison_findings: the change is always a float
+                for key in ("value", "lower", "upper"):
+                    if key in part and isinstance(part[key], (str, bool)):
+                        part[key] = round(rng.uniform(-50, 50), 2)
+            if (  # models.Range._upper: upper must not be less than lower
+                isinstance(part.get("lower"), (int, float))
+                and isinstance(part.get("upper"), (int, float))
+                and part["upper"] < part["lower"]
+            ):
+                part["lower"], part["upper"] = part["upper"], part["lower"]
+            part = part.get("reset")
+    flapping = params.get("flapping")
+    if isinstance(flapping, dict) and flapping.get("high", 1) < flapping.get("low", 0):
+        # models.Flapping._high: high must not be less than low
+        flapping["low"], flapping["high"] = flapping["high"], flapping["low"]
+    if relative and params.get("change") == "absolute":
+        params.pop("direction", None)  # models.Relative._direction: percent only
+    aggregate = params.get("aggregate")
+    if isinstance(aggregate, dict):  # models.Aggregate._percentile
+        if aggregate.get("function") == "percentile":
+            aggregate.setdefault("percentile", rng.choice([50, 90, 95, 99.9]))
+        else:
+            aggregate.pop("percentile", None)
 
 
 def main(argv: Sequence[str]) -> int:
