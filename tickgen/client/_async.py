@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 import httpx
 
 from tickgen.client import _core
+from tickgen.client.deadline import Deadline
 from tickgen.client.errors import KapacitorError
 from tickgen.client.models import (
     DBRP,
@@ -59,6 +60,7 @@ class AsyncKapacitorClient:
         retry: RetryPolicy | None = None,
         deadline: float | None = None,
         max_response_bytes: int | None = None,
+        overall_deadline: Deadline | float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         settings = resolve_settings(
@@ -72,6 +74,7 @@ class AsyncKapacitorClient:
             retry=retry,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
+            overall_deadline=overall_deadline,
         )
         self._core = _core.ClientCore(settings)
         self._http = httpx.AsyncClient(transport=transport, **self._core.client_options())
@@ -104,12 +107,11 @@ class AsyncKapacitorClient:
         request = self._http.build_request(**self._core.request_options(call))
         attempt = 0
         while True:
+            limit = self._core.request_limit(call)
             try:
-                response = await asyncio.wait_for(
-                    self._receive(call, request), self._core.settings.deadline
-                )
+                response = await asyncio.wait_for(self._receive(call, request), limit)
             except asyncio.TimeoutError:
-                raise self._core.too_slow(call) from None
+                raise self._core.too_slow(call, limit) from None
             except httpx.TransportError as exc:
                 delay = self._core.retry_after_error(exc, attempt)
                 if delay is None:
@@ -124,7 +126,7 @@ class AsyncKapacitorClient:
             log.debug(
                 "retrying %s in %.2fs after %s (retry %d)", call.label, delay, reason, attempt
             )
-            await asyncio.sleep(delay)
+            await asyncio.sleep(self._core.retry_pause(call, delay))
 
     async def _receive(self, call: _core.Call[Any], request: httpx.Request) -> httpx.Response:
         """The whole answer, read as a stream: at most max_response_bytes of body."""

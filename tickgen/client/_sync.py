@@ -13,6 +13,7 @@ from typing import Any, TypeVar, cast
 import httpx
 
 from tickgen.client import _core
+from tickgen.client.deadline import Deadline
 from tickgen.client.errors import KapacitorError
 from tickgen.client.models import (
     DBRP,
@@ -56,6 +57,7 @@ class KapacitorClient:
         retry: RetryPolicy | None = None,
         deadline: float | None = None,
         max_response_bytes: int | None = None,
+        overall_deadline: Deadline | float | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         settings = resolve_settings(
@@ -69,6 +71,7 @@ class KapacitorClient:
             retry=retry,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
+            overall_deadline=overall_deadline,
         )
         self._core = _core.ClientCore(settings)
         self._http = httpx.Client(transport=transport, **self._core.client_options())
@@ -101,8 +104,9 @@ class KapacitorClient:
         request = self._http.build_request(**self._core.request_options(call))
         attempt = 0
         while True:
+            limit = self._core.request_limit(call)
             try:
-                response = self._receive(call, request)
+                response = self._receive(call, request, limit)
             except httpx.TransportError as exc:
                 delay = self._core.retry_after_error(exc, attempt)
                 if delay is None:
@@ -117,11 +121,13 @@ class KapacitorClient:
             log.debug(
                 "retrying %s in %.2fs after %s (retry %d)", call.label, delay, reason, attempt
             )
-            time.sleep(delay)
+            time.sleep(self._core.retry_pause(call, delay))
 
-    def _receive(self, call: _core.Call[Any], request: httpx.Request) -> httpx.Response:
+    def _receive(
+        self, call: _core.Call[Any], request: httpx.Request, limit: float
+    ) -> httpx.Response:
         """The whole answer, read as a stream: at most max_response_bytes of body, and
-        no longer than the deadline.
+        within ``limit`` seconds (the request's deadline, capped by the overall one).
 
         A blocking read cannot be interrupted, and a server may trickle its headers a
         byte at a time, each within the read timeout: the headers are awaited in a
@@ -129,8 +135,8 @@ class KapacitorClient:
         its connection); the body is read here, each read bounded by the deadline.
         """
         settings = self._core.settings
-        give_up = time.monotonic() + settings.deadline
-        self._core.bounded_timeout(request)
+        give_up = time.monotonic() + limit
+        self._core.bounded_timeout(request, limit)
         answer: list[httpx.Response] = []
         failure: list[BaseException] = []
 
@@ -142,9 +148,9 @@ class KapacitorClient:
 
         waiter = threading.Thread(target=send, name="tickgen-request", daemon=True)
         waiter.start()
-        waiter.join(settings.deadline)
+        waiter.join(limit)
         if waiter.is_alive():
-            raise self._core.too_slow(call)
+            raise self._core.too_slow(call, limit)
         if failure:
             raise failure[0]
         response = answer[0]
@@ -157,7 +163,7 @@ class KapacitorClient:
                     raise self._core.too_large(call, response.status_code)
                 chunks.append(chunk)
                 if time.monotonic() > give_up:
-                    raise self._core.too_slow(call)
+                    raise self._core.too_slow(call, limit)
         finally:
             response.close()
         return _core.with_body(response, b"".join(chunks))
