@@ -241,6 +241,9 @@ async def _plan_and_apply(
         sys.stdout.flush()
         if args.dry_run:
             return {}
+        if interrupts.deadline is not None and interrupts.deadline.expired:
+            interrupts.deadline_reached = True  # planning took it all: change nothing
+            return {}
         interrupts.uninstall()  # the prompt blocks: Ctrl-C there must end it the plain way
         asked = time.monotonic()
         try:
