@@ -17,16 +17,18 @@ import asyncio
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+import tickgen
 import tickgen.client
 from tests import servers
 from tests.deploy.conftest import run_cli, write_alerts
 from tests.deploy.test_interrupts_server import apply_with, second_patch
-from tickgen.client import Deadline, KapacitorClient
-from tickgen.deploy import strip_marker
+from tickgen.client import AsyncKapacitorClient, Deadline, KapacitorClient
+from tickgen.deploy import apply_tasks, plan_tasks, strip_marker, url_target
 
 IDS = [f"dl-u{n:02}" for n in range(12)]
 SECONDS = 9  # virtual: 2 requests to plan, 2 per update; it passes during the 4th update
@@ -163,3 +165,44 @@ def test_the_deadline_while_planning_changes_nothing(
     assert "nothing was changed" in err and "Traceback" not in err
     with KapacitorClient(kapacitor.url) as client:
         assert client.list_tasks(pattern="dp-*") == []
+
+
+def test_apply_tasks_with_a_deadline_cuts_off_and_says_what_it_left(
+    kapacitor: servers.Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the library has no grace period: the update in flight when the deadline passes
+    # is cut off between its PATCHes, and its error says the task may be left disabled
+    ids = [f"dla-{n}" for n in range(6)]
+    target = url_target(kapacitor.url)
+    write_alerts(tmp_path, ids)
+    assert apply_tasks(tickgen.render_paths(tmp_path), target).complete
+    write_alerts(tmp_path, ids, crit=95)
+    tasks = tickgen.render_paths(tmp_path)
+    clock = Clock()
+    original = AsyncKapacitorClient.__init__
+
+    def patched(self: AsyncKapacitorClient, *a: Any, **kw: Any) -> None:
+        original(self, *a, **{**kw, "transport": SlowTransport(clock, stall=False)})
+
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(AsyncKapacitorClient, "__init__", patched)
+            # the task list takes a second, each PATCH one: the 2nd update's second PATCH
+            # is past a deadline of 4
+            result = apply_tasks(tasks, target, parallel=1, deadline=clock.deadline(4))
+        assert [o.action.task_id for o in result.succeeded] == ["dla-0"]
+        [failed] = result.failed
+        assert failed.action.task_id == "dla-1"
+        assert "stopped: the overall deadline of 4 seconds was reached" in str(failed.error)
+        assert "the task may be left disabled" in str(failed.error)
+        assert [a.task_id for a in result.not_done] == ids[2:]
+        with KapacitorClient(kapacitor.url) as client:
+            assert client.get_task("dla-1").status == "disabled"
+            assert {client.get_task(i).status for i in ids if i != "dla-1"} == {"enabled"}
+        plan = plan_tasks(tasks, target)
+        assert [a.task_id for a in plan.changes] == ids[1:]
+        assert apply_tasks(tasks, target).complete
+    finally:
+        with KapacitorClient(kapacitor.url) as client:
+            for task in client.list_tasks(pattern="dla-*"):
+                client.delete_task(task.id)
