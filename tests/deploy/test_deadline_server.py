@@ -187,13 +187,13 @@ def test_apply_tasks_with_a_deadline_cuts_off_and_says_what_it_left(
     try:
         with monkeypatch.context() as patch:
             patch.setattr(AsyncKapacitorClient, "__init__", patched)
-            # the task list takes a second, each PATCH one: the 2nd update's second PATCH
-            # is past a deadline of 4
-            result = apply_tasks(tasks, target, parallel=1, deadline=clock.deadline(4))
+            # the ping and the task list take a second each, each PATCH one: the 2nd
+            # update's second PATCH is past a deadline of 5
+            result = apply_tasks(tasks, target, parallel=1, deadline=clock.deadline(5))
         assert [o.action.task_id for o in result.succeeded] == ["dla-0"]
         [failed] = result.failed
         assert failed.action.task_id == "dla-1"
-        assert "stopped: the overall deadline of 4 seconds was reached" in str(failed.error)
+        assert "stopped: the overall deadline of 5 seconds was reached" in str(failed.error)
         assert "the task may be left disabled" in str(failed.error)
         assert [a.task_id for a in result.not_done] == ids[2:]
         with KapacitorClient(kapacitor.url) as client:

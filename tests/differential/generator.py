@@ -47,6 +47,13 @@ from tickgen.schema import POSITIVE_DURATION_PATTERN
 
 Path = tuple[str | int, ...]
 
+# Kapacitor's durations are int64 nanoseconds (tick/ast: time.Duration).
+_MAX_DURATION_NS = 2**63 - 1
+_UNIT_NS = {
+    "u": 10**3, "µ": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9,
+    "d": 86400 * 10**9, "w": 7 * 86400 * 10**9,
+}
+
 # -- hostile text --------------------------------------------------------------------------
 
 PLAIN = ["cpu", "host", "value", "usage_idle", "a", "x1", "Mem.Free", "disk-io", "zone_b"]
@@ -522,13 +529,9 @@ class ParamGenerator:
     def _patterned(self, pattern: str, spec: Mapping[str, Any]) -> str:
         rng = self.rng
         if pattern == "^[0-9]+(?:ms|u|µ|s|m|h|d|w)$":
-            number = rng.choice(
-                ["0", "1", "10", "90", "007", str(rng.randrange(1, 10**6)), "9999999999"]
-            )
-            return number + rng.choice(["ms", "u", "µ", "s", "m", "h", "d", "w"])
+            return self._duration(zero=True)
         if pattern == POSITIVE_DURATION_PATTERN:  # greater than zero
-            number = rng.choice(["1", "10", "90", "007", str(rng.randrange(1, 10**6)), "9999999999"])
-            return number + rng.choice(["ms", "u", "µ", "s", "m", "h", "d", "w"])
+            return self._duration(zero=False)
         if pattern == HTTP_OUT_PATTERN:  # parts that Go's path cleaning leaves alone
             parts = []
             for _ in range(rng.randint(1, 3)):
@@ -542,6 +545,25 @@ class ParamGenerator:
         if pattern.startswith("^(?:[Mm][Aa][Rr][Kk]"):
             return rng.choice(["", "Markdown", "HTML", "markdown", "html", "hTmL"])
         raise GeneratorError(f"no generator for pattern {pattern!r}")
+
+    def _duration(self, *, zero: bool) -> str:
+        """A duration, nearly always one Kapacitor can hold (int64 nanoseconds, about
+        292 years): a set holds several, so overflowing ones drawn often would make
+        the model refuse most sets before they reach the server.  One in 30 is past
+        the limit, which tickgen must refuse."""
+        rng = self.rng
+        unit = rng.choice(list(_UNIT_NS))
+        most = _MAX_DURATION_NS // _UNIT_NS[unit]
+        if rng.random() < 1 / 30:
+            number = str(most + rng.choice([1, 10**6, 10**12]))  # one past the limit, or far
+        else:
+            number = rng.choice(
+                ["0" if zero else "1", "1", "10", "90", "007", str(rng.randrange(1, 10**6)),
+                 str(most)]
+            )
+            if int(number) > most:
+                number = str(most)
+        return number + unit
 
     def _context(self, key: str) -> str:
         if not self._def_name.endswith("Handler") and self._def_name not in (

@@ -14,7 +14,7 @@ from tickgen.models import task_id_problem
 from tickgen.pipeline import render_paths
 from tickgen.render import RenderedTask, Renderer
 
-from .state import DeployError, DesiredTask, dbrp_keys, desired_task
+from .state import DeployError, DesiredTask, desired_task
 from .targets import Target
 
 
@@ -28,7 +28,7 @@ def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTa
     desired: list[DesiredTask] = []
     missing: list[str] = []
     for task in tasks:
-        dbrps = dbrp_keys(task.dbrps) or target.dbrps
+        dbrps = task.dbrps or target.dbrps
         problem = _problem(task, target)
         if problem:
             raise DeployError(f"{task.source}: task {task.id!r}: {problem}")
@@ -39,7 +39,7 @@ def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTa
             desired_task(
                 target.id_prefix + task.id,
                 task.script,
-                [{"db": db, "rp": rp} for db, rp in dbrps],
+                dbrps,
                 status=task.status,
                 type=task.type,
                 source=task.source,

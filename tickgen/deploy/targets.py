@@ -36,11 +36,12 @@ from typing import Any
 
 from tickgen.client import AsyncKapacitorClient, Deadline
 from tickgen.client.settings import DEFAULT_URL, url_problem
+from tickgen.dbrp import DBRP
 from tickgen.models import task_id_problem
 from tickgen.project import CONFIG_NAME, config_version, find_config, read_config
 
 from .ownership import DEFAULT_OWNER, owner_problem
-from .state import DBRPKey, DeployError
+from .state import DeployError, dbrp_set
 
 if sys.version_info >= (3, 11):
     pass
@@ -66,7 +67,7 @@ class Target:
     username_env: str | None = None
     password_env: str | None = None
     token_env: str | None = None
-    dbrps: tuple[DBRPKey, ...] = ()
+    dbrps: tuple[DBRP, ...] = ()
     id_prefix: str = ""
     kapacitor_version: str | None = None  # a pin; None: ask the server (deploy.versions)
     owner: str = DEFAULT_OWNER  # written into the mark; prune deletes only this owner's tasks
@@ -165,19 +166,13 @@ def _target(config: Path, name: str, table: Any, project_owner: str | None = Non
     )
 
 
-def _strings(table: dict[str, Any], *keys: str) -> bool:
-    return all(isinstance(table.get(key), str) for key in keys)
-
-
-def _dbrps(where: str, value: Any) -> tuple[DBRPKey, ...]:
+def _dbrps(where: str, value: Any) -> tuple[DBRP, ...]:
     if not isinstance(value, list):
         raise DeployError(f"{where}: dbrps must be a list of {{ db = ..., rp = ... }}")
-    keys: list[DBRPKey] = []
-    for item in value:
-        if not isinstance(item, dict) or not _strings(item, "db", "rp"):
-            raise DeployError(f"{where}: each dbrp needs a 'db' and an 'rp' string")
-        keys.append((item["db"], item["rp"]))
-    return tuple(sorted(set(keys)))
+    try:
+        return dbrp_set(DBRP.from_json(item) for item in value)
+    except ValueError:
+        raise DeployError(f"{where}: each dbrp needs a 'db' and an 'rp' string") from None
 
 
 def resolve_targets(

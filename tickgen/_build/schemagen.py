@@ -21,10 +21,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .models import Deadman, Relative, Threshold
+from tickgen.models import BUILTIN_MODELS
 
 __all__ = [
-    "BUILTIN_MODELS",
     "TEST_FILE_SCHEMA",
     "model_schema",
     "schema_text",
@@ -34,11 +33,6 @@ __all__ = [
 # The schema of `tickgen test` files (tickgen.testing.spec), beside the templates' ones.
 TEST_FILE_SCHEMA = "testing/test-file.schema.json"
 
-BUILTIN_MODELS: dict[str, type[BaseModel]] = {
-    "threshold": Threshold,
-    "relative": Relative,
-    "deadman": Deadman,
-}
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -58,7 +52,7 @@ def schema_text(model: type[BaseModel]) -> str:
 
 def test_file_schema_text() -> str:
     """The JSON Schema of test files, generated from tickgen.testing.spec.TestFile."""
-    from .testing.spec import TestFile
+    from tickgen.testing.spec import TestFile
 
     return schema_text(TestFile)
 
