@@ -1,18 +1,22 @@
 """A misbehaving HTTP server on 127.0.0.1, for faults a real Kapacitor cannot produce:
 headers or a body trickled a byte at a time, a body that never ends, an error page
-that echoes the request's credentials."""
+that echoes the request's credentials, and a server that answers every request
+correctly but slowly, with a task list that never ends (every page is full)."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import socketserver
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import parse_qs, urlsplit
 
-MODES = ("trickle-headers", "trickle-body", "endless-body", "echo-error")
+MODES = ("trickle-headers", "trickle-body", "endless-body", "echo-error", "slow-pages")
+SLOW_SECONDS = 0.1  # how long "slow-pages" takes over each answer: far inside any deadline
 
 
 class _Handler(socketserver.BaseRequestHandler):
@@ -72,6 +76,34 @@ class _Handler(socketserver.BaseRequestHandler):
         )
 
 
+    def slow_pages(self, sock: socket.socket, request: bytes) -> None:
+        # a correct answer to every request, each one slowly: a ping, and pages of
+        # unmanaged tasks that never run out (each page is full, so a pager asks again)
+        time.sleep(SLOW_SECONDS)
+        self.server.answered += 1
+        target = urlsplit(request.split(b" ", 2)[1].decode())
+        if target.path.endswith("/ping"):
+            sock.sendall(
+                b"HTTP/1.1 204 No Content\r\nX-Kapacitor-Version: 1.5.9\r\n"
+                b"Connection: close\r\n\r\n"
+            )
+            return
+        query = parse_qs(target.query)
+        offset = int(query.get("offset", ["0"])[0])
+        limit = int(query.get("limit", ["100"])[0])
+        tasks = [
+            {"id": f"slow-{n}", "type": "stream", "status": "enabled", "script": "stream\n",
+             "dbrps": [{"db": "telegraf", "rp": "autogen"}]}
+            for n in range(offset, offset + limit)
+        ]  # fmt: skip
+        body = json.dumps({"tasks": tasks}).encode()
+        sock.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+
+
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -80,6 +112,7 @@ class _Server(socketserver.ThreadingTCPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.mode = mode
         self.stopping = threading.Event()
+        self.answered = 0  # requests answered ("slow-pages")
 
 
 @contextmanager

@@ -93,13 +93,16 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
 
-def _tickgen(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _tickgen(
+    args: list[str], tmp_path: Path, *, alert: bool = True, **env: str
+) -> subprocess.CompletedProcess[str]:
     (tmp_path / "a.yaml").write_text(ALERT, encoding="utf-8")
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith(("KAPACITOR_", "TICKGEN_"))
     }
+    files = [str(tmp_path / "a.yaml")] if alert else []
     return subprocess.run(
-        [sys.executable, "-m", "tickgen", *args, str(tmp_path / "a.yaml")],
+        [sys.executable, "-m", "tickgen", *args, *files],
         cwd=tmp_path,
         env={**environment, **env},
         stdin=subprocess.DEVNULL,
@@ -140,4 +143,60 @@ def test_a_bad_deadline_setting_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "TICKGEN_REQUEST_DEADLINE='soon' is not a number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+DEADLINE_COMMANDS = {
+    "plan": (["plan"], "cannot read its tasks: GET /kapacitor/v1/tasks: stopped: "),
+    "apply": (["apply"], ""),
+    "import": (["import", "--out", "imported"], "GET /kapacitor/v1/tasks: stopped: "),
+}
+
+
+@pytest.mark.parametrize("command", DEADLINE_COMMANDS)
+@pytest.mark.parametrize("how", ["option", "variable"])
+def test_a_server_slow_on_every_request_ends_at_the_command_deadline(
+    command: str, how: str, tmp_path: Path
+) -> None:
+    # every answer comes well inside the per-request deadline (60 s), and the task
+    # list never runs out of full pages: only the command deadline ends the run
+    args, where = DEADLINE_COMMANDS[command]
+    option = ["--deadline", "2"] if how == "option" else []
+    env = {"TICKGEN_COMMAND_DEADLINE": "2"} if how == "variable" else {}
+    with hostile_server("slow-pages") as url:
+        result = _tickgen([*args, "--url", url, *option], tmp_path,
+                          alert=command != "import", **env)  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.returncode == 1, result.stderr[-3000:]
+    reached = "the command deadline of 2 seconds was reached"
+    assert f"{where}{reached}" in result.stderr, result.stderr
+    assert "--deadline SECONDS or $TICKGEN_COMMAND_DEADLINE gives it more time" in result.stderr
+    if command == "apply":
+        assert f"{reached} before any change: nothing was changed" in result.stderr
+    assert not (tmp_path / "imported").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "how"),
+    [("plan", "0", "option"), ("plan", "-5", "option"), ("plan", "soon", "option"),
+     ("plan", "inf", "option"), ("plan", "nan", "variable"), ("plan", "1e999", "variable"),
+     ("apply", "15m", "variable"), ("import", "0", "option"), ("apply", "never", "option")],
+)  # fmt: skip
+def test_a_bad_command_deadline_is_a_clear_error(
+    command: str, value: str, how: str, tmp_path: Path
+) -> None:
+    args = DEADLINE_COMMANDS[command][0]
+    if how == "option":
+        result = _tickgen([*args, "--url", "http://127.0.0.1:9", f"--deadline={value}"],
+                          tmp_path, alert=command != "import")  # fmt: skip
+        origin = "--deadline"
+    else:
+        result = _tickgen([*args, "--url", "http://127.0.0.1:9"], tmp_path,
+                          alert=command != "import", TICKGEN_COMMAND_DEADLINE=value)  # fmt: skip
+        origin = "$TICKGEN_COMMAND_DEADLINE"
+    assert result.returncode == 1
+    assert (
+        f"tickgen: error: {origin} must be a positive number of seconds (for example 900), "
+        f"not {value!r}"
+    ) in result.stderr, result.stderr
     assert "Traceback" not in result.stderr

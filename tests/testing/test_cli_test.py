@@ -15,13 +15,16 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 import tickgen
+import tickgen.client
 from tests import servers
 from tickgen.cli import main
-from tickgen.client import KapacitorClient
+from tickgen.client import Deadline, KapacitorClient
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -156,3 +159,56 @@ def test_url_mode_runs_on_a_server_and_cleans_up(
         [tick_test] = [t for t in report["tests"] if t["alert"].endswith("raw.tick")]
         assert tick_test["task_id"].startswith("tickgen-test-")
         assert client.list_topic_handlers(f"main:{tick_test['task_id']}:alert2") == []
+
+
+class _Clock:
+    """The command deadline's clock, moved on by one second per request (no sleeping)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def deadline(self, seconds: float, **options: str) -> Deadline:
+        return Deadline(seconds, clock=self, **options)
+
+
+class _SlowTransport(httpx.HTTPTransport):
+    def __init__(self, clock: _Clock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.clock.now += 1.0
+        return super().handle_request(request)
+
+
+def test_url_mode_stops_at_the_command_deadline_and_leaves_nothing_behind(
+    kapacitor: servers.Server, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each request takes a second of the deadline's clock: the ping, the first test's
+    # create, write and first look fit in 4 s, nothing after that does
+    clock = _Clock()
+    transport = _SlowTransport(clock)
+    original = KapacitorClient.__init__
+
+    def patched(self: KapacitorClient, *a: Any, **kw: Any) -> None:
+        original(self, *a, **{**kw, "transport": transport})
+
+    monkeypatch.setattr(KapacitorClient, "__init__", patched)
+    monkeypatch.setattr(tickgen.client, "Deadline", clock.deadline)
+    paths = [str(EXAMPLES / f"memory_warn_crit{suffix}") for suffix in (".yaml", ".test.yaml")]
+    code = main(["test", "--url", kapacitor.url, "--workers", "1", "--deadline", "4", *paths])
+    out, err = capsys.readouterr()
+    monkeypatch.undo()
+    assert code == 1, out + err
+    assert "Traceback" not in err
+    reached = "the command deadline of 4 seconds was reached"
+    assert f"{reached}: 4 test(s) did not finish" in err, err
+    assert "--deadline SECONDS or $TICKGEN_COMMAND_DEADLINE gives it more time" in err
+    assert out.count(reached) == 4, out
+    with KapacitorClient(kapacitor.url) as client:
+        left = [t.id for t in client.list_tasks() if t.id.startswith("tickgen-test-")]
+        assert left == []
+        assert [t.id for t in client.list_topics() if "tickgen-test" in t.id] == []

@@ -9,11 +9,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from ..errors import ParameterError, Problem
+from ..errors import ParameterError, Problem, TickgenError
 from ..project import DEFAULT_KAPACITOR_VERSION, check_version, find_config, project_version
 from ..textfile import MAX_FILE_BYTES, decode, read_text, text_problem
 
 if TYPE_CHECKING:
+    from ..client import Deadline
     from ..render import Renderer
 
 # tickgen.render (Jinja, pydantic, the models) is imported by the functions that
@@ -62,6 +63,48 @@ def renderer_from(args: argparse.Namespace, kapacitor_version: str | None = None
 
     version = kapacitor_version or offline_version(args)
     return Renderer(args.templates, kapacitor_version=version)
+
+
+# How long a command that talks to a server may take in all, unless --deadline or
+# $TICKGEN_COMMAND_DEADLINE says otherwise: far more than a plan or apply of thousands
+# of alerts needs (seconds), far less than a CI job's own timeout (an hour or more),
+# so a stuck or crawling server ends the run with a report instead of a killed job.
+DEFAULT_COMMAND_DEADLINE = 15 * 60.0
+DEADLINE_HINT = "--deadline SECONDS or $TICKGEN_COMMAND_DEADLINE gives it more time"
+
+
+def add_deadline_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--deadline",
+        metavar="SECONDS",
+        help="the most the whole command may take talking to servers; then it stops, says "
+        "what it did and exits 1 (default: $TICKGEN_COMMAND_DEADLINE, else "
+        f"{DEFAULT_COMMAND_DEADLINE:g} = {DEFAULT_COMMAND_DEADLINE / 60:g} minutes)",
+    )
+
+
+def command_deadline(args: argparse.Namespace) -> Deadline:
+    """The command's deadline, starting now: ``--deadline``, else the variable, else
+    the default; anything but a positive number of seconds is an error."""
+    from ..client import Deadline
+
+    given: str | None = getattr(args, "deadline", None)
+    origin = "--deadline"
+    if given is None:
+        given = os.environ.get("TICKGEN_COMMAND_DEADLINE") or None
+        origin = "$TICKGEN_COMMAND_DEADLINE"
+    if given is None:
+        seconds = DEFAULT_COMMAND_DEADLINE
+    else:
+        try:
+            seconds = float(given)
+        except ValueError:
+            seconds = float("nan")
+        if not (0 < seconds < float("inf")):
+            raise TickgenError(
+                f"{origin} must be a positive number of seconds (for example 900), not {given!r}"
+            )
+    return Deadline(seconds, name="the command deadline", hint=DEADLINE_HINT)
 
 
 def fail_with(problems: Sequence[Problem]) -> NoReturn:

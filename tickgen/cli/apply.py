@@ -7,9 +7,11 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack, suppress
 
+from tickgen.client import Deadline
 from tickgen.deploy.apply import DEFAULT_PARALLEL, Outcome
 from tickgen.deploy.report import Progress, apply_summary, plan_text
 from tickgen.deploy.run import Render, TargetRun, apply_all, left_states, plan_all
@@ -17,7 +19,7 @@ from tickgen.deploy.state import DeployError
 from tickgen.deploy.targets import resolve_targets
 
 from . import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
-from ._common import command_parser, pinned_version
+from ._common import command_deadline, command_parser, pinned_version
 from .colour import colour_plan, wants_colour
 from .plan import add_deploy_options, desired_renderer
 
@@ -84,26 +86,30 @@ def grace_seconds() -> float:
 
 
 class Interrupts:
-    """SIGINT and SIGTERM during an apply.
+    """SIGINT and SIGTERM during an apply, and the command deadline passing.
 
-    Before the first write, a signal stops the run at once (nothing changed).
-    While changes run, the first signal lets those in flight finish (at most
-    ``grace`` seconds) and starts no new one; a second signal, or the grace
-    running out, cancels them where they are, and their tasks' states are read
-    back and reported.
+    Before the first write, a signal or the deadline stops the run at once
+    (nothing changed).  While changes run, the first signal or the deadline
+    lets those in flight finish (at most ``grace`` seconds) and starts no new
+    one; a signal after that, or the grace running out, cancels them where
+    they are, and their tasks' states are read back and reported.
     """
 
-    def __init__(self, grace: float) -> None:
+    def __init__(self, grace: float, deadline: Deadline | None = None) -> None:
         self.grace = grace
+        self.deadline = deadline
         self.received: list[int] = []
+        self.deadline_reached = False
         self.stop = asyncio.Event()
         self.applying = False
         self._main: asyncio.Task[None] | None = None
         self._timer: asyncio.TimerHandle | None = None
+        self._watch: asyncio.TimerHandle | None = None
 
     def install(self) -> bool:
         loop = asyncio.get_running_loop()
         self._main = asyncio.current_task()
+        self._watch_deadline()
         try:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, self._on_signal, signum)
@@ -113,32 +119,68 @@ class Interrupts:
 
     def uninstall(self) -> None:
         loop = asyncio.get_running_loop()
+        self._unwatch()
         for signum in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signum)
 
     @property
+    def triggered(self) -> bool:
+        """Whether a signal or the deadline cut the run short."""
+        return bool(self.received) or self.deadline_reached
+
+    @property
     def exit_code(self) -> int:
+        if not self.received:
+            return EXIT_ERROR  # the deadline alone
         return EXIT_SIGTERM if self.received[0] == signal.SIGTERM else EXIT_INTERRUPTED
 
     def _on_signal(self, signum: int) -> None:
         self.received.append(signum)
         name = signal.Signals(signum).name
-        if not self.applying or len(self.received) > 1:
+        if not self.applying or len(self.received) > 1 or self.deadline_reached:
             self._abort()
             return
+        self._wind_down(name, f"{name} again aborts at once")
+
+    def _wind_down(self, cause: str, then: str) -> None:
+        """Start no new change; cancel those in flight after the grace period."""
         self.stop.set()
         print(
-            f"\ntickgen: {name}: finishing the changes in flight (at most {self.grace:g}s), "
-            f"starting no new one; {name} again aborts at once",
+            f"\ntickgen: {cause}: finishing the changes in flight (at most {self.grace:g}s), "
+            f"starting no new one; {then}",
             file=sys.stderr,
             flush=True,
         )
         self._timer = asyncio.get_running_loop().call_later(self.grace, self._abort)
 
+    def _watch_deadline(self) -> None:
+        # Looked at again at least every second rather than once at the end: the end
+        # moves (the time spent at the confirmation prompt does not count), and a
+        # deadline on another clock than the loop's (a test's) is still seen.
+        if self.deadline is None or self.deadline_reached:
+            return
+        left = self.deadline.remaining()
+        if left > 0:
+            self._watch = asyncio.get_running_loop().call_later(
+                min(left, 1.0), self._watch_deadline
+            )
+            return
+        self.deadline_reached = True
+        if not self.applying:
+            self._abort()
+        elif not self.received:  # after a signal its grace period is already running
+            self._wind_down(f"{self.deadline} was reached", "Ctrl-C aborts at once")
+
+    def _unwatch(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
+
     def settled(self) -> None:
         """The changes are over (finished or cut off): no abort is pending any more."""
         self.applying = False  # a further signal stops the read-back at once
+        self._unwatch()  # the read-back has its own short bound
         if self._timer is not None:
             self._timer.cancel()
         task = asyncio.current_task()
@@ -199,10 +241,16 @@ async def _plan_and_apply(
         sys.stdout.flush()
         if args.dry_run:
             return {}
+        if interrupts.deadline is not None and interrupts.deadline.expired:
+            interrupts.deadline_reached = True  # planning took it all: change nothing
+            return {}
         interrupts.uninstall()  # the prompt blocks: Ctrl-C there must end it the plain way
+        asked = time.monotonic()
         try:
             _confirm_deletes(runs, args.yes)
         finally:
+            if interrupts.deadline is not None:  # waiting for a person does not count
+                interrupts.deadline.extend(time.monotonic() - asked)
             interrupts.install()
         several = len(runs) > 1
         interrupts.applying = True
@@ -212,12 +260,17 @@ async def _plan_and_apply(
                 parallel=args.parallel,
                 on_outcome=lambda r: _progress(r, several, bars),
                 stop=interrupts.stop,
+                deadline=interrupts.deadline,  # no change starts once it has passed
             )
         except asyncio.CancelledError:
-            if not interrupts.received:
+            if not interrupts.triggered:
                 raise
         interrupts.settled()
-        if not interrupts.received:
+        deadline = interrupts.deadline
+        left = any(r.result is not None and r.result.not_done for r in runs)
+        if left and deadline is not None and deadline.expired:
+            interrupts.deadline_reached = True  # it stopped changes before the watch saw it
+        if not interrupts.triggered:
             return {}
         # Cut off in flight: read back what the server has of those tasks.
         states = await asyncio.gather(*(left_states(run) for run in runs))
@@ -247,22 +300,32 @@ def _confirm_deletes(runs: list[TargetRun], approved: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.parallel < 1:
         raise DeployError("--parallel must be at least 1")
+    deadline = command_deadline(args)
+    grace = grace_seconds()
     targets = resolve_targets(args.target, args.url, args.config)
     render = desired_renderer(args)  # offline problems stop the run before any request
     runs = [TargetRun(t) for t in targets]
     bars: list[Progress] = []
-    interrupts = Interrupts(grace_seconds())
+    interrupts = Interrupts(grace, deadline)
     states: dict[str, dict[str, str]] = {}
     try:
         states = asyncio.run(_apply(runs, render, args, bars, interrupts))
     except (KeyboardInterrupt, asyncio.CancelledError):
-        if not interrupts.received:
+        if not interrupts.triggered:
             interrupts.received.append(signal.SIGINT)  # Ctrl-C before the handlers were in
-    if interrupts.received:
+    if interrupts.triggered:
         for bar in bars:
             bar.finish()
         _summaries(runs, states)
-        print("tickgen: interrupted; run apply again to finish what is not done", file=sys.stderr)
+        if interrupts.received:
+            print("tickgen: interrupted; run apply again to finish what is not done",
+                  file=sys.stderr)  # fmt: skip
+        elif any(r.result is not None for r in runs):
+            print(f"tickgen: error: {deadline} was reached; run apply again to finish what "
+                  f"is not done ({deadline.hint})", file=sys.stderr)  # fmt: skip
+        else:
+            print(f"tickgen: error: {deadline} was reached before any change: nothing was "
+                  f"changed ({deadline.hint})", file=sys.stderr)  # fmt: skip
         return interrupts.exit_code
     if args.dry_run:
         return EXIT_OK

@@ -23,7 +23,14 @@ from tickgen.importer import (
 )
 from tickgen.render import Renderer
 
-from ._common import add_template_options, command_parser, pinned_version, renderer_from
+from ._common import (
+    add_deadline_option,
+    add_template_options,
+    command_deadline,
+    command_parser,
+    pinned_version,
+    renderer_from,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,6 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--url", help="the Kapacitor server (default: $KAPACITOR_URL, else http://localhost:9092)"
     )
     parser.add_argument("--pattern", help="only tasks whose id matches this glob")
+    add_deadline_option(parser)
     add_template_options(parser)
     parser.set_defaults(run=run)
 
@@ -83,11 +91,12 @@ def _from_rules(path: Path, renderer: Renderer) -> tuple[list[Imported], str]:
 
 def _from_server(args: argparse.Namespace) -> tuple[list[Imported], str]:
     """The server's tasks, rendered back for its version (or --kapacitor-version)."""
+    deadline = command_deadline(args)
     target = url_target(args.url)
     pinned = pinned_version(args)
 
     async def read() -> tuple[tuple[LiveTask, ...], str, TargetVersion]:
-        async with target.client() as client:
+        async with target.client(deadline=deadline) as client:
             version = await target_version(target, client, pinned)
             live = await read_live(client, pattern=args.pattern)
             return live.tasks, client.url, version

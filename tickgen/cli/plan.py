@@ -7,6 +7,7 @@ import asyncio
 import sys
 from contextlib import AsyncExitStack
 
+from tickgen.client import Deadline
 from tickgen.deploy.desired import render_alerts
 from tickgen.deploy.report import plan_text, plans_json
 from tickgen.deploy.run import Render, TargetRun, plan_all
@@ -17,7 +18,9 @@ from tickgen.tick.nodes import LATEST
 
 from . import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, output
 from ._common import (
+    add_deadline_option,
     add_template_options,
+    command_deadline,
     command_parser,
     pinned_version,
     renderer_from,
@@ -59,6 +62,7 @@ def add_deploy_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="take over tasks with a desired id that tickgen did not deploy (else: conflict)",
     )
+    add_deadline_option(parser)
     add_color_option(parser)
     add_template_options(parser)
 
@@ -129,7 +133,9 @@ def desired_renderer(args: argparse.Namespace) -> Render:
     return render
 
 
-async def _plan(runs: list[TargetRun], render: Render, args: argparse.Namespace) -> None:
+async def _plan(
+    runs: list[TargetRun], render: Render, args: argparse.Namespace, deadline: Deadline
+) -> None:
     async with AsyncExitStack() as stack:
         await plan_all(
             runs,
@@ -138,10 +144,12 @@ async def _plan(runs: list[TargetRun], render: Render, args: argparse.Namespace)
             pinned_version=pinned_version(args),
             prune=args.prune,
             adopt=args.adopt,
+            deadline=deadline,  # a request that would outlive it fails: exit 1, nothing else
         )
 
 
 def run(args: argparse.Namespace) -> int:
+    deadline = command_deadline(args)
     targets = resolve_targets(args.target, args.url, args.config)
     try:
         render = desired_renderer(args)  # offline problems stop the run before any request
@@ -153,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
                                        args.output, "plan"))  # fmt: skip
         return EXIT_ERROR
     runs = [TargetRun(t) for t in targets]
-    asyncio.run(_plan(runs, render, args))
+    asyncio.run(_plan(runs, render, args, deadline))
     plans = [r.plan for r in runs if r.plan is not None]
     if args.output == "json":
         sys.stdout.write(plans_json(plans))

@@ -12,7 +12,7 @@ from types import FrameType
 from ..testing import run_tests
 from ..testing.report import json_report, junit_xml, text_report
 from ..testing.runner import TestResult
-from ._common import command_parser
+from ._common import add_deadline_option, command_deadline, command_parser
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -80,6 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="the wall-clock period a deadman test runs with; its test time is scaled to "
         "it (default %(default)s)",
     )
+    add_deadline_option(parser)
     parser.set_defaults(run=run_test)
 
 
@@ -114,6 +115,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def run_test(args: argparse.Namespace) -> int:
+    deadline = command_deadline(args)
     json_out = args.output == "json"
     progress = _Progress(sys.stderr.isatty() and not json_out)
 
@@ -143,6 +145,7 @@ def run_test(args: argparse.Namespace) -> int:
             on_start=progress.start,
             on_result=on_result,
             on_progress=on_progress,
+            deadline=deadline,
         )
     finally:
         progress.clear()
@@ -156,4 +159,8 @@ def run_test(args: argparse.Namespace) -> int:
         print(outcome.summary)
     if args.junit:
         junit_xml(outcome.results, seconds, Path(args.junit))
+    cut = sum(1 for r in outcome.results if r.status == "error" and deadline.reached() in r.error)
+    if cut:
+        print(f"tickgen: error: {deadline} was reached: {cut} test(s) did not finish "
+              f"({deadline.hint})", file=sys.stderr)  # fmt: skip
     return 0 if outcome.ok and outcome.results else 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from tickgen.client._async import AsyncKapacitorClient
 from tickgen.client._sync import KapacitorClient
+from tickgen.client.deadline import Deadline
 from tickgen.client.errors import (
     APIError,
     AuthError,
@@ -19,6 +20,7 @@ from tickgen.client.errors import (
     Conflict,
     ConnectError,
     ConnectionLost,
+    DeadlineExceeded,
     InvalidResponse,
     InvalidScript,
     KapacitorError,
@@ -52,6 +54,8 @@ __all__ = [
     "Conflict",
     "ConnectError",
     "ConnectionLost",
+    "Deadline",
+    "DeadlineExceeded",
     "Event",
     "EventState",
     "Handler",

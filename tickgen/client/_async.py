@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 import httpx
 
 from tickgen.client import _core, _io
+from tickgen.client.deadline import Deadline
 from tickgen.client.errors import KapacitorError
 from tickgen.client.models import (
     Event,
@@ -63,6 +64,7 @@ class AsyncKapacitorClient:
         retry: RetryPolicy | None = None,
         deadline: float | None = None,
         max_response_bytes: int | None = None,
+        overall_deadline: Deadline | float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         settings = resolve_settings(
@@ -76,6 +78,7 @@ class AsyncKapacitorClient:
             retry=retry,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
+            overall_deadline=overall_deadline,
         )
         self._core = _core.ClientCore(settings)
         self._http = httpx.AsyncClient(transport=transport, **self._core.client_options())
@@ -108,8 +111,9 @@ class AsyncKapacitorClient:
         request = self._http.build_request(**self._core.request_options(call))
         attempt = 0
         while True:
+            limit = self._core.request_limit(call)
             try:
-                response = await _io.async_receive(self._http, self._core, call, request)
+                response = await _io.async_receive(self._http, self._core, call, request, limit)
             except httpx.TransportError as exc:
                 delay = self._core.retry_after_error(exc, attempt)
                 if delay is None:
@@ -124,7 +128,7 @@ class AsyncKapacitorClient:
             log.debug(
                 "retrying %s in %.2fs after %s (retry %d)", call.label, delay, reason, attempt
             )
-            await _io.async_sleep(delay)
+            await _io.async_sleep(self._core.retry_pause(call, delay))
 
     async def _run(self, flow: _core.Flow[T]) -> T:
         result: Any = None

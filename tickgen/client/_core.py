@@ -255,20 +255,47 @@ class ClientCore:
             status=status,
         )
 
-    def too_slow(self, call: Call[Any]) -> errors.RequestTimeout:
+    def request_limit(self, call: Call[Any]) -> float:
+        """Seconds this request may take: its own deadline, capped by the time left on
+        the overall one; DeadlineExceeded if that has passed (the request is not sent)."""
+        overall = self.settings.overall
+        if overall is None:
+            return self.settings.deadline
+        left = overall.remaining()
+        if left <= 0:
+            raise self.past_deadline(call)
+        return min(self.settings.deadline, left)
+
+    def retry_pause(self, call: Call[Any], delay: float) -> float:
+        """How long to wait before a retry: ``delay``, unless the overall deadline
+        passes first (DeadlineExceeded now: waiting could only end in it)."""
+        overall = self.settings.overall
+        if overall is not None and delay >= overall.remaining():
+            raise self.past_deadline(call)
+        return delay
+
+    def too_slow(self, call: Call[Any], limit: float | None = None) -> errors.RequestTimeout:
+        """The error for a request cut off after ``limit`` seconds (request_limit's answer):
+        the overall deadline's when that was the tighter bound."""
+        overall = self.settings.overall
+        if limit is not None and overall is not None and limit < self.settings.deadline:
+            return self.past_deadline(call)
         return errors.RequestTimeout(
             f"{call.label}: no complete answer within {self.settings.deadline:g} seconds; "
             "gave up (the server is slow or trickling; $TICKGEN_REQUEST_DEADLINE sets the limit)"
         )
 
-    def bounded_timeout(self, request: httpx.Request) -> None:
-        """No single read, write or connect may wait longer than the whole deadline."""
+    def past_deadline(self, call: Call[Any]) -> errors.DeadlineExceeded:
+        overall = self.settings.overall
+        assert overall is not None
+        return errors.DeadlineExceeded(f"{call.label}: stopped: {overall.reached()}")
+
+    def bounded_timeout(self, request: httpx.Request, limit: float) -> None:
+        """No single read, write or connect may wait longer than the whole ``limit``."""
         timeout = dict(request.extensions.get("timeout", {}))
         for key in ("connect", "read", "write", "pool"):
             value = timeout.get(key)
-            timeout[key] = (
-                self.settings.deadline if value is None else min(value, self.settings.deadline)
-            )
+            timeout[key] = limit if value is None else min(value, limit)
         request.extensions["timeout"] = timeout
 
     # -- server ------------------------------------------------------------------------

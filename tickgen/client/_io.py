@@ -6,7 +6,8 @@ What renaming cannot express lives here as pairs whose names the table maps onto
 each other: ``async_sleep`` → ``sleep``, ``async_receive`` → ``receive``.
 
 Both receives read the whole answer as a stream, at most ``max_response_bytes`` of
-body, within the deadline; they differ in how the deadline is kept.  asyncio
+body, within ``limit`` seconds (the request's deadline, capped by the time left on
+the overall one: ``ClientCore.request_limit``); they differ in how it is kept.  asyncio
 cancels the read when it passes.  A blocking read cannot be interrupted, and a
 server may trickle its headers a byte at a time, each within the read timeout:
 the headers are awaited in a helper thread that is abandoned at the deadline
@@ -35,15 +36,17 @@ def sleep(seconds: float) -> None:
 
 
 async def async_receive(
-    http: httpx.AsyncClient, core: ClientCore, call: Call[Any], request: httpx.Request
+    http: httpx.AsyncClient,
+    core: ClientCore,
+    call: Call[Any],
+    request: httpx.Request,
+    limit: float,
 ) -> httpx.Response:
-    """The whole answer, or RequestTimeout at the deadline."""
+    """The whole answer, or RequestTimeout (DeadlineExceeded) after ``limit`` seconds."""
     try:
-        return await asyncio.wait_for(
-            _async_read(http, core, call, request), core.settings.deadline
-        )
+        return await asyncio.wait_for(_async_read(http, core, call, request), limit)
     except asyncio.TimeoutError:
-        raise core.too_slow(call) from None
+        raise core.too_slow(call, limit) from None
 
 
 async def _async_read(
@@ -65,12 +68,16 @@ async def _async_read(
 
 
 def receive(
-    http: httpx.Client, core: ClientCore, call: Call[Any], request: httpx.Request
+    http: httpx.Client,
+    core: ClientCore,
+    call: Call[Any],
+    request: httpx.Request,
+    limit: float,
 ) -> httpx.Response:
-    """The whole answer, or RequestTimeout at the deadline."""
+    """The whole answer, or RequestTimeout (DeadlineExceeded) after ``limit`` seconds."""
     settings = core.settings
-    give_up = time.monotonic() + settings.deadline
-    core.bounded_timeout(request)
+    give_up = time.monotonic() + limit
+    core.bounded_timeout(request, limit)
     answer: list[httpx.Response] = []
     failure: list[BaseException] = []
 
@@ -82,9 +89,9 @@ def receive(
 
     waiter = threading.Thread(target=send, name="tickgen-request", daemon=True)
     waiter.start()
-    waiter.join(settings.deadline)
+    waiter.join(limit)
     if waiter.is_alive():
-        raise core.too_slow(call)
+        raise core.too_slow(call, limit)
     if failure:
         raise failure[0]
     response = answer[0]
@@ -97,7 +104,7 @@ def receive(
                 raise core.too_large(call, response.status_code)
             chunks.append(chunk)
             if time.monotonic() > give_up:
-                raise core.too_slow(call)
+                raise core.too_slow(call, limit)
     finally:
         response.close()
     return with_body(response, b"".join(chunks))

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 import httpx
 
 from tickgen.client import _core, _io
+from tickgen.client.deadline import Deadline
 from tickgen.client.errors import KapacitorError
 from tickgen.client.models import (
     Event,
@@ -59,6 +60,7 @@ class KapacitorClient:
         retry: RetryPolicy | None = None,
         deadline: float | None = None,
         max_response_bytes: int | None = None,
+        overall_deadline: Deadline | float | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         settings = resolve_settings(
@@ -72,6 +74,7 @@ class KapacitorClient:
             retry=retry,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
+            overall_deadline=overall_deadline,
         )
         self._core = _core.ClientCore(settings)
         self._http = httpx.Client(transport=transport, **self._core.client_options())
@@ -104,8 +107,9 @@ class KapacitorClient:
         request = self._http.build_request(**self._core.request_options(call))
         attempt = 0
         while True:
+            limit = self._core.request_limit(call)
             try:
-                response = _io.receive(self._http, self._core, call, request)
+                response = _io.receive(self._http, self._core, call, request, limit)
             except httpx.TransportError as exc:
                 delay = self._core.retry_after_error(exc, attempt)
                 if delay is None:
@@ -120,7 +124,7 @@ class KapacitorClient:
             log.debug(
                 "retrying %s in %.2fs after %s (retry %d)", call.label, delay, reason, attempt
             )
-            _io.sleep(delay)
+            _io.sleep(self._core.retry_pause(call, delay))
 
     def _run(self, flow: _core.Flow[T]) -> T:
         result: Any = None

@@ -4,7 +4,9 @@
     └── KapacitorError                 anything that went wrong talking to Kapacitor
         ├── TransportError             no usable HTTP response arrived
         │   ├── ConnectError           nothing listening, DNS, TLS handshake
-        │   ├── RequestTimeout         connect, read, write or pool timeout
+        │   ├── RequestTimeout         connect, read, write or pool timeout, or no whole
+        │   │   │                      answer within the request's deadline
+        │   │   └── DeadlineExceeded   the overall deadline (tickgen.client.Deadline) passed
         │   └── ConnectionLost         the server went away mid-request
         ├── InvalidResponse            a success status with a body that is not what the API sends
         └── APIError(status, message)  Kapacitor answered with an error status
@@ -76,6 +78,10 @@ class ConnectError(TransportError):
 
 class RequestTimeout(TransportError):
     """A connect, read, write or pool timeout expired."""
+
+
+class DeadlineExceeded(RequestTimeout):
+    """The overall deadline passed before the request could end (or start)."""
 
 
 class ConnectionLost(TransportError):

@@ -10,6 +10,10 @@
   or ``$TICKGEN_REQUEST_DEADLINE``), headers and body together, and be at most
   ``max_response_bytes`` (default 64 MiB, or ``$TICKGEN_MAX_RESPONSE_MB``):
   a server that trickles or never ends its body fails with a clear error.
+  ``overall_deadline`` (a :class:`~tickgen.client.deadline.Deadline`, or seconds from
+  now) bounds all requests together: each one's deadline is capped by the time left
+  on it, and none starts once it has passed.  None by default: a library client
+  lives as long as its program; the commands make one (``--deadline``).
 * TLS: verified by default; ``verify=False`` or ``$KAPACITOR_UNSAFE_SSL`` set to a
   true value (Go's strconv.ParseBool, as in the kapacitor CLI) turns it off;
   ``ca_bundle`` names a PEM file of extra roots.
@@ -27,6 +31,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 
 from tickgen._version import __version__
+from tickgen.client.deadline import Deadline
 from tickgen.client.errors import KapacitorError
 from tickgen.client.retry import RetryPolicy
 
@@ -52,6 +57,7 @@ class Settings:
     deadline: float = 60.0  # seconds for one whole answer: headers and body
     max_response_bytes: int = 64 << 20
     secrets: tuple[str, ...] = field(default=(), repr=False)  # redacted from messages
+    overall: Deadline | None = None  # caps every request's deadline
 
     @property
     def display_url(self) -> str:
@@ -70,6 +76,7 @@ def resolve_settings(
     retry: RetryPolicy | None = None,
     deadline: float | None = None,
     max_response_bytes: int | None = None,
+    overall_deadline: Deadline | float | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Settings:
     env = os.environ if env is None else env
@@ -112,7 +119,17 @@ def resolve_settings(
             * (1 << 20)
         ),
         secrets=secrets,
+        overall=_overall(overall_deadline),
     )
+
+
+def _overall(value: Deadline | float | None) -> Deadline | None:
+    if value is None or isinstance(value, Deadline):
+        return value
+    try:
+        return Deadline(value)
+    except ValueError as exc:
+        raise KapacitorError(f"overall_deadline: {exc}") from None
 
 
 def _positive(value: float | None, env: Mapping[str, str], variable: str, default: float) -> float:

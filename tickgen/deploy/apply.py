@@ -16,8 +16,9 @@ half-made, whatever happens to the server meanwhile:
 * delete: one DELETE (a task already gone counts as deleted).
 
 Every outcome is recorded as it happens in the ApplyResult the caller holds,
-so an interrupted run can still report what it did.  Setting ``stop`` lets the
-changes in flight finish and starts no new one; cancelling the run records each
+so an interrupted run can still report what it did.  Setting ``stop``, or a
+``deadline`` passing, lets the changes in flight finish and starts no new one
+(the changes not started are ``not_done``); cancelling the run records each
 change cut off in flight as ``interrupted`` (its task may be half-changed, e.g.
 left disabled between the two PATCHes of an update: the caller reads and
 reports its state, and the next plan shows the repair).
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
-from tickgen.client import AsyncKapacitorClient, BadRequest, KapacitorError
+from tickgen.client import AsyncKapacitorClient, BadRequest, Deadline, KapacitorError
 from tickgen.client.models import TaskStatus, TaskType
 
 from .plan import Action, Plan
@@ -165,10 +166,13 @@ async def apply_plan(
     on_outcome: Callable[[Outcome], None] | None = None,
     result: ApplyResult | None = None,
     stop: asyncio.Event | None = None,
+    deadline: Deadline | None = None,
 ) -> ApplyResult:
     """Run every change of ``plan``; outcomes go into ``result`` (made if not given).
 
-    Once ``stop`` is set no further change starts (those in flight finish)."""
+    Once ``stop`` is set or ``deadline`` has passed no further change starts
+    (those in flight go on: bounding them is the client's ``overall_deadline``
+    or the caller's cancelling)."""
     if parallel < 1:
         raise ValueError("parallel must be at least 1")
     result = result if result is not None else ApplyResult(plan)
@@ -177,7 +181,7 @@ async def apply_plan(
 
     async def run(action: Action) -> None:
         async with gate:
-            if stop is not None and stop.is_set():
+            if (stop is not None and stop.is_set()) or (deadline is not None and deadline.expired):
                 return  # never started: reported as not done
             began = time.monotonic()
             try:

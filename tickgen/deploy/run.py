@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-from tickgen.client import AsyncKapacitorClient, KapacitorError, NotFound
+from tickgen.client import AsyncKapacitorClient, Deadline, KapacitorError, NotFound
 from tickgen.errors import ParameterError
 from tickgen.render import RenderedTask
 from tickgen.tick import check
@@ -92,15 +92,17 @@ async def plan_all(
     pinned_version: str | None = None,
     prune: bool = False,
     adopt: bool = False,
+    deadline: Deadline | None = None,
 ) -> None:
     """Open a client per target (closed with ``stack``), find each one's version,
-    render for it and plan them all at once.
+    render for it and plan them all at once.  With ``deadline``, no request of
+    any of those clients outlives it (it fails with DeadlineExceeded).
 
     Only pings are sent before every target's alerts are rendered and checked:
     an alert its server is too old for stops the run before any other request.
     """
     for run in runs:
-        run.client = await stack.enter_async_context(run.target.client())
+        run.client = await stack.enter_async_context(run.target.client(deadline=deadline))
 
     async def find_version(run: TargetRun) -> None:
         assert run.client is not None
@@ -140,10 +142,12 @@ async def apply_all(
     parallel: int = DEFAULT_PARALLEL,
     on_outcome: Callable[[TargetRun], Callable[[Outcome], None]] | None = None,
     stop: asyncio.Event | None = None,
+    deadline: Deadline | None = None,
 ) -> None:
     """Execute every planned target concurrently; outcomes land in each ``run.result``.
 
-    Once ``stop`` is set no further change starts (see :func:`.apply.apply_plan`)."""
+    Once ``stop`` is set or ``deadline`` has passed no further change starts
+    (see :func:`.apply.apply_plan`)."""
 
     async def one(run: TargetRun) -> None:
         assert run.client is not None
@@ -152,7 +156,7 @@ async def apply_all(
         callback = on_outcome(run) if on_outcome is not None else None
         await apply_plan(
             run.plan, run.client, parallel=parallel, on_outcome=callback, result=run.result,
-            stop=stop,
+            stop=stop, deadline=deadline,
         )
 
     await asyncio.gather(*(one(run) for run in runs))
@@ -211,12 +215,14 @@ def plan_tasks(
     *,
     prune: bool = False,
     adopt: bool = False,
+    deadline: Deadline | float | None = None,
 ) -> Plan:
     """The plan for ``tasks`` (rendered in Python or from files) on one target,
-    checked for the Kapacitor version it runs (see :func:`checked_plan`)."""
+    checked for the Kapacitor version it runs (see :func:`checked_plan`);
+    ``deadline`` (seconds, or a Deadline) bounds the whole of it (DeadlineExceeded)."""
 
     async def run() -> Plan:
-        async with target.client() as client:
+        async with target.client(deadline=deadline) as client:
             return await checked_plan(tasks, target, client, prune=prune, adopt=adopt)
 
     return asyncio.run(run())
@@ -229,14 +235,23 @@ def apply_tasks(
     prune: bool = False,
     adopt: bool = False,
     parallel: int = DEFAULT_PARALLEL,
+    deadline: Deadline | float | None = None,
 ) -> ApplyResult:
     """Plan and apply ``tasks`` on one target; the result says what succeeded and failed.
 
-    Nothing is written when a script would fail on the version the target runs."""
+    Nothing is written when a script would fail on the version the target runs.
+    With ``deadline`` (seconds, or a Deadline) every request ends by then: the
+    plan fails with DeadlineExceeded if it is not read in time; during the
+    changes, none starts once it has passed (``not_done``) and those in flight
+    are cut off where they are (failed, with what that left: an update cut off
+    between its two PATCHes says its task may be left disabled, and the next
+    plan repairs it).  ``tickgen apply`` instead gives them a grace period.
+    """
+    limit = Deadline(deadline) if isinstance(deadline, (int, float)) else deadline
 
     async def run() -> ApplyResult:
-        async with target.client() as client:
+        async with target.client(deadline=limit) as client:
             planned = await checked_plan(tasks, target, client, prune=prune, adopt=adopt)
-            return await apply_plan(planned, client, parallel=parallel)
+            return await apply_plan(planned, client, parallel=parallel, deadline=limit)
 
     return asyncio.run(run())

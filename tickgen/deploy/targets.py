@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tickgen.client import AsyncKapacitorClient
+from tickgen.client import AsyncKapacitorClient, Deadline
 from tickgen.client.settings import DEFAULT_URL, url_problem
 from tickgen.dbrp import DBRP
 from tickgen.models import task_id_problem
@@ -72,14 +72,18 @@ class Target:
     kapacitor_version: str | None = None  # a pin; None: ask the server (deploy.versions)
     owner: str = DEFAULT_OWNER  # written into the mark; prune deletes only this owner's tasks
 
-    def client(self, *, timeout: float = 30.0) -> AsyncKapacitorClient:
-        """An async client with the credentials the environment holds for this target."""
+    def client(
+        self, *, timeout: float = 30.0, deadline: Deadline | float | None = None
+    ) -> AsyncKapacitorClient:
+        """An async client with the credentials the environment holds for this target;
+        with ``deadline``, none of its requests outlives it (its ``overall_deadline``)."""
         return AsyncKapacitorClient(
             self.url,
             username=self._secret(self.username_env),
             password=self._secret(self.password_env),
             token=self._secret(self.token_env),
             timeout=timeout,
+            overall_deadline=deadline,
         )
 
     def _secret(self, variable: str | None) -> str | None:

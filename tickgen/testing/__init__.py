@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..client import Deadline
 from ..render import DEFAULT_KAPACITOR_VERSION
 from .events import ActualEvent
 from .loader import LoadedCase, load_suite
@@ -89,9 +90,15 @@ def _render_version(version: str) -> str:
     return match.group(1) if match else DEFAULT_KAPACITOR_VERSION
 
 
+CLEANUP_SECONDS = 10.0  # per request, for the deletes that may come after the deadline
+
+
 @contextmanager
 def open_server(
-    url: str | None = None, *, kapacitord: str | os.PathLike[str] | None = None
+    url: str | None = None,
+    *,
+    kapacitord: str | os.PathLike[str] | None = None,
+    deadline: Deadline | None = None,
 ) -> Iterator[tuple[str, str, EventSink, bool]]:
     """``(url, version, sink, started)``: an ephemeral kapacitord, or the server at ``url``."""
     from ..client import KapacitorClient
@@ -102,7 +109,7 @@ def open_server(
         return
     sink = EventSink()
     try:
-        with KapacitorClient(url) as client:
+        with KapacitorClient(url, overall_deadline=deadline) as client:
             version = client.ping().version
         yield url, version, sink, False
     finally:
@@ -121,17 +128,22 @@ def run_tests(
     on_start: Callable[[str, str, int], None] | None = None,
     on_result: Callable[[TestResult], None] | None = None,
     on_progress: Callable[[TestResult], None] | None = None,
+    deadline: Deadline | float | None = None,
 ) -> RunOutcome:
     """Load the tests in ``paths`` and run them; ParameterError if a file is invalid.
 
     ``on_result`` gets each result in the order of the files; ``on_progress``
-    each as soon as it is done.
+    each as soon as it is done.  With ``deadline`` (seconds, or a Deadline) no
+    request to the server outlives it: the tests not finished by then are errors
+    that say so, and what they created is still deleted.
     """
     from ..client import KapacitorClient
 
+    limit = Deadline(deadline) if isinstance(deadline, (int, float)) else deadline
     began = time.monotonic()
     outcome = RunOutcome()
-    with open_server(url, kapacitord=kapacitord) as (server_url, version, sink, started):
+    opened = open_server(url, kapacitord=kapacitord, deadline=limit)
+    with opened as (server_url, version, sink, started):
         outcome.server_url, outcome.server_version = server_url, version
         outcome.started_server = started
         # checked and rendered for the server they run on (its handlers and properties)
@@ -140,7 +152,10 @@ def run_tests(
         )
         if on_start is not None:
             on_start(server_url, version, len(suite.cases))
-        with KapacitorClient(server_url) as client:
+        with (
+            KapacitorClient(server_url, overall_deadline=limit) as client,
+            KapacitorClient(server_url, deadline=CLEANUP_SECONDS) as janitor,
+        ):
             runner = TestRunner(
                 client,
                 sink,
@@ -148,6 +163,8 @@ def run_tests(
                 settle=settle,
                 workers=workers,
                 deadman_period=deadman_period,
+                deadline=limit,
+                janitor=janitor,
             )
             outcome.results = runner.run(suite.cases, on_result, on_progress)
     outcome.seconds = time.monotonic() - began

@@ -26,7 +26,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..client import DBRP, KapacitorClient, KapacitorError, NotFound
+from ..client import DBRP, Deadline, KapacitorClient, KapacitorError, NotFound
 from ..errors import TickgenError
 from ..handlers import PostHandler
 from ..models import AlertBase, CustomAlert, Deadman
@@ -169,8 +169,17 @@ class TestRunner:
         settle: float = 0.1,
         workers: int = 8,
         deadman_period: str = "1s",
+        deadline: Deadline | None = None,
+        janitor: KapacitorClient | None = None,
     ) -> None:
+        """With ``deadline``, no test starts once it has passed and those running stop
+        at their next look at the server (``client`` should carry it as its
+        ``overall_deadline``, which cuts off a request in flight).  Deletes go
+        through ``janitor`` (default: ``client``): a client without that deadline,
+        so that what was created is still deleted after it."""
         self.client = client
+        self.janitor = janitor or client
+        self.deadline = deadline
         self.sink = sink
         self.renderer = renderer
         self.run_id = prefix or f"tickgen-test-{secrets.token_hex(3)}"
@@ -182,6 +191,7 @@ class TestRunner:
         self._db_locks: dict[DBRP, threading.Lock] = {}
         self._created: dict[str, str | None] = {}  # task id -> topic with our handler
         self._stop = threading.Event()
+        self._stopped = "interrupted"  # why: what a test cut short reports
 
     # -- bookkeeping ------------------------------------------------------------------------
 
@@ -205,8 +215,8 @@ class TestRunner:
     def _delete(self, task_id: str, topic: str | None) -> None:
         try:
             if topic is not None:
-                self.client.delete_topic_handler(topic, _TOPIC_HANDLER)
-            self.client.delete_task(task_id)
+                self.janitor.delete_topic_handler(topic, _TOPIC_HANDLER)
+            self.janitor.delete_task(task_id)
         except NotFound:
             pass  # already gone
         with self._lock:
@@ -306,6 +316,9 @@ class TestRunner:
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                if self.deadline is not None and self.deadline.expired and not self._stop.is_set():
+                    self._stopped = f"not finished: {self.deadline.reached()}"
+                    self._stop.set()
                 for future in done:
                     result = future.result()
                     results[futures[future]] = result
@@ -342,7 +355,7 @@ class TestRunner:
             if lock is not None:
                 lock.acquire()
             if self._stop.is_set():
-                result.error = "interrupted"
+                result.error = self._stopped
                 return result
             raw = self._execute(prepared, dbrp)
         except (KapacitorError, TickgenError) as exc:
@@ -352,6 +365,9 @@ class TestRunner:
             if lock is not None:
                 lock.release()
             result.seconds = time.monotonic() - began
+        if self._stop.is_set():  # cut short: the events are not all there
+            result.error = self._stopped
+            return result
         start_ns = case.start * 1_000_000_000 if prepared.scale == 1.0 else raw[1]
         actual = [parse_event(e, start_ns=start_ns, scale=prepared.scale) for e in raw[0]]
         result.actual = actual
@@ -432,7 +448,7 @@ class TestRunner:
         for point in prepared.points:
             due = began + (point.ns - start_ns) / 1e9 * prepared.scale
             if self._stop.wait(max(0.0, due - time.monotonic())):
-                raise TickgenError("interrupted")
+                raise TickgenError(self._stopped)
             self.client.write_points(
                 [point.line(time.time_ns())], db=dbrp.db, rp=dbrp.rp, precision="ns"
             )
@@ -440,5 +456,5 @@ class TestRunner:
         last_expected = max((duration_nanoseconds(e.at) for e in case.expect), default=0)
         end = max(last_point, last_expected) + prepared.tolerance
         if self._stop.wait(max(0.0, began + end / 1e9 * prepared.scale - time.monotonic())):
-            raise TickgenError("interrupted")
+            raise TickgenError(self._stopped)
         return self.sink.events(prepared.task_id), wall_start
