@@ -25,6 +25,7 @@ import yaml
 
 from .errors import ParameterError, Problem
 from .textfile import read_text, text_problem
+from .tomllines import toml_lines
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -83,10 +84,10 @@ class Document:
 
     def line_of(self, path: Sequence[PathPart]) -> int | None:
         """The 1-based line of the value at ``path`` (or of its nearest parent)."""
-        if self.kind == "toml":
-            return None
         if self._lines is None:
-            self._lines = _yaml_positions(self.text)
+            self._lines = (
+                toml_lines(self.text) if self.kind == "toml" else _yaml_positions(self.text)
+            )
         parts = tuple(path)
         while parts:
             if parts in self._lines:
