@@ -14,6 +14,7 @@ Paths are tuples of keys and list indexes, as :mod:`tickgen.params` uses them:
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 if sys.version_info >= (3, 11):
@@ -37,10 +38,8 @@ def toml_lines(text: str) -> Lines:
     was found up to there (the caller then reports the nearest parent's line).
     """
     walker = _Walker(text)
-    try:
+    with contextlib.suppress(IndexError, ValueError, RecursionError):
         walker.document()
-    except (IndexError, ValueError, RecursionError):
-        pass
     return walker.lines
 
 

@@ -17,7 +17,7 @@ from tickgen.deploy.state import DeployError
 from tickgen.deploy.targets import resolve_targets
 
 from . import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
-from ._common import command_parser, pinned_version
+from ._common import command_parser, pinned_version, use_project
 from .colour import colour_plan, wants_colour
 from .plan import add_deploy_options, desired_renderer
 
@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "confirmed first: on a terminal by typing yes, elsewhere by --yes."
         ),
         example=(
+            "tickgen apply                 # paths and default_target of ./tickgen.toml\n"
             "tickgen apply alerts/ --url http://kapacitor:9092\n"
             "tickgen apply alerts/ --target prod --prune --parallel 16\n"
             "tickgen apply alerts/ --target prod --prune --yes   # in CI: delete without asking\n"
@@ -247,7 +248,8 @@ def _confirm_deletes(runs: list[TargetRun], approved: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.parallel < 1:
         raise DeployError("--parallel must be at least 1")
-    targets = resolve_targets(args.target, args.url, args.config)
+    project = use_project(args)
+    targets = resolve_targets(args.target, args.url, args.config, project=project)
     render = desired_renderer(args)  # offline problems stop the run before any request
     runs = [TargetRun(t) for t in targets]
     bars: list[Progress] = []

@@ -18,7 +18,13 @@ from tickgen.deploy.targets import url_target
 from tickgen.deploy.versions import TargetVersion
 from tickgen.render import Renderer
 
-from ._common import add_template_options, command_parser, pinned_version, renderer_from
+from ._common import (
+    add_template_options,
+    command_parser,
+    pinned_version,
+    renderer_from,
+    use_project,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,6 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    use_project(args, paths=None)  # the project's templates, to recognise their tasks
     if args.source:
         if len(args.source) != 2 or args.source[0] != "chronograf":
             raise DeployError("usage: tickgen import chronograf RULES.json --out DIR")
