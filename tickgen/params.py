@@ -350,6 +350,16 @@ def read_document(path: Path, text: str | None = None) -> Document:
     """Load one parameter file; a syntax error is a ParameterError with its line."""
     name = str(path)
     kind = PARAMETER_SUFFIXES.get(path.suffix.lower())
+    if path.name == PROJECT_CONFIG:
+        raise ParameterError(
+            [
+                Problem(
+                    "this is the project file, not a parameter file: check it with "
+                    f"'tickgen validate {name}', or use it with --config {name}",
+                    file=name,
+                )
+            ]
+        )
     if kind is None:
         raise ParameterError(
             [Problem("not a parameter file: use .yaml, .yml, .json or .toml", file=name)]

@@ -7,9 +7,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from tickgen.errors import ParameterError, TickgenError
+from tickgen.errors import ConfigError, ParameterError, TickgenError
 from tickgen.params import PARAMETER_SUFFIXES, AlertSource
 from tickgen.pipeline import run_located
+from tickgen.project import CONFIG_NAME, load_project
 from tickgen.render import RenderedTask, shared_renderer
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
@@ -75,7 +76,12 @@ def run(args: argparse.Namespace) -> int:
     params: list[str] = []
     for name in args.files:
         path = Path(name)
-        if path.is_dir():
+        if path.name == CONFIG_NAME:  # the project file: checked as one
+            try:
+                load_project(path)
+            except ConfigError as exc:
+                findings.extend(map(output.from_problem, exc.problems))
+        elif path.is_dir():
             # a directory may hold scripts, parameter files or both
             files = sorted(p for p in path.rglob("*") if p.is_file())
             for script in (p for p in files if p.suffix in TICK_SUFFIXES):

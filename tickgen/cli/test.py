@@ -12,7 +12,7 @@ from types import FrameType
 from ..testing import run_tests
 from ..testing.report import json_report, junit_xml, text_report
 from ..testing.runner import TestResult
-from ._common import command_parser
+from ._common import add_config_option, command_parser, project_defaults, use_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,7 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ),
     )
     parser.add_argument(
-        "paths", nargs="+", metavar="FILE|DIR", help="test files, parameter files, directories"
+        "paths",
+        nargs="*",
+        metavar="FILE|DIR",
+        help="test files, parameter files, directories (default: paths of tickgen.toml)",
     )
     parser.add_argument(
         "--url",
@@ -52,8 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="DIR",
         action="append",
         default=[],
-        help="also use the templates in DIR (repeatable)",
+        help="also use the templates in DIR (repeatable; default: template_dirs of "
+        "tickgen.toml)",
     )
+    add_config_option(parser)
     parser.add_argument(
         "--output", choices=("text", "json"), default="text", help="result format on stdout"
     )
@@ -114,6 +119,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def run_test(args: argparse.Namespace) -> int:
+    use_project(args)
     json_out = args.output == "json"
     progress = _Progress(sys.stderr.isatty() and not json_out)
 
@@ -143,6 +149,7 @@ def run_test(args: argparse.Namespace) -> int:
             on_start=progress.start,
             on_result=on_result,
             on_progress=on_progress,
+            project=project_defaults(args),
         )
     finally:
         progress.clear()
