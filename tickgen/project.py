@@ -209,10 +209,11 @@ def load_project(config: Path) -> Project:
                 line=document.line_of(path), path=format_path(path) or None)
         for path, message in _schema_check().errors(data)
     ]  # fmt: skip
+    problems.extend(_meaning_problems(document, data))
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(sorted(problems, key=lambda p: p.line or 0))
     model = ProjectFile.model_validate(data)
-    project = Project(
+    return Project(
         path=config,
         document=document,
         paths=tuple(_resolve(config, p) for p in model.paths or ()),
@@ -223,10 +224,6 @@ def load_project(config: Path) -> Project:
         owner=model.owner,
         targets=model.targets,
     )
-    problems = _meaning_problems(project)
-    if problems:
-        raise ConfigError(problems)
-    return project
 
 
 def _quoting_hint(data: Any, path: Sequence[str | int], message: str) -> str:
@@ -241,29 +238,38 @@ def _quoting_hint(data: Any, path: Sequence[str | int], message: str) -> str:
     return message
 
 
-def _meaning_problems(project: Project) -> list[Problem]:
-    """What the schema cannot say: versions tickgen knows, a default target that exists,
-    an id prefix Kapacitor takes (letters of any script)."""
+def _meaning_problems(document: Document, data: dict[str, Any]) -> list[Problem]:
+    """What the schema cannot say: a default target that exists, an id prefix Kapacitor
+    takes (letters of any script).  Read from the raw file, so that they are reported
+    with the schema's problems, all at once; values of the wrong type are the schema's."""
     from .models import task_id_problem
+    from .params import format_path
+
+    def problem(path: tuple[str | int, ...], message: str) -> Problem:
+        return Problem(
+            message, file=document.name, line=document.line_of(path), path=format_path(path)
+        )
 
     problems = []
-    if project.default_target is not None and project.default_target not in project.targets:
-        known = sorted(project.targets)
-        close = difflib.get_close_matches(project.default_target, known, n=1)
+    targets = data.get("targets")
+    targets = targets if isinstance(targets, dict) else {}
+    default = data.get("default_target")
+    if isinstance(default, str) and default and default not in targets:
+        known = sorted(targets)
+        close = difflib.get_close_matches(default, known, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         problems.append(
-            project.problem(
+            problem(
                 ("default_target",),
-                f"no target named {project.default_target!r}{hint}; "
+                f"no target named {default!r}{hint}; "
                 + (f"known: {', '.join(known)}" if known else "add a [targets.NAME] table"),
             )
         )
-    for name, target in project.targets.items():
-        prefix = target.id_prefix
-        problem = task_id_problem(prefix, whole=False) if prefix else None
-        if problem is not None:
+    for name, table in targets.items():
+        prefix = table.get("id_prefix") if isinstance(table, dict) else None
+        if isinstance(prefix, str) and prefix and task_id_problem(prefix, whole=False):
             problems.append(
-                project.problem(
+                problem(
                     ("targets", name, "id_prefix"),
                     f"{prefix!r} cannot start a task id: write letters, digits, '-', '.' or '_'",
                 )
