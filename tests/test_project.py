@@ -56,10 +56,12 @@ INVALID = [
      "3: targets.x.urll: unknown key 'urll' (did you mean 'url'?)"),
     ('[targets.x]\nurl = "http://k"\ndbrps = [{ db = "a", rp = "b", rpp = "c" }]\n',
      "3: targets.x.dbrps[0].rpp: unknown key 'rpp' (did you mean 'rp'?)"),
-    ("paths = []\n", "1: paths: must not be an empty list"),
-    ('paths = "alerts/"\n', "1: paths: 'alerts/' is not a list"),
+    ("paths = []\n",
+     "1: paths: must not be an empty list; name at least one file or directory, or leave "
+     "paths out"),
+    ('paths = "alerts/"\n', "1: paths: 'alerts/' is not a list; write a list: paths = [\"alerts/\"]"),
     ("template_dirs = [3]\n", '1: template_dirs[0]: 3 is not a string (write it in quotes: "3")'),
-    ("defaults = 3\n", "1: defaults: 3 is not a mapping"),
+    ("defaults = 3\n", "1: defaults: 3 is not a mapping; write a [defaults] table of parameters"),
     ('default_target = ""\n', "1: default_target: must not be empty"),
     ('kapacitor_version = "latest"\n',
      "1: kapacitor_version: 'latest' is not a Kapacitor version: write one such as \"1.8\" or "
@@ -68,8 +70,10 @@ INVALID = [
      '1: kapacitor_version: 1.8 is not a string (write it in quotes: "1.8")'),
     ('owner = "a team"\n',
      "1: owner: 'a team' is not an owner: write 1 to 255 letters, digits, '-', '.' or '_'"),
-    ("targets = 3\n", "1: targets: 3 is not a mapping"),
-    ('[targets.x]\nid_prefix = "a"\n', "1: targets.x: missing required key 'url'"),
+    ("targets = 3\n",
+     '1: targets: 3 is not a mapping; write one table per server: [targets.NAME] with url = "..."'),
+    ('[targets.x]\nid_prefix = "a"\n',
+     "1: targets.x: missing required key 'url'; write url = \"http://HOST:9092\""),
     ('[targets.x]\nurl = "kapacitor:9092"\n',
      "2: targets.x.url: 'kapacitor:9092' is not an http(s) URL: write http://HOST:PORT or "
      "https://HOST:PORT"),

@@ -205,7 +205,7 @@ def load_project(config: Path) -> Project:
     text, data = _read(config)
     document = Document(name=str(config), kind="toml", text=text, data=data)
     problems = [
-        Problem(_quoting_hint(data, path, message), file=str(config),
+        Problem(_what_to_write(data, path, message), file=str(config),
                 line=document.line_of(path), path=format_path(path) or None)
         for path, message in _schema_check().errors(data)
     ]  # fmt: skip
@@ -226,15 +226,41 @@ def load_project(config: Path) -> Project:
     )
 
 
-def _quoting_hint(data: Any, path: Sequence[str | int], message: str) -> str:
-    """A number where every key of the file wants text (a version, an owner, a name):
-    TOML reads kapacitor_version = 1.8 as a number, so say to quote it."""
+# What to write, for the schema's messages that say only what is wrong: by the last
+# key of the path (or the missing key) and the end of the message.
+_WHAT_TO_WRITE = {
+    ("paths", "is not a list"): 'write a list: paths = ["alerts/"]',
+    ("template_dirs", "is not a list"): 'write a list: template_dirs = ["templates/"]',
+    ("paths", "must not be an empty list"): "name at least one file or directory, or leave "
+    "paths out",
+    ("template_dirs", "must not be an empty list"): "name at least one directory, or leave "
+    "template_dirs out",
+    ("targets", "is not a mapping"): 'write one table per server: [targets.NAME] with url = "..."',
+    ("defaults", "is not a mapping"): "write a [defaults] table of parameters",
+    ("dbrps", "is not a list"): 'write a list: dbrps = [{ db = "telegraf", rp = "autogen" }]',
+    ("url", "missing required key"): 'write url = "http://HOST:9092"',
+    ("db", "missing required key"): 'write { db = "telegraf", rp = "autogen" }',
+    ("rp", "missing required key"): 'write { db = "telegraf", rp = "autogen" }',
+}
+
+
+def _what_to_write(data: Any, path: Sequence[str | int], message: str) -> str:
+    """The schema's message, and what would be right where it does not say so.
+
+    A number where the file wants text (a version, an owner, a name) is the
+    commonest: TOML reads kapacitor_version = 1.8 as a number.
+    """
     value = data
     for part in path:
-        value = value[part]
+        value = value[part] if isinstance(value, (dict, list)) else None
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if number and message.endswith("is not a string"):
         return f'{message} (write it in quotes: "{value}")'
+    missing = re.fullmatch(r"missing required key '(\w+)'", message)
+    key = missing.group(1) if missing else (str(path[-1]) if path else "")
+    for (name, ending), hint in _WHAT_TO_WRITE.items():
+        if name == key and (message.startswith(ending) or message.endswith(ending)):
+            return f"{message}; {hint}"
     return message
 
 

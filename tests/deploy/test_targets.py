@@ -43,7 +43,7 @@ def test_owner_comes_from_the_target_the_file_the_prefix_else_the_default(
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('[targets.x]\nid_prefix = "a"\n', ":1: targets.x: missing required key 'url'"),
+        ('[targets.x]\nid_prefix = "a"\n', ":1: targets.x: missing required key 'url'; write url = \"http://HOST:9092\""),
         (
             '[targets.x]\nurl = "http://k"\npassword = "hunter2"\n',
             ":3: targets.x.password: unknown key 'password' (did you mean 'password_env'?)",
@@ -54,7 +54,8 @@ def test_owner_comes_from_the_target_the_file_the_prefix_else_the_default(
         ),
         (
             '[targets.x]\nurl = "http://k"\ndbrps = [{ db = "a" }]\n',
-            ":3: targets.x.dbrps[0]: missing required key 'rp'",
+            ":3: targets.x.dbrps[0]: missing required key 'rp'; write { db = \"telegraf\", rp = "
+            '"autogen" }',
         ),
         (
             '[targets.x]\nurl = "http://k"\ntoken_env = ""\n',
