@@ -250,9 +250,9 @@ def _what_to_write(data: Any, path: Sequence[str | int], message: str) -> str:
     A number where the file wants text (a version, an owner, a name) is the
     commonest: TOML reads kapacitor_version = 1.8 as a number.
     """
-    value = data
+    value: Any = data
     for part in path:
-        value = value[part] if isinstance(value, (dict, list)) else None
+        value = value[part] if isinstance(value, (dict, list)) else None  # type: ignore[index]
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if number and message.endswith("is not a string"):
         return f'{message} (write it in quotes: "{value}")'

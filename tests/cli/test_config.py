@@ -312,3 +312,13 @@ def test_default_target_is_used_without_target_url_or_variable(
     monkeypatch.setenv("KAPACITOR_URL", "http://127.0.0.1:6")
     code, _, err = tickgen(capsys, "apply")
     assert err.startswith("tickgen: error: target default (http://127.0.0.1:6):")
+
+
+def test_graph_of_a_parameter_file_uses_the_project(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = tickgen(capsys, "graph", "alerts/cpu.yaml")
+    assert code == 0, err  # database and crit's op come from the project's defaults
+    assert out.startswith("digraph cpu_high {") and "digraph cpu_low {" in out
+    code, _, err = tickgen(capsys, "graph", "alerts/cpu.yaml", "--config", "/dev/null/x.toml")
+    assert code == 1 and "--config /dev/null/x.toml: no such file" in err
