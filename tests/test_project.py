@@ -70,6 +70,9 @@ INVALID = [
      '1: kapacitor_version: 1.8 is not a string (write it in quotes: "1.8")'),
     ('owner = "a team"\n',
      "1: owner: 'a team' is not an owner: write 1 to 255 letters, digits, '-', '.' or '_'"),
+    ('targets = { prod = "http://k" }\n',
+     "1: targets.prod: 'http://k' is not a mapping; write a [targets.prod] table with "
+     'url = "http://HOST:9092"'),
     ("targets = 3\n",
      '1: targets: 3 is not a mapping; write one table per server: [targets.NAME] with url = "..."'),
     ('[targets.x]\nid_prefix = "a"\n',

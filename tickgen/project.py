@@ -256,6 +256,8 @@ def _what_to_write(data: Any, path: Sequence[str | int], message: str) -> str:
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if number and message.endswith("is not a string"):
         return f'{message} (write it in quotes: "{value}")'
+    if len(path) == 2 and path[0] == "targets" and message.endswith("is not a mapping"):
+        return f'{message}; write a [targets.{path[1]}] table with url = "http://HOST:9092"'
     missing = re.fullmatch(r"missing required key '(\w+)'", message)
     key = missing.group(1) if missing else (str(path[-1]) if path else "")
     for (name, ending), hint in _WHAT_TO_WRITE.items():
