@@ -47,7 +47,7 @@ from typing import Any
 
 import httpx
 
-from tickgen.client import DBRP, AsyncKapacitorClient
+from tickgen.client import AsyncKapacitorClient
 from tickgen.render import RenderedTask
 
 __all__ = ["PARALLEL", "SETTINGS", "measure_deploy"]
@@ -155,16 +155,13 @@ def _client_phases(
 ) -> dict[str, Callable[[], Any]]:
     """The same work through tickgen's client with no plan: creates, updates, a paged read."""
 
-    def dbrps(task: RenderedTask) -> list[DBRP]:
-        return [DBRP(db=d["db"], rp=d["rp"]) for d in task.dbrps]
-
     async def create_all() -> None:
         async with AsyncKapacitorClient(url, timeout=120.0) as client:
 
             def create(task: RenderedTask) -> Callable[[], Awaitable[None]]:
                 async def call() -> None:
                     await client.create_task(
-                        task.id, task.script, dbrps=dbrps(task), status="enabled"
+                        task.id, task.script, dbrps=task.dbrps, status="enabled"
                     )
 
                 return call

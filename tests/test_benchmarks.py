@@ -15,21 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests import servers
-
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = {"load", "schema", "model", "versions", "render", "parse", "check", "format", "payload"}
 
 
-def _servers_available() -> bool:
-    try:
-        servers.find_binary("influxd")
-        servers.find_binary("kapacitord")
-    except servers.ServerError:
-        return False
-    return True
-
-
+@pytest.mark.servers  # the deploy section runs against a real kapacitord
 @pytest.mark.slow
 def test_quick_run_reports_every_section() -> None:
     files = [ROOT / "BENCHMARKS.md", ROOT / "benchmarks" / "results.json"]
@@ -60,32 +50,29 @@ def test_quick_run_reports_every_section() -> None:
     assert results["profile"]["top_own"]
 
     deploy = results["deploy"]
-    if _servers_available():
-        assert "skipped" not in deploy, deploy.get("skipped")
+    assert "skipped" not in deploy, deploy.get("skipped")
+    for contender in ("tickgen", "raw_httpx"):
+        for phase in ("apply", "update", "plan"):
+            assert deploy[contender][phase]["requests"] > 0
+    # 5 tasks: a create is one POST, an update two PATCHes, the plan one page
+    assert deploy["raw_httpx"]["apply"]["requests"] == 5
+    assert deploy["raw_httpx"]["update"]["requests"] == 10
+    assert deploy["tickgen"]["apply"]["requests"] == 5 + 1  # and its plan's read
+    assert deploy["tickgen"]["update"]["requests"] == 10 + 1
+    assert deploy["tickgen"]["plan"]["requests"] == 1
+    assert set(deploy["ratios"]) == {"apply", "update", "plan"}
+    # the second setting: kapacitord's data on tmpfs, tickgen and the raw loop only
+    fast = deploy["tmpfs"]
+    if os.access("/dev/shm", os.W_OK):
+        assert "skipped" not in fast, fast.get("skipped")
+        assert "kapacitor_cli" not in fast
         for contender in ("tickgen", "raw_httpx"):
             for phase in ("apply", "update", "plan"):
-                assert deploy[contender][phase]["requests"] > 0
-        # 5 tasks: a create is one POST, an update two PATCHes, the plan one page
-        assert deploy["raw_httpx"]["apply"]["requests"] == 5
-        assert deploy["raw_httpx"]["update"]["requests"] == 10
-        assert deploy["tickgen"]["apply"]["requests"] == 5 + 1  # and its plan's read
-        assert deploy["tickgen"]["update"]["requests"] == 10 + 1
-        assert deploy["tickgen"]["plan"]["requests"] == 1
-        assert set(deploy["ratios"]) == {"apply", "update", "plan"}
-        # the second setting: kapacitord's data on tmpfs, tickgen and the raw loop only
-        fast = deploy["tmpfs"]
-        if os.access("/dev/shm", os.W_OK):
-            assert "skipped" not in fast, fast.get("skipped")
-            assert "kapacitor_cli" not in fast
-            for contender in ("tickgen", "raw_httpx"):
-                for phase in ("apply", "update", "plan"):
-                    assert fast[contender][phase]["requests"] > 0
-            assert fast["raw_httpx"]["apply"]["requests"] == 5
-            assert set(fast["ratios"]) == {"apply", "update", "plan"}
-        else:
-            assert "skipped" in fast
+                assert fast[contender][phase]["requests"] > 0
+        assert fast["raw_httpx"]["apply"]["requests"] == 5
+        assert set(fast["ratios"]) == {"apply", "update", "plan"}
     else:
-        assert "skipped" in deploy
+        assert "skipped" in fast
     assert [row["target"] for row in results["targets"]]
     # --no-write leaves the committed figures alone
     assert before == {f: f.stat().st_mtime_ns if f.exists() else None for f in files}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tickgen.docgen import parameters_markdown
+from tickgen._build.docgen import parameters_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from tickgen._build.schemagen import PROJECT_FILE_SCHEMA, project_file_schema_text
 from tickgen.catalog import Catalog
 from tickgen.errors import ConfigError, DeployError, ParameterError
 from tickgen.project import find_config, load_project
-from tickgen.schemagen import PROJECT_FILE_SCHEMA, project_file_schema_text
 
 if sys.version_info >= (3, 11):
     import tomllib

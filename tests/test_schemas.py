@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from tickgen.schemagen import BUILTIN_MODELS, schema_text
+from tickgen._build.schemagen import schema_text
+from tickgen.models import BUILTIN_MODELS
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 

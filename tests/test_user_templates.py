@@ -79,7 +79,7 @@ def test_user_template_gets_schema_defaults_and_dbrps_from_database(tmp_path: Pa
     directory = make_template(tmp_path, "mine", GOOD)
     task = tickgen.render_task(alert("mine"), template_dirs=[directory])
     assert '"v" > 1)' in task.script
-    assert task.dbrps == [{"db": "db", "rp": "autogen"}]
+    assert task.dbrps == (tickgen.DBRP("db", "autogen"),)
 
 
 def test_unescaped_value_is_refused_with_template_and_line(tmp_path: Path) -> None:
@@ -189,5 +189,26 @@ def test_broken_go_template_from_a_parameter_is_the_parameters_fault(
     err = capsys.readouterr().err
     assert f"{params}: template disk_free, script line " in err
     assert "template: message:1: unclosed action" in err
+    assert "a parameter's value reaches this Go template" in err
+    assert "bug" not in err
+
+
+def test_broken_details_html_from_a_parameter_is_the_parameters_fault(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # .details() is parsed by Go's html/template, whose errors start "html/template:"
+    # rather than "template: "; the value is still at fault, not the template
+    body = GOOD.replace(".topic('x')", ".details({{ details | quote }})\n        .topic('x')")
+    schema = json.loads(json.dumps(SCHEMA))
+    schema["properties"]["details"] = {"type": "string"}
+    directory = make_template(tmp_path / "templates", "htmly", body, schema)
+    params = tmp_path / "h.yaml"
+    params.write_text(
+        'template: htmly\nid: h\ndatabase: db\ndetails: "<a href=\\"{{ .ID }}"\n', encoding="utf-8"
+    )
+    assert main(["validate", "--templates", str(directory), str(params)]) == 1
+    err = capsys.readouterr().err
+    assert f"{params}: template htmly, script line " in err
+    assert "html/template:details: ends in a non-text context" in err
     assert "a parameter's value reaches this Go template" in err
     assert "bug" not in err

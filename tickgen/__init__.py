@@ -34,8 +34,8 @@ if TYPE_CHECKING:
         KapacitorError,
         NotFound,
     )
+    from .dbrp import DBRP
     from .models import (
-        DBRP,
         Aggregate,
         Alert,
         Comparison,
@@ -69,9 +69,9 @@ _LAZY = {
         ),
         "client",
     ),
+    "DBRP": "dbrp",
     **dict.fromkeys(
         (
-            "DBRP",
             "Aggregate",
             "Alert",
             "Comparison",

@@ -142,7 +142,7 @@ class Catalog:
     """Look templates up by name; user directories come after the built-ins."""
 
     def __init__(self, template_dirs: Sequence[str | Path] = ()) -> None:
-        from .schemagen import BUILTIN_MODELS
+        from .models import BUILTIN_MODELS
 
         self.template_dirs = [Path(d) for d in template_dirs]
         self._templates: dict[str, TemplateInfo] = {}

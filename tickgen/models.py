@@ -29,6 +29,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from .dbrp import DBRP
 from .gotemplate import go_template, template_note
 from .handlers import Handler
 from .handlers._base import fits_int64
@@ -36,6 +37,7 @@ from .schema import ERROR_KEY, POSITIVE_DURATION_PATTERN
 from .tick.quote import DURATION_RE
 
 __all__ = [
+    "BUILTIN_MODELS",
     "DBRP",
     "HTTP_OUT_PATTERN",
     "HTTP_OUT_REASON",
@@ -186,13 +188,6 @@ def _topic_char(ch: str) -> bool:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class DBRP(_Model):
-    """A database and retention policy the task reads from."""
-
-    db: NonEmpty = Field(description="Database name.")
-    rp: NonEmpty = Field(description="Retention policy name.")
 
 
 # Kapacitor has ==, != (and AND, OR) for booleans, no ordering (tick/stateful/
@@ -506,10 +501,10 @@ class AlertBase(_Model):
         return self.name if self.name is not None else self.id
 
     @property
-    def task_dbrps(self) -> list[DBRP]:
+    def task_dbrps(self) -> tuple[DBRP, ...]:
         if self.dbrps is not None:
-            return list(self.dbrps)
-        return [DBRP(db=self.database, rp=self.retention_policy)]
+            return tuple(self.dbrps)
+        return (DBRP(self.database, self.retention_policy),)
 
 
 class _ValueAlert(AlertBase):
@@ -589,6 +584,13 @@ class Deadman(AlertBase):
 
 
 BuiltinAlert = Threshold | Relative | Deadman
+
+# The built-in templates by name: templates/<name>.tick.j2 renders an alert of this model.
+BUILTIN_MODELS: dict[str, type[BaseModel]] = {
+    "threshold": Threshold,
+    "relative": Relative,
+    "deadman": Deadman,
+}
 
 
 class CustomAlert(BaseModel):

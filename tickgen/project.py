@@ -55,7 +55,7 @@ __all__ = [
 
 CONFIG_NAME = "tickgen.toml"
 CONFIG_ENV = "TICKGEN_CONFIG"
-# The project file's schema, under the built-in schemas/ (tickgen.schemagen writes it).
+# The project file's schema, under the built-in schemas/ (tickgen._build.schemagen writes it).
 PROJECT_SCHEMA = "project/tickgen.schema.json"
 # The newest release tickgen supports and tests (1.5.9 and 1.8.3 live, the table
 # also against 1.7.x): what offline commands check for unless told otherwise.

@@ -15,7 +15,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
-__all__ = ["DBRPTable", "ProjectFile", "TargetTable"]
+from .dbrp import DBRP
+
+__all__ = ["ProjectFile", "TargetTable"]
 
 ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 VERSION = r"^v?[0-9]+\.[0-9]+(\.[0-9]+)?$"
@@ -71,14 +73,6 @@ def _env(what: str, example: str) -> Any:
     )
 
 
-class DBRPTable(BaseModel):
-    """A database and retention policy of Kapacitor's task API."""
-
-    model_config = _FORBID
-    db: str = Field(min_length=1, description="The InfluxDB database.")
-    rp: str = Field(min_length=1, description="Its retention policy.")
-
-
 class TargetTable(BaseModel):
     """A Kapacitor server that ``tickgen plan`` and ``apply`` deploy to (``--target NAME``)."""
 
@@ -94,7 +88,7 @@ class TargetTable(BaseModel):
     username_env: EnvName = _env("username", "KAP_USER")
     password_env: EnvName = _env("password", "KAP_PASS")
     token_env: EnvName = _env("bearer token", "KAP_TOKEN")
-    dbrps: list[DBRPTable] = Field(
+    dbrps: list[DBRP] = Field(
         default_factory=list,
         description="The dbrps of tasks whose parameters name none.",
     )

@@ -26,6 +26,7 @@ from . import tick
 from ._resources import data_dir
 from ._template_cache import template_bytecode_cache
 from .catalog import Catalog, TemplateInfo
+from .dbrp import DBRP
 from .errors import ParameterError, Problem, TemplateBug, TemplateError
 from .gotemplate import model_problems
 from .handlers import handler_lines, parse_version, version_problems
@@ -64,7 +65,7 @@ class RenderedTask:
     id: str
     template: str
     script: str
-    dbrps: list[dict[str, str]]
+    dbrps: tuple[DBRP, ...]
     status: str
     type: str = "stream"
     source: str = "<python>"
@@ -85,7 +86,7 @@ class RenderedTask:
         """The body of ``POST /kapacitor/v1/tasks`` (keys in the order Kapacitor's docs use)."""
         payload: dict[str, Any] = {"id": self.id, "type": self.type}
         if self.dbrps:  # empty when the script has its own dbrp statements
-            payload["dbrps"] = [dict(d) for d in self.dbrps]
+            payload["dbrps"] = [d.to_json() for d in self.dbrps]
         payload["script"] = self.script
         payload["status"] = self.status
         return payload
@@ -389,11 +390,11 @@ class Renderer:
 
     def _task_fields(
         self, alert: Alert, program: tick.ast.Program
-    ) -> tuple[list[dict[str, str]], str, dict[str, Any]]:
+    ) -> tuple[tuple[DBRP, ...], str, dict[str, Any]]:
         """The task's dbrps and status, and the parameters its ownership hash covers."""
         if not isinstance(alert, CustomAlert):
-            dbrps = [{"db": d.db, "rp": d.rp} for d in alert.task_dbrps]
-            return dbrps, alert.status, alert.model_dump(mode="json", exclude_defaults=True)
+            params = alert.model_dump(mode="json", exclude_defaults=True)
+            return alert.task_dbrps, alert.status, params
         in_script = any(isinstance(node, tick.ast.DBRP) for node in program.statements)
         schema = self.catalog.get(alert.template).schema
         filled = CustomAlert(
@@ -443,7 +444,7 @@ def shared_renderer(
 
 def _custom_task_fields(
     alert: CustomAlert, *, dbrps_in_script: bool
-) -> tuple[list[dict[str, str]], str, dict[str, Any]]:
+) -> tuple[tuple[DBRP, ...], str, dict[str, Any]]:
     """Task fields from a user template's parameters.
 
     A script with ``dbrp`` statements must not also carry ``dbrps`` in the payload
@@ -455,20 +456,26 @@ def _custom_task_fields(
         raise TemplateError(problem, template=alert.template)
     status = str(params.get("status", "enabled"))
     if dbrps_in_script:
-        return [], status, dict(params)
+        return (), status, dict(params)
     raw_dbrps = params.get("dbrps")
-    if raw_dbrps is None and "database" in params:
-        raw_dbrps = [{"db": params["database"], "rp": params.get("retention_policy", "autogen")}]
-    if not raw_dbrps:
+    if raw_dbrps:
+        # a user template's schema says what the names are; they reach Kapacitor as text
+        dbrps = tuple(DBRP(str(d["db"]), str(d["rp"])) for d in raw_dbrps)
+    elif raw_dbrps is None and "database" in params:
+        dbrps = (DBRP(str(params["database"]), str(params.get("retention_policy", "autogen"))),)
+    else:
         raise TemplateError(
             "a task needs its database: give 'dbrps' ([{db, rp}]) or 'database' "
             "(and 'retention_policy') in the parameters",
             template=alert.template,
         )
-    dbrps = [{"db": str(d["db"]), "rp": str(d["rp"])} for d in raw_dbrps]
     return dbrps, status, dict(params)
 
 
 def _all_go_templates(errors: Iterable[tick.Diagnostic]) -> bool:
-    """Whether every error is the Go template checker's (tickgen.gotemplate)."""
-    return all(d.message.startswith("template: ") for d in errors)
+    """Whether every error is the Go template checker's (tickgen.gotemplate).
+
+    Its messages keep Go's own prefixes: ``template: `` from text/template, and
+    ``html/template:`` from html/template, which parses ``.details()``.
+    """
+    return all(d.message.startswith(("template: ", "html/template:")) for d in errors)

@@ -16,6 +16,7 @@ from tests import servers
 from tests.terminal import run_on_a_terminal
 from tickgen.cli import main
 from tickgen.cli.colour import GREEN, RED, RESET, colour_plan, wants_colour
+from tickgen.dbrp import DBRP
 from tickgen.deploy import LiveTask, compute_plan, desired_task
 from tickgen.deploy.report import plan_text
 
@@ -48,7 +49,7 @@ def test_who_decides(choice: str, env: dict[str, str], tty: bool, expected: bool
 
 def test_plan_colours_like_terraform_and_git() -> None:
     script = "var x = 1\n\nstream\n    |from()\n        .measurement('cpu')\n"
-    dbrps = [{"db": "telegraf", "rp": "autogen"}]
+    dbrps = [DBRP("telegraf", "autogen")]
     desired = [
         desired_task("changed", script.replace("1", "2"), dbrps, template="threshold"),
         desired_task("new", script, dbrps, template="threshold"),

@@ -11,6 +11,7 @@ import pytest
 
 from tickgen.cli import main
 from tickgen.cli.output import Finding, as_github
+from tickgen.dbrp import DBRP
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 GOOD = (EXAMPLES / "cpu_mean_threshold.yaml").read_text(encoding="utf-8")
@@ -124,9 +125,9 @@ def test_plan_github_groups_the_plan_and_annotates_conflicts() -> None:
     from tickgen.deploy import LiveTask, compute_plan, desired_task
 
     script = "stream\n    |from()\n        .measurement('cpu')\n"
-    dbrps = [{"db": "telegraf", "rp": "autogen"}]
+    dbrps = [DBRP("telegraf", "autogen")]
     desired = [desired_task(i, script, dbrps, template="threshold") for i in ("new", "theirs")]
-    live = [LiveTask("theirs", script, (("telegraf", "autogen"),), "enabled")]
+    live = [LiveTask("theirs", script, (DBRP("telegraf", "autogen"),), "enabled")]
     plan = compute_plan(desired, live, target="prod", url="http://k:9092")
     out = plan_as_github(plan).splitlines()
     assert out[0] == "::group::tickgen plan: Target prod (http://k:9092)"

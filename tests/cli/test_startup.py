@@ -44,12 +44,13 @@ DEPLOY = (
     "ssl",
     "tickgen.client",
     "tickgen.deploy",
+    "tickgen.importer",
     "tickgen.cli.plan",
     "tickgen.cli.apply",
     "tickgen.cli.import_",
 )
 # build-time generators and what only another command needs
-UNUSED = ("tickgen.docgen", "pygments", "tickgen.cli.graph", "tickgen.cli.templates")
+UNUSED = ("tickgen._build", "pygments", "tickgen.cli.graph", "tickgen.cli.templates")
 # the alert side: models, templates, parameter files, schemas
 RENDERING = ("pydantic", "jinja2", "yaml", "jsonschema", "jsonschema_rs", "tickgen.models")
 # jsonschema only words the errors of an invalid alert, when jsonschema-rs is there

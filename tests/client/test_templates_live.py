@@ -11,7 +11,7 @@ import pytest
 
 import tickgen
 from tests import servers
-from tickgen.client import DBRP, NotFound, Task
+from tickgen.client import NotFound, Task
 
 DB = "telegraf"
 
@@ -22,7 +22,7 @@ def deploy(client: Any, alert: tickgen.Alert) -> Task:
     task: Task = client.create_task(
         rendered.id,
         rendered.script,
-        dbrps=[DBRP(**d) for d in rendered.dbrps],
+        dbrps=rendered.dbrps,
         type=rendered.type,
         status=rendered.status,
     )

@@ -6,6 +6,7 @@ tests sharing the server never see each other's tasks.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from tests import servers
 from tests.deploy.conftest import plan_json, run_cli, write_alerts
 from tickgen.client import DBRP, AsyncKapacitorClient, KapacitorClient, NotFound
 from tickgen.deploy import (
+    DeployError,
     Target,
     apply_plan,
     apply_tasks,
@@ -246,7 +248,7 @@ async def test_failed_update_puts_the_previous_definition_back(
     task_id = unique_id("restore")
     good = "stream\n    |from()\n        .measurement('cpu')\n    |alert()\n        .log('/tmp/ok.log')\n"
     bad = good.replace("/tmp/ok.log", "relative.log")
-    dbrps = [{"db": "telegraf", "rp": "autogen"}]
+    dbrps = [DBRP("telegraf", "autogen")]
     async with AsyncKapacitorClient(kapacitor.url) as client:
         try:
             first = compute_plan([desired_task(task_id, good, dbrps)], [])
@@ -313,3 +315,31 @@ def test_python_api_plans_and_applies_rendered_tasks(kapacitor: servers.Server) 
     finally:
         with KapacitorClient(kapacitor.url) as client:
             client.delete_task("py-cpu")
+
+
+def test_python_api_checks_scripts_for_the_servers_version(
+    kapacitor: servers.Server, kapacitor_version: str
+) -> None:
+    # rendered for 1.8 in Python: bigPanda's host exists from 1.6.3 on
+    alert = tickgen.Threshold(
+        id="panda", database="telegraf", measurement="cpu", field="usage_user",
+        crit={"op": ">", "value": 90},
+        handlers=[{"kind": "bigPanda", "app_key": "k", "host": "h1"}],
+    )
+    tasks = [tickgen.render_task(alert, kapacitor_version="1.8")]
+    target = Target("py", kapacitor.url, id_prefix="py-")
+    try:
+        if kapacitor_version.startswith("1.5"):
+            for call in (plan_tasks, apply_tasks):
+                with pytest.raises(DeployError) as info:
+                    call(tasks, target)
+                message = str(info.value)
+                assert f"runs Kapacitor {kapacitor_version} (reported by the server)" in message
+                assert "task panda:" in message and ".host() needs Kapacitor 1.6.3" in message
+            with KapacitorClient(kapacitor.url) as client, pytest.raises(NotFound):
+                client.get_task("py-panda")  # nothing was written
+        else:
+            assert apply_tasks(tasks, target).complete
+    finally:
+        with KapacitorClient(kapacitor.url) as client, contextlib.suppress(NotFound):
+            client.delete_task("py-panda")

@@ -6,7 +6,7 @@ import json
 
 import httpx
 
-from tickgen.client import AsyncKapacitorClient
+from tickgen.client import DBRP, AsyncKapacitorClient
 from tickgen.deploy import read_live
 from tickgen.deploy.live import prefix_pattern
 
@@ -48,7 +48,7 @@ async def test_two_hundred_and_fifty_tasks_take_three_requests() -> None:
     assert [r.url.params["offset"] for r in seen] == ["0", "100", "200"]
     assert {r.url.params["limit"] for r in seen} == {"100"}
     assert live.tasks[0].owned
-    assert live.tasks[0].dbrps == (("telegraf", "autogen"),)
+    assert live.tasks[0].dbrps == (DBRP("telegraf", "autogen"),)
 
 
 async def test_an_exact_multiple_of_the_page_needs_one_more_request() -> None:

@@ -7,12 +7,13 @@ import json
 
 import pytest
 
+from tickgen.dbrp import DBRP
 from tickgen.deploy import DeployError, DesiredTask, LiveTask, compute_plan, desired_task, mark
 from tickgen.deploy.ownership import Marker, read_marker, strip_marker
 from tickgen.deploy.report import plan_text
 
 SCRIPT = "var x = 1\n\nstream\n    |from()\n        .measurement('cpu')\n"
-DBRPS = [{"db": "telegraf", "rp": "autogen"}]
+DBRPS = [DBRP("telegraf", "autogen")]
 
 
 def want(task_id: str, script: str = SCRIPT, **kw: str) -> DesiredTask:
@@ -26,7 +27,7 @@ def live_of(desired: DesiredTask, **changes: object) -> LiveTask:
 
 
 def hand_made(task_id: str) -> LiveTask:
-    return LiveTask(task_id, SCRIPT, (("telegraf", "autogen"),), "enabled")
+    return LiveTask(task_id, SCRIPT, (DBRP("telegraf", "autogen"),), "enabled")
 
 
 def test_marker_round_trip() -> None:
@@ -59,7 +60,7 @@ def test_identical_tasks_are_unchanged() -> None:
 
 def test_update_lists_what_differs_with_a_script_diff() -> None:
     new = want("a", SCRIPT.replace("cpu", "mem"), status="disabled")
-    old = live_of(want("a"), dbrps=(("other", "autogen"),))
+    old = live_of(want("a"), dbrps=(DBRP("other", "autogen"),))
     (action,) = compute_plan([new], [old]).actions
     assert action.kind == "update"
     assert action.changed_fields == ("script", "dbrps", "status")
@@ -73,9 +74,9 @@ def test_update_lists_what_differs_with_a_script_diff() -> None:
 
 
 def test_dbrps_order_does_not_matter() -> None:
-    two = [{"db": "a", "rp": "x"}, {"db": "b", "rp": "y"}]
+    two = [DBRP("a", "x"), DBRP("b", "y")]
     desired = desired_task("t", SCRIPT, two)
-    live = LiveTask("t", desired.script, (("b", "y"), ("a", "x")), "enabled")
+    live = LiveTask("t", desired.script, (DBRP("b", "y"), DBRP("a", "x")), "enabled")
     assert compute_plan([desired], [live]).actions[0].kind == "unchanged"
 
 

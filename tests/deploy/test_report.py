@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 
+from tickgen.dbrp import DBRP
 from tickgen.deploy import Plan, compute_plan, desired_task
 from tickgen.deploy.apply import ApplyResult, Outcome
 from tickgen.deploy.report import Progress, apply_summary
 
-DBRPS = [{"db": "telegraf", "rp": "autogen"}]
+DBRPS = [DBRP("telegraf", "autogen")]
 
 
 def plan_of(count: int) -> Plan:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.conftest import run_cli, write_alerts
+from tickgen.dbrp import DBRP
 from tickgen.deploy import DeployError, Target, load_targets, resolve_targets, url_target
 from tickgen.deploy.desired import desired_for
 from tickgen.render import RenderedTask
@@ -20,7 +21,7 @@ def test_example_config_loads() -> None:
     prod = targets["prod"]
     assert prod.url == "https://kapacitor.prod.example.com:9092"
     assert (prod.username_env, prod.password_env, prod.token_env) == ("KAP_USER", "KAP_PASS", None)
-    assert prod.dbrps == (("telegraf", "autogen"),)
+    assert prod.dbrps == (DBRP("telegraf", "autogen"),)
     assert targets["staging"].id_prefix == "staging-"
     assert {t.owner for t in targets.values()} == {"ops-alerts"}  # the top-level owner
 
@@ -120,10 +121,10 @@ def test_credentials_come_from_the_environment_and_are_never_shown(
 
 def test_prefix_and_default_dbrps() -> None:
     task = RenderedTask("cpu", "threshold", "stream|from()\n", [], "enabled", source="a.yaml:1")
-    prod = Target("prod", "http://k", dbrps=(("telegraf", "autogen"),), id_prefix="prod-")
+    prod = Target("prod", "http://k", dbrps=(DBRP("telegraf", "autogen"),), id_prefix="prod-")
     (desired,) = desired_for([task], prod)
     assert desired.id == "prod-cpu"
-    assert desired.dbrps == (("telegraf", "autogen"),)
+    assert desired.dbrps == (DBRP("telegraf", "autogen"),)
     assert desired.script == "// managed-by: tickgen template=threshold\nstream|from()\n"
     with pytest.raises(DeployError, match=r"a.yaml:1: task 'cpu' has no dbrps"):
         desired_for([task], Target("bare", "http://k"))
@@ -166,7 +167,7 @@ def test_parameter_problems_stop_the_run_before_any_request(
 
 
 def test_python_tasks_kapacitor_would_refuse_stop_the_run() -> None:
-    target = Target("t", "http://k", dbrps=(("telegraf", "autogen"),))
+    target = Target("t", "http://k", dbrps=(DBRP("telegraf", "autogen"),))
     for task, message in (
         (RenderedTask("a b", "x", "stream\n", [], "enabled"), "contains ' '"),
         (RenderedTask("a", "x", "stream\n", [], "on"), "status 'on' is neither"),

@@ -47,6 +47,13 @@ from tickgen.schema import POSITIVE_DURATION_PATTERN
 
 Path = tuple[str | int, ...]
 
+# Kapacitor's durations are int64 nanoseconds (tick/ast: time.Duration).
+_MAX_DURATION_NS = 2**63 - 1
+_UNIT_NS = {
+    "u": 10**3, "µ": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9,
+    "d": 86400 * 10**9, "w": 7 * 86400 * 10**9,
+}
+
 # -- hostile text --------------------------------------------------------------------------
 
 PLAIN = ["cpu", "host", "value", "usage_idle", "a", "x1", "Mem.Free", "disk-io", "zone_b"]
@@ -522,13 +529,9 @@ class ParamGenerator:
     def _patterned(self, pattern: str, spec: Mapping[str, Any]) -> str:
         rng = self.rng
         if pattern == "^[0-9]+(?:ms|u|µ|s|m|h|d|w)$":
-            number = rng.choice(
-                ["0", "1", "10", "90", "007", str(rng.randrange(1, 10**6)), "9999999999"]
-            )
-            return number + rng.choice(["ms", "u", "µ", "s", "m", "h", "d", "w"])
+            return self._duration(zero=True)
         if pattern == POSITIVE_DURATION_PATTERN:  # greater than zero
-            number = rng.choice(["1", "10", "90", "007", str(rng.randrange(1, 10**6)), "9999999999"])
-            return number + rng.choice(["ms", "u", "µ", "s", "m", "h", "d", "w"])
+            return self._duration(zero=False)
         if pattern == HTTP_OUT_PATTERN:  # parts that Go's path cleaning leaves alone
             parts = []
             for _ in range(rng.randint(1, 3)):
@@ -542,6 +545,25 @@ class ParamGenerator:
         if pattern.startswith("^(?:[Mm][Aa][Rr][Kk]"):
             return rng.choice(["", "Markdown", "HTML", "markdown", "html", "hTmL"])
         raise GeneratorError(f"no generator for pattern {pattern!r}")
+
+    def _duration(self, *, zero: bool) -> str:
+        """A duration, nearly always one Kapacitor can hold (int64 nanoseconds, about
+        292 years): a set holds several, so overflowing ones drawn often would make
+        the model refuse most sets before they reach the server.  One in 30 is past
+        the limit, which tickgen must refuse."""
+        rng = self.rng
+        unit = rng.choice(list(_UNIT_NS))
+        most = _MAX_DURATION_NS // _UNIT_NS[unit]
+        if rng.random() < 1 / 30:
+            number = str(most + rng.choice([1, 10**6, 10**12]))  # one past the limit, or far
+        else:
+            number = rng.choice(
+                ["0" if zero else "1", "1", "10", "90", "007", str(rng.randrange(1, 10**6)),
+                 str(most)]
+            )
+            if int(number) > most:
+                number = str(most)
+        return number + unit
 
     def _context(self, key: str) -> str:
         if not self._def_name.endswith("Handler") and self._def_name not in (
@@ -650,7 +672,54 @@ def draw(
     turn = (index // len(TEMPLATES)) % len(kinds) if kinds else 0
     forced: dict[Path, Any] = {("handlers", 0, "kind"): kinds[turn]} if kinds else {}
     suffix = rng.choice(_ID_SUFFIXES) if rng.random() < 0.2 else ""
-    return template, generator.generate(f"diff-{seed}-{index}{suffix}", forced)
+    params = generator.generate(f"diff-{seed}-{index}{suffix}", forced)
+    if rng.random() < MODEL_RULES_SHARE:
+        meet_model_rules(params, rng)
+    return template, params
+
+
+# Most sets are made to meet the rules tickgen's models check beyond the schema;
+# the rest keep what the schema walk drew, so those refusals are still exercised.
+MODEL_RULES_SHARE = 0.85
+_CONDITIONS = ("crit", "warn", "info")
+
+
+def meet_model_rules(params: dict[str, Any], rng: random.Random) -> None:
+    """Change a schema-valid set so that it also meets the rules between values that
+    JSON Schema does not express and tickgen.models checks (each rule below names
+    its validator).  Without this, nearly every relative set was refused before
+    reaching the server: its five comparisons each drew a string or a boolean
+    most of the time, and any one refuses the set."""
+    relative = params.get("template") == "relative"
+    for name in _CONDITIONS:
+        condition = params.get(name)
+        if not isinstance(condition, dict):
+            continue
+        part: Any = condition
+        while isinstance(part, dict):  # the condition, its reset, the reset's reset...
+            if relative:  # models.comparison_findings: the change is always a float
+                for key in ("value", "lower", "upper"):
+                    if key in part and isinstance(part[key], (str, bool)):
+                        part[key] = round(rng.uniform(-50, 50), 2)
+            if (  # models.Range._upper: upper must not be less than lower
+                isinstance(part.get("lower"), (int, float))
+                and isinstance(part.get("upper"), (int, float))
+                and part["upper"] < part["lower"]
+            ):
+                part["lower"], part["upper"] = part["upper"], part["lower"]
+            part = part.get("reset")
+    flapping = params.get("flapping")
+    if isinstance(flapping, dict) and flapping.get("high", 1) < flapping.get("low", 0):
+        # models.Flapping._high: high must not be less than low
+        flapping["low"], flapping["high"] = flapping["high"], flapping["low"]
+    if relative and params.get("change") == "absolute":
+        params.pop("direction", None)  # models.Relative._direction: percent only
+    aggregate = params.get("aggregate")
+    if isinstance(aggregate, dict):  # models.Aggregate._percentile
+        if aggregate.get("function") == "percentile":
+            aggregate.setdefault("percentile", rng.choice([50, 90, 95, 99.9]))
+        else:
+            aggregate.pop("percentile", None)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -30,7 +30,7 @@ from tickgen import ParameterError, render_paths
 from tickgen.catalog import Catalog
 from tickgen.client import KapacitorClient
 from tickgen.client.errors import APIError, InvalidResponse, TransportError
-from tickgen.client.models import DBRP
+from tickgen.dbrp import DBRP
 
 # tickgen blaming its own template for a schema-valid set is a bug, not a verdict
 _TEMPLATE_BUG = ("does not parse", "fails the check")
@@ -94,7 +94,7 @@ def _answer(exc: APIError | InvalidResponse) -> str:
 
 
 def _check_on_server(
-    client: KapacitorClient, task_id: str, script: str, dbrps: list[dict[str, str]], kind: str
+    client: KapacitorClient, task_id: str, script: str, dbrps: tuple[DBRP, ...], kind: str
 ) -> str | None:
     """Create enabled, read back, delete; the server's complaint, if any.
 
@@ -105,7 +105,7 @@ def _check_on_server(
         client.create_task(
             task_id,
             script,
-            dbrps=[DBRP(db=d["db"], rp=d["rp"]) for d in dbrps],
+            dbrps=dbrps,
             type=kind,  # type: ignore[arg-type]
             status="enabled",
         )

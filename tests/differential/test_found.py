@@ -14,7 +14,6 @@ from tests import servers
 from tickgen import render_paths
 from tickgen.cli import main
 from tickgen.client import KapacitorClient
-from tickgen.client.models import DBRP
 from tickgen.models import MAX_HISTORY
 
 DEADMAN = "template: deadman\nid: {id}\ndatabase: d\nmeasurement: m\nperiod: {period}\nhistory: {history}\n"
@@ -42,7 +41,7 @@ def test_the_largest_history_runs_through_a_group(
     path.write_text(DEADMAN.format(id="found-history", period="100ms", history=MAX_HISTORY))
     [task] = render_paths(path, kapacitor_version=kapacitor.version)
     client.create_task(
-        task.id, task.script, dbrps=[DBRP(**d) for d in task.dbrps], type="stream", status="enabled"
+        task.id, task.script, dbrps=task.dbrps, type="stream", status="enabled"
     )
     try:
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from tickgen._build.schemagen import TEST_FILE_SCHEMA, test_file_schema_text
 from tickgen.errors import ParameterError
 from tickgen.params import expand_paths
-from tickgen.schemagen import TEST_FILE_SCHEMA, test_file_schema_text
 from tickgen.testing import load_suite
 from tickgen.testing.loader import is_test_file
 

@@ -8,14 +8,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tickgen.deploy.chronograf import import_rule, load_rules
-from tickgen.deploy.importer import import_tasks
 from tickgen.deploy.live import read_live
-from tickgen.deploy.paramfile import Imported, ImportProblem, write_params
 from tickgen.deploy.run import target_version
 from tickgen.deploy.state import DeployError, LiveTask
 from tickgen.deploy.targets import url_target
 from tickgen.deploy.versions import TargetVersion
+from tickgen.importer import (
+    Imported,
+    ImportProblem,
+    import_rule,
+    import_tasks,
+    load_rules,
+    write_params,
+)
 from tickgen.render import Renderer
 
 from ._common import (

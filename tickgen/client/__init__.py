@@ -29,7 +29,6 @@ from tickgen.client.errors import (
     TransportError,
 )
 from tickgen.client.models import (
-    DBRP,
     Event,
     EventState,
     Handler,
@@ -42,6 +41,7 @@ from tickgen.client.models import (
     Var,
 )
 from tickgen.client.retry import RetryPolicy
+from tickgen.dbrp import DBRP
 
 __all__ = [
     "DBRP",

@@ -2,11 +2,15 @@
 
 One client may serve many concurrent requests (``asyncio.gather``, a TaskGroup):
 they share its connection pool, and each flow keeps its own state.
+
+This file is also the source of the blocking client: ``scripts/gen-sync-client``
+writes ``_sync.py`` from it by renaming (table in ``tickgen/_build/unasync.py``),
+and a test fails when the two drift apart.  What renaming cannot express (how to
+wait) is in ``_io.py``, once for each client.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
@@ -15,10 +19,9 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from tickgen.client import _core
+from tickgen.client import _core, _io
 from tickgen.client.errors import KapacitorError
 from tickgen.client.models import (
-    DBRP,
     Event,
     Handler,
     Level,
@@ -33,6 +36,7 @@ from tickgen.client.models import (
 )
 from tickgen.client.retry import RetryPolicy
 from tickgen.client.settings import resolve_settings
+from tickgen.dbrp import DBRP
 
 log = logging.getLogger("tickgen.client")
 T = TypeVar("T")
@@ -98,18 +102,14 @@ class AsyncKapacitorClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    # -- the sending chain: the only part that differs from the sync client ------------
+    # -- the sending chain: retries here, the waiting in _io -------------------------------
 
     async def _send(self, call: _core.Call[Any]) -> Any:
         request = self._http.build_request(**self._core.request_options(call))
         attempt = 0
         while True:
             try:
-                response = await asyncio.wait_for(
-                    self._receive(call, request), self._core.settings.deadline
-                )
-            except asyncio.TimeoutError:
-                raise self._core.too_slow(call) from None
+                response = await _io.async_receive(self._http, self._core, call, request)
             except httpx.TransportError as exc:
                 delay = self._core.retry_after_error(exc, attempt)
                 if delay is None:
@@ -124,23 +124,7 @@ class AsyncKapacitorClient:
             log.debug(
                 "retrying %s in %.2fs after %s (retry %d)", call.label, delay, reason, attempt
             )
-            await asyncio.sleep(delay)
-
-    async def _receive(self, call: _core.Call[Any], request: httpx.Request) -> httpx.Response:
-        """The whole answer, read as a stream: at most max_response_bytes of body."""
-        limit = self._core.settings.max_response_bytes
-        response = await self._http.send(request, stream=True)
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise self._core.too_large(call, response.status_code)
-                chunks.append(chunk)
-        finally:
-            await response.aclose()
-        return _core.with_body(response, b"".join(chunks))
+            await _io.async_sleep(delay)
 
     async def _run(self, flow: _core.Flow[T]) -> T:
         result: Any = None

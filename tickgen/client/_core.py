@@ -22,7 +22,6 @@ import pydantic
 
 from tickgen.client import errors
 from tickgen.client.models import (
-    DBRP,
     Event,
     Handler,
     Level,
@@ -36,6 +35,7 @@ from tickgen.client.models import (
 )
 from tickgen.client.models import Task as TaskModel
 from tickgen.client.settings import Settings
+from tickgen.dbrp import DBRP
 
 T = TypeVar("T")
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -570,7 +570,7 @@ def _task_body(**fields: Any) -> dict[str, Any]:
         if value is None:
             continue
         if key == "dbrps":
-            body[key] = [{"db": d.db, "rp": d.rp} for d in value]
+            body[key] = [dbrp.to_json() for dbrp in value]
         elif key == "vars":
             body[key] = {name: var.model_dump() for name, var in value.items()}
         elif key == "template_id":

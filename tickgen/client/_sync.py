@@ -1,21 +1,23 @@
-"""KapacitorClient: the blocking client.  Everything but sending lives in _core."""
+"""KapacitorClient: the blocking client, GENERATED from _async.py: do not edit.
+
+Change tickgen/client/_async.py (or the renames in tickgen/_build/unasync.py) and
+run scripts/gen-sync-client; tests/client/test_sync_generated.py fails when this
+file is not what the generator makes of _async.py.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
 import httpx
 
-from tickgen.client import _core
+from tickgen.client import _core, _io
 from tickgen.client.errors import KapacitorError
 from tickgen.client.models import (
-    DBRP,
     Event,
     Handler,
     Level,
@@ -30,13 +32,14 @@ from tickgen.client.models import (
 )
 from tickgen.client.retry import RetryPolicy
 from tickgen.client.settings import resolve_settings
+from tickgen.dbrp import DBRP
 
 log = logging.getLogger("tickgen.client")
 T = TypeVar("T")
 
 
 class KapacitorClient:
-    """Kapacitor's HTTP API in its own nouns; use as ``with KapacitorClient() as c:``.
+    """Kapacitor's HTTP API in its own nouns; ``with KapacitorClient() as c:``.
 
     Settings are resolved as described in tickgen.client.settings; errors are
     the tree in tickgen.client.errors.  One connection pool is reused for every
@@ -95,14 +98,14 @@ class KapacitorClient:
     def close(self) -> None:
         self._http.close()
 
-    # -- the sending chain: the only part that differs from the async client ------------
+    # -- the sending chain: retries here, the waiting in _io -------------------------------
 
     def _send(self, call: _core.Call[Any]) -> Any:
         request = self._http.build_request(**self._core.request_options(call))
         attempt = 0
         while True:
             try:
-                response = self._receive(call, request)
+                response = _io.receive(self._http, self._core, call, request)
             except httpx.TransportError as exc:
                 delay = self._core.retry_after_error(exc, attempt)
                 if delay is None:
@@ -117,50 +120,7 @@ class KapacitorClient:
             log.debug(
                 "retrying %s in %.2fs after %s (retry %d)", call.label, delay, reason, attempt
             )
-            time.sleep(delay)
-
-    def _receive(self, call: _core.Call[Any], request: httpx.Request) -> httpx.Response:
-        """The whole answer, read as a stream: at most max_response_bytes of body, and
-        no longer than the deadline.
-
-        A blocking read cannot be interrupted, and a server may trickle its headers a
-        byte at a time, each within the read timeout: the headers are awaited in a
-        helper thread that is abandoned at the deadline (closing the client closes
-        its connection); the body is read here, each read bounded by the deadline.
-        """
-        settings = self._core.settings
-        give_up = time.monotonic() + settings.deadline
-        self._core.bounded_timeout(request)
-        answer: list[httpx.Response] = []
-        failure: list[BaseException] = []
-
-        def send() -> None:
-            try:
-                answer.append(self._http.send(request, stream=True))
-            except BaseException as exc:  # handed to the caller's thread
-                failure.append(exc)
-
-        waiter = threading.Thread(target=send, name="tickgen-request", daemon=True)
-        waiter.start()
-        waiter.join(settings.deadline)
-        if waiter.is_alive():
-            raise self._core.too_slow(call)
-        if failure:
-            raise failure[0]
-        response = answer[0]
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > settings.max_response_bytes:
-                    raise self._core.too_large(call, response.status_code)
-                chunks.append(chunk)
-                if time.monotonic() > give_up:
-                    raise self._core.too_slow(call)
-        finally:
-            response.close()
-        return _core.with_body(response, b"".join(chunks))
+            _io.sleep(delay)
 
     def _run(self, flow: _core.Flow[T]) -> T:
         result: Any = None
@@ -289,7 +249,8 @@ class KapacitorClient:
                 limit=page_size,
                 script_format=script_format,
             )
-            yield from page
+            for item in page:
+                yield item
             offset = self._core.next_offset(offset, page_size, len(page))
 
     def task_output(self, task_id: str, endpoint: str) -> TaskOutput:
@@ -338,7 +299,8 @@ class KapacitorClient:
         offset: int | None = 0
         while offset is not None:
             page = self.list_templates(pattern=pattern, offset=offset, limit=page_size)
-            yield from page
+            for item in page:
+                yield item
             offset = self._core.next_offset(offset, page_size, len(page))
 
     # -- points --------------------------------------------------------------------------

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validator
+
+from tickgen.dbrp import DBRP
 
 TaskType = Literal["stream", "batch"]
 TaskStatus = Literal["enabled", "disabled"]
@@ -48,14 +50,12 @@ class Link(_Model):
     href: str = ""
 
 
-class DBRP(_Model):
-    """A database and retention policy a task reads from."""
-
-    db: str
-    rp: str
-
-    def __str__(self) -> str:
-        return f'"{self.db}"."{self.rp}"'
+def _dbrps(value: Any) -> list[DBRP]:
+    """A task's dbrps as the server sends them: any names (Kapacitor does not check
+    them), other keys ignored; tickgen's rules for parameters do not apply here."""
+    if not isinstance(value, list):
+        raise ValueError(f"dbrps is a list, not {value!r}")
+    return [item if isinstance(item, DBRP) else DBRP.from_json(item) for item in value]
 
 
 class Var(_Model):
@@ -90,7 +90,7 @@ class Task(_Model):
     link: Link = Link()
     template_id: str = Field("", alias="template-id")
     type: TaskType | None = None
-    dbrps: list[DBRP] = []
+    dbrps: Annotated[list[DBRP], PlainValidator(_dbrps)] = []
     script: str = ""
     vars: dict[str, Var] = {}
     dot: str = ""

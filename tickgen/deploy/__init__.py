@@ -10,9 +10,8 @@ and never changes or deletes a task without the mark unless asked to adopt it.
 From Python, ``plan_tasks(tasks, target)`` and ``apply_tasks(tasks, target)`` take a list
 of RenderedTask (``tickgen.render_paths(...)`` or ``Renderer().render(alert)``)
 and a Target (``url_target(url)`` or one of ``load_targets(config)``).
-Targets come from ``tickgen.toml`` (:mod:`.targets`); importing turns live
-tasks and Chronograf rules back into parameter files (:mod:`.importer`,
-:mod:`.chronograf`).
+Targets come from ``tickgen.toml`` (:mod:`.targets`).  Turning live tasks and
+Chronograf rules back into parameter files is :mod:`tickgen.importer`'s job.
 """
 
 from __future__ import annotations

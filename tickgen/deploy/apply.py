@@ -31,11 +31,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
-from tickgen.client import DBRP, AsyncKapacitorClient, BadRequest, KapacitorError
+from tickgen.client import AsyncKapacitorClient, BadRequest, KapacitorError
 from tickgen.client.models import TaskStatus, TaskType
 
 from .plan import Action, Plan
-from .state import DBRPKey
 
 DEFAULT_PARALLEL = 8
 
@@ -95,17 +94,13 @@ def _status(value: str) -> TaskStatus:
     return cast(TaskStatus, value)
 
 
-def _dbrps(keys: tuple[DBRPKey, ...]) -> list[DBRP]:
-    return [DBRP(db=db, rp=rp) for db, rp in keys]
-
-
 async def execute(client: AsyncKapacitorClient, action: Action) -> None:
     """Do one action; raise KapacitorError if it could not be done."""
     if action.kind == "create":
         want = action.desired
         assert want is not None
         await client.create_task(
-            want.id, want.script, dbrps=_dbrps(want.dbrps), type=_type(want.type),
+            want.id, want.script, dbrps=want.dbrps, type=_type(want.type),
             status=_status(want.status),
         )
     elif action.kind == "update":
@@ -125,7 +120,7 @@ async def _update(client: AsyncKapacitorClient, action: Action) -> None:
         await client.update_task(
             want.id,
             script=want.script if "script" in changed else None,
-            dbrps=_dbrps(want.dbrps) if "dbrps" in changed else None,
+            dbrps=want.dbrps if "dbrps" in changed else None,
             type=_type(want.type) if "type" in changed else None,
             status=_status(want.status),
         )
@@ -154,7 +149,7 @@ async def _restore(client: AsyncKapacitorClient, action: Action) -> bool:
         await client.update_task(
             before.id,
             script=before.script,
-            dbrps=_dbrps(before.dbrps),
+            dbrps=before.dbrps,
             status=_status(before.status),
         )
     except KapacitorError:

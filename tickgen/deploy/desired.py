@@ -15,7 +15,7 @@ from tickgen.params import ProjectDefaults
 from tickgen.pipeline import render_paths
 from tickgen.render import RenderedTask, Renderer
 
-from .state import DeployError, DesiredTask, dbrp_keys, desired_task
+from .state import DeployError, DesiredTask, desired_task
 from .targets import Target
 
 
@@ -32,7 +32,7 @@ def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTa
     desired: list[DesiredTask] = []
     missing: list[str] = []
     for task in tasks:
-        dbrps = dbrp_keys(task.dbrps) or target.dbrps
+        dbrps = task.dbrps or target.dbrps
         problem = _problem(task, target)
         if problem:
             raise DeployError(f"{task.source}: task {task.id!r}: {problem}")
@@ -43,7 +43,7 @@ def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTa
             desired_task(
                 target.id_prefix + task.id,
                 task.script,
-                [{"db": db, "rp": rp} for db, rp in dbrps],
+                dbrps,
                 status=task.status,
                 type=task.type,
                 source=task.source,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tickgen.client import AsyncKapacitorClient, Task
 
-from .state import LiveTask, dbrp_keys
+from .state import LiveTask
 
 LIVE_FIELDS = ("type", "dbrps", "script", "status")
 PAGE_SIZE = 100
@@ -28,7 +28,7 @@ def live_task(task: Task) -> LiveTask:
     return LiveTask(
         id=task.id,
         script=task.script,
-        dbrps=dbrp_keys(task.dbrps),
+        dbrps=tuple(task.dbrps),
         status=task.status or "disabled",
         type=task.type or "stream",
     )

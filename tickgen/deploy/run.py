@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from tickgen.client import AsyncKapacitorClient, KapacitorError, NotFound
 from tickgen.errors import ParameterError
 from tickgen.render import RenderedTask
+from tickgen.tick import check
 
 from .apply import DEFAULT_PARALLEL, ApplyResult, Outcome, apply_plan
 from .desired import desired_for
@@ -177,6 +178,33 @@ async def left_states(run: TargetRun, timeout: float = 5.0) -> dict[str, str]:
     return dict(await asyncio.gather(*(one(task_id) for task_id in ids)))
 
 
+async def checked_plan(
+    tasks: Sequence[RenderedTask],
+    target: Target,
+    client: AsyncKapacitorClient,
+    *,
+    prune: bool = False,
+    adopt: bool = False,
+) -> Plan:
+    """:func:`plan_target` for tasks rendered elsewhere (in Python, for any version):
+    each script is checked again for the version the target runs (its pin, else
+    the server's ping) before anything else is read, so an alert the server is too
+    old for stops here, as it does for ``tickgen plan``."""
+    version = await target_version(target, client)
+    problems = [
+        f"{task.source}: task {task.id}: {d}"
+        for task in tasks
+        for d in check(task.script, version=version.version)
+        if d.severity == "error"
+    ]
+    if problems:
+        raise DeployError(
+            f"target {target.name} ({client.url}) runs {version}; "
+            "these scripts would fail there:\n  " + "\n  ".join(problems)
+        )
+    return await plan_target(tasks, target, client, prune=prune, adopt=adopt, version=version)
+
+
 def plan_tasks(
     tasks: Sequence[RenderedTask],
     target: Target,
@@ -184,11 +212,12 @@ def plan_tasks(
     prune: bool = False,
     adopt: bool = False,
 ) -> Plan:
-    """The plan for ``tasks`` (rendered in Python or from files) on one target."""
+    """The plan for ``tasks`` (rendered in Python or from files) on one target,
+    checked for the Kapacitor version it runs (see :func:`checked_plan`)."""
 
     async def run() -> Plan:
         async with target.client() as client:
-            return await plan_target(tasks, target, client, prune=prune, adopt=adopt)
+            return await checked_plan(tasks, target, client, prune=prune, adopt=adopt)
 
     return asyncio.run(run())
 
@@ -201,11 +230,13 @@ def apply_tasks(
     adopt: bool = False,
     parallel: int = DEFAULT_PARALLEL,
 ) -> ApplyResult:
-    """Plan and apply ``tasks`` on one target; the result says what succeeded and failed."""
+    """Plan and apply ``tasks`` on one target; the result says what succeeded and failed.
+
+    Nothing is written when a script would fail on the version the target runs."""
 
     async def run() -> ApplyResult:
         async with target.client() as client:
-            planned = await plan_target(tasks, target, client, prune=prune, adopt=adopt)
+            planned = await checked_plan(tasks, target, client, prune=prune, adopt=adopt)
             return await apply_plan(planned, client, parallel=parallel)
 
     return asyncio.run(run())

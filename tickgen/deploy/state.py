@@ -9,27 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tickgen.dbrp import DBRP
+
 # re-exported: tickgen.deploy.state.DeployError is where callers have found it
 from tickgen.errors import DeployError as DeployError
 
 from .ownership import DEFAULT_OWNER, Marker, mark, read_marker
 
-DBRPKey = tuple[str, str]
+
+def dbrp_set(dbrps: Iterable[DBRP]) -> tuple[DBRP, ...]:
+    """dbrps sorted and without duplicates: Kapacitor does not care about their order."""
+    return tuple(sorted(set(dbrps)))
 
 
-def dbrp_keys(dbrps: Iterable[object]) -> tuple[DBRPKey, ...]:
-    """dbrps as sorted (db, rp) pairs: Kapacitor does not care about their order."""
-    keys: list[DBRPKey] = []
-    for item in dbrps:
-        if isinstance(item, dict):
-            keys.append((str(item["db"]), str(item["rp"])))
-        else:
-            keys.append((str(getattr(item, "db")), str(getattr(item, "rp"))))  # noqa: B009
-    return tuple(sorted(set(keys)))
-
-
-def format_dbrps(keys: tuple[DBRPKey, ...]) -> str:
-    return ", ".join(f'"{db}"."{rp}"' for db, rp in keys) or "(none)"
+def format_dbrps(dbrps: tuple[DBRP, ...]) -> str:
+    return ", ".join(map(str, dbrps)) or "(none)"
 
 
 @dataclass(frozen=True)
@@ -41,14 +35,14 @@ class DesiredTask:
 
     id: str
     script: str
-    dbrps: tuple[DBRPKey, ...]
+    dbrps: tuple[DBRP, ...]
     status: str = "enabled"
     type: str = "stream"
     source: str = "<python>"  # where the alert came from, for messages
     template: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "dbrps", tuple(sorted(set(self.dbrps))))
+        object.__setattr__(self, "dbrps", dbrp_set(self.dbrps))
 
     @property
     def marker(self) -> Marker | None:
@@ -61,12 +55,12 @@ class LiveTask:
 
     id: str
     script: str
-    dbrps: tuple[DBRPKey, ...]
+    dbrps: tuple[DBRP, ...]
     status: str
     type: str = "stream"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "dbrps", tuple(sorted(set(self.dbrps))))
+        object.__setattr__(self, "dbrps", dbrp_set(self.dbrps))
 
     @property
     def marker(self) -> Marker | None:
@@ -88,7 +82,7 @@ class LiveTask:
 def desired_task(
     task_id: str,
     script: str,
-    dbrps: Iterable[object],
+    dbrps: Iterable[DBRP],
     *,
     status: str = "enabled",
     type: str = "stream",
@@ -101,7 +95,7 @@ def desired_task(
     return DesiredTask(
         id=task_id,
         script=mark(script, Marker(template, params_hash, owner)),
-        dbrps=dbrp_keys(dbrps),
+        dbrps=tuple(dbrps),
         status=status,
         type=type,
         source=source,

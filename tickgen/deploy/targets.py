@@ -37,11 +37,12 @@ from pathlib import Path
 
 from tickgen.client import AsyncKapacitorClient
 from tickgen.client.settings import DEFAULT_URL, url_problem
+from tickgen.dbrp import DBRP
 from tickgen.errors import ConfigError
 from tickgen.project import CONFIG_ENV, CONFIG_NAME, Project, find_config, load_project
 
 from .ownership import DEFAULT_OWNER
-from .state import DBRPKey, DeployError
+from .state import DeployError, dbrp_set
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Target:
     username_env: str | None = None
     password_env: str | None = None
     token_env: str | None = None
-    dbrps: tuple[DBRPKey, ...] = ()
+    dbrps: tuple[DBRP, ...] = ()
     id_prefix: str = ""
     kapacitor_version: str | None = None  # a pin; None: ask the server (deploy.versions)
     owner: str = DEFAULT_OWNER  # written into the mark; prune deletes only this owner's tasks
@@ -108,7 +109,7 @@ def project_targets(project: Project) -> dict[str, Target]:
             username_env=table.username_env,
             password_env=table.password_env,
             token_env=table.token_env,
-            dbrps=tuple(sorted({(d.db, d.rp) for d in table.dbrps})),
+            dbrps=dbrp_set(table.dbrps),
             id_prefix=table.id_prefix,
             kapacitor_version=table.kapacitor_version,
             owner=table.owner or project.owner or table.id_prefix or DEFAULT_OWNER,

@@ -76,7 +76,7 @@ class _Prepared:
     loaded: LoadedCase
     task_id: str
     script: str
-    dbrps: list[dict[str, str]]
+    dbrps: tuple[DBRP, ...]
     points: list[Point]
     needs_topic_handler: bool
     scale: float = 1.0  # wall-clock seconds per test second (deadman)
@@ -179,7 +179,7 @@ class TestRunner:
         self.deadman_period = deadman_period
         self._counter = 0
         self._lock = threading.Lock()
-        self._db_locks: dict[tuple[str, str], threading.Lock] = {}
+        self._db_locks: dict[DBRP, threading.Lock] = {}
         self._created: dict[str, str | None] = {}  # task id -> topic with our handler
         self._stop = threading.Event()
 
@@ -191,7 +191,7 @@ class TestRunner:
             n = self._counter
         return f"{self.run_id}-{n}", f"{self.run_id.replace('-', '_')}_{n}"
 
-    def _db_lock(self, dbrp: tuple[str, str]) -> threading.Lock:
+    def _db_lock(self, dbrp: DBRP) -> threading.Lock:
         with self._lock:
             return self._db_locks.setdefault(dbrp, threading.Lock())
 
@@ -223,7 +223,7 @@ class TestRunner:
         scale, tolerance = 1.0, 0
         if loaded.tick_path is not None:
             script = loaded.tick_path.read_text(encoding="utf-8")
-            dbrps = [{"db": case.database, "rp": case.retention_policy}]
+            dbrps: tuple[DBRP, ...] = (DBRP(case.database, case.retention_policy),)
             topic_handler = True
         elif isinstance(alert, CustomAlert):
             task = self.renderer.render(alert.model_copy(), source=loaded.alert_source)
@@ -257,7 +257,7 @@ class TestRunner:
             loaded, task_id, script, dbrps, points, topic_handler, scale, tolerance, notes
         )
 
-    def _points(self, loaded: LoadedCase, dbrps: list[dict[str, str]]) -> list[Point]:
+    def _points(self, loaded: LoadedCase, dbrps: tuple[DBRP, ...]) -> list[Point]:
         case = loaded.case
         start_ns = case.start * 1_000_000_000
         alert = loaded.alert
@@ -335,7 +335,7 @@ class TestRunner:
         result.script = prepared.script
         result.notes = prepared.notes
         result.task_id = prepared.task_id
-        dbrp = (prepared.dbrps[0]["db"], prepared.dbrps[0]["rp"]) if prepared.dbrps else ("", "")
+        dbrp = prepared.dbrps[0] if prepared.dbrps else DBRP("", "")
         # tests that share a database (.tick files, user templates) must not overlap
         lock = self._db_lock(dbrp) if prepared.needs_topic_handler else None
         try:
@@ -359,7 +359,7 @@ class TestRunner:
         result.status = "passed" if all(r.ok for r in result.rows) else "failed"
         return result
 
-    def _execute(self, prepared: _Prepared, dbrp: tuple[str, str]) -> tuple[list[Any], int]:
+    def _execute(self, prepared: _Prepared, dbrp: DBRP) -> tuple[list[Any], int]:
         task_id = prepared.task_id
         with self._lock:
             self._created[task_id] = None
@@ -367,7 +367,7 @@ class TestRunner:
             self.client.create_task(
                 task_id,
                 prepared.script,
-                dbrps=[DBRP(db=d["db"], rp=d["rp"]) for d in prepared.dbrps],
+                dbrps=prepared.dbrps,
                 type="stream",
                 status="enabled",
             )
@@ -380,7 +380,7 @@ class TestRunner:
             self.sink.expect(task_id)
             if prepared.points:
                 self.client.write_points(
-                    [p.line() for p in prepared.points], db=dbrp[0], rp=dbrp[1], precision="ns"
+                    [p.line() for p in prepared.points], db=dbrp.db, rp=dbrp.rp, precision="ns"
                 )
             return self._wait_until_done(task_id, len(prepared.points)), 0
         finally:
@@ -422,7 +422,7 @@ class TestRunner:
         return topic
 
     def _write_on_wall_clock(
-        self, prepared: _Prepared, dbrp: tuple[str, str]
+        self, prepared: _Prepared, dbrp: DBRP
     ) -> tuple[list[Any], int]:
         """Deadman: points are written at scaled wall-clock times, stamped with "now"."""
         case = prepared.loaded.case
@@ -434,7 +434,7 @@ class TestRunner:
             if self._stop.wait(max(0.0, due - time.monotonic())):
                 raise TickgenError("interrupted")
             self.client.write_points(
-                [point.line(time.time_ns())], db=dbrp[0], rp=dbrp[1], precision="ns"
+                [point.line(time.time_ns())], db=dbrp.db, rp=dbrp.rp, precision="ns"
             )
         last_point = max((p.ns - start_ns for p in prepared.points), default=0)
         last_expected = max((duration_nanoseconds(e.at) for e in case.expect), default=0)

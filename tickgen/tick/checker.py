@@ -23,9 +23,11 @@ from typing import Literal, NamedTuple
 
 from ..gotemplate import tick_call_problems
 from . import ast
+from .dag import TIME_DIMENSION, UNSET, HandlerCall, Pipeline, PipelineNode
 from .nodes import (
     CHAIN_METHODS,
     HANDLERS,
+    LAMBDA_FUNCTIONS,
     NODES,
     PROPERTIES,
     SHADOWED,
@@ -34,7 +36,6 @@ from .nodes import (
     parse_version,
 )
 from .parser import parse
-from .pipeline import TIME_DIMENSION, UNSET, HandlerCall, Pipeline, PipelineNode
 from .rules import binary_error, binary_result, node_errors
 from .start import DBRP, config_notes, start_errors
 
@@ -401,8 +402,24 @@ class _Checker:
 
     def global_call(self, func: ast.Function, in_lambda: bool) -> _Value:
         values = [self.expr(arg, in_lambda) for arg in func.args]
-        if in_lambda:
-            return _UNKNOWN  # a lambda built-in, resolved per point at run time
+        if in_lambda:  # a lambda built-in, resolved per point at run time
+            since = LAMBDA_FUNCTIONS.get(func.name)
+            if since is None:
+                hint = _suggest(func.name, list(LAMBDA_FUNCTIONS))
+                self.error(
+                    func.pos,
+                    f'undefined function: "{func.name}"{hint}'
+                    " (Kapacitor creates and starts the task, then fails every point: "
+                    "the alert never fires)",
+                )
+            elif since > self.version:
+                self.error(
+                    func.pos,
+                    f"{func.name}() in a lambda needs Kapacitor {since} or later; "
+                    f"the target is {self.version} (where every point fails with "
+                    f'undefined function: "{func.name}")',
+                )
+            return _UNKNOWN
         if func.name == "time":
             # groupByTime(length, offset...) in query.go
             if len(values) > 2:

@@ -7,7 +7,7 @@
     }
 
 Nodes are named ``<desc><id>`` with ids in creation order, as the checker's walk
-numbers them (see :mod:`tickgen.tick.pipeline`).  Kapacitor writes no
+numbers them (see :mod:`tickgen.tick.dag`).  Kapacitor writes no
 newline after the closing brace, and neither does :func:`graph`.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from . import ast
 from .checker import TaskKind, analyse
-from .pipeline import Pipeline
+from .dag import Pipeline
 
 __all__ = ["dot", "graph"]
 

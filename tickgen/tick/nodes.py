@@ -759,3 +759,27 @@ SHADOWED: dict[str, frozenset[str]] = {
     name: frozenset(handler.properties) & frozenset(PROPERTIES["alert"])
     for name, handler in HANDLERS.items()
 }
+
+# The functions a lambda may call (tick/stateful/functions.go: statelessFuncs and
+# NewFunctions; the same set at v1.5.9, v1.6.0, v1.7.6 and v1.8.3 but for rand(),
+# which came with 1.6.5).  Kapacitor looks the name up only when a point is
+# evaluated: a task with an unknown one is created and starts, and then every
+# point fails with `undefined function: "name"`, so the node passes nothing on
+# and the alert never fires.
+_MATH = (
+    "abs acos acosh asin asinh atan atan2 atanh cbrt ceil cos cosh erf erfc exp exp2 "
+    "expm1 floor gamma hypot j0 j1 jn log log10 log1p log2 logb max min mod pow pow10 "
+    "sin sinh sqrt tan tanh trunc y0 y1 yn"
+)
+_STRINGS = (
+    "strContains strContainsAny strCount strHasPrefix strHasSuffix strIndex strIndexAny "
+    "strLastIndex strLastIndexAny strLength strReplace strSubstring strToLower strToUpper "
+    "strTrim strTrimLeft strTrimPrefix strTrimRight strTrimSpace strTrimSuffix regexReplace"
+)
+_OTHERS = (
+    "bool int float string duration isPresent unixNano minute hour weekday day month year "
+    "now humanBytes if sigma count spread"
+)
+LAMBDA_FUNCTIONS: dict[str, Version] = dict.fromkeys(
+    f"{_MATH} {_STRINGS} {_OTHERS}".split(), BASELINE
+) | {"rand": Version(1, 6, 5)}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .pipeline import PipelineNode
+from .dag import PipelineNode
 
 __all__ = ["binary_error", "binary_result", "node_errors"]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .dag import TIME_DIMENSION, HandlerCall, PipelineNode
 from .influxql import read_query
-from .pipeline import TIME_DIMENSION, HandlerCall, PipelineNode
 
 __all__ = ["CONFIG", "config_notes", "start_errors"]
 

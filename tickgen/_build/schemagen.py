@@ -21,10 +21,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .models import Deadman, Relative, Threshold
+from tickgen.models import BUILTIN_MODELS
 
 __all__ = [
-    "BUILTIN_MODELS",
     "PROJECT_FILE_SCHEMA",
     "TEST_FILE_SCHEMA",
     "model_schema",
@@ -39,11 +38,6 @@ TEST_FILE_SCHEMA = "testing/test-file.schema.json"
 # reads it from here.
 PROJECT_FILE_SCHEMA = "project/tickgen.schema.json"
 
-BUILTIN_MODELS: dict[str, type[BaseModel]] = {
-    "threshold": Threshold,
-    "relative": Relative,
-    "deadman": Deadman,
-}
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -63,7 +57,7 @@ def schema_text(model: type[BaseModel]) -> str:
 
 def test_file_schema_text() -> str:
     """The JSON Schema of test files, generated from tickgen.testing.spec.TestFile."""
-    from .testing.spec import TestFile
+    from tickgen.testing.spec import TestFile
 
     return schema_text(TestFile)
 
@@ -77,7 +71,7 @@ def project_file_schema_text() -> str:
     TOML has no null: the defaults of optional keys (None) are left out, so an
     editor offers only values that can be written.
     """
-    from .projectmodel import ProjectFile
+    from tickgen.projectmodel import ProjectFile
 
     schema = _without_null_defaults(model_schema(ProjectFile))
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -16,8 +16,8 @@ import pytest
 
 from tests.deploy.conftest import run_cli
 from tickgen import tick
-from tickgen.deploy.chronograf import duration, import_rule, params_from_rule, threshold_value
-from tickgen.deploy.paramfile import ImportProblem, render_params
+from tickgen.importer.chronograf import duration, import_rule, params_from_rule, threshold_value
+from tickgen.importer.paramfile import ImportProblem, render_params
 from tickgen.pipeline import render_paths
 from tickgen.render import Renderer
 

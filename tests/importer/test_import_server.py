@@ -77,9 +77,7 @@ def test_import_then_render_reproduces_live_scripts(
         (task,) = render_paths(out_dir / f"{task_id}.yaml")
         assert task.script == strip_marker(live[task_id].script), task_id
         assert task.status == live[task_id].status
-        assert sorted((d["db"], d["rp"]) for d in task.dbrps) == sorted(
-            (d.db, d.rp) for d in live[task_id].dbrps
-        )
+        assert sorted(task.dbrps) == sorted(live[task_id].dbrps)
     params = yaml.safe_load((out_dir / "imp-dutianze-t.yaml").read_text())
     assert params["name"] == "dutianze-t"
     assert params["change"] == "percent"

@@ -9,11 +9,12 @@ import yaml
 
 from tests.deploy.conftest import BUILTIN_ALERTS
 from tests.handlers.full_handlers import FULL
+from tickgen.dbrp import DBRP
 from tickgen.deploy import LiveTask, mark
-from tickgen.deploy.handler_reader import property_table
-from tickgen.deploy.importer import import_task, params_from_script
 from tickgen.deploy.ownership import Marker
-from tickgen.deploy.paramfile import ImportProblem, render_params
+from tickgen.importer.handlers import property_table
+from tickgen.importer.paramfile import ImportProblem, render_params
+from tickgen.importer.tasks import import_task, params_from_script
 from tickgen.render import Renderer
 
 CHRONOGRAF = Path(__file__).parent / "chronograf"
@@ -21,7 +22,7 @@ EXAMPLES = Path(__file__).parents[2] / "examples"
 RENDERER = Renderer()
 
 
-def live(task_id: str, script: str, dbrps: tuple[tuple[str, str], ...] = (("telegraf", "autogen"),),
+def live(task_id: str, script: str, dbrps: tuple[DBRP, ...] = (DBRP("telegraf", "autogen"),),
          status: str = "enabled") -> LiveTask:
     return LiveTask(task_id, script, dbrps, status)
 
@@ -34,8 +35,7 @@ def live(task_id: str, script: str, dbrps: tuple[tuple[str, str], ...] = (("tele
 def test_rendered_scripts_import_back_to_the_same_script(params: dict[str, object]) -> None:
     task = render_params(params, RENDERER)
     marked = mark(task.script, Marker(task.template, task.params_hash))
-    dbrps = tuple((d["db"], d["rp"]) for d in task.dbrps)
-    imported = import_task(live(task.id, marked, dbrps, task.status), RENDERER)
+    imported = import_task(live(task.id, marked, task.dbrps, task.status), RENDERER)
     assert imported.reason == ""
     assert imported.params is not None
     again = render_params(imported.params, RENDERER)

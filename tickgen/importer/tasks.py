@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from tickgen import tick
+from tickgen.dbrp import DBRP
+from tickgen.deploy.ownership import strip_marker
+from tickgen.deploy.state import LiveTask
 from tickgen.render import Renderer
 from tickgen.tick import ast
 
-from .handler_reader import HandlerBuilder, HandlerReadError, is_handler
-from .ownership import strip_marker
+from .handlers import HandlerBuilder, HandlerReadError, is_handler
 from .paramfile import Imported, ImportProblem, first_difference, render_params
-from .state import LiveTask
 
 TRIGGER_TYPES = ("threshold", "relative", "deadman")
 ALERT_DEFAULTS = {
@@ -453,8 +454,8 @@ def import_task(task: LiveTask, renderer: Renderer) -> Imported:
     """One live task as parameters, checked by rendering them back to the same script."""
     try:
         params = params_from_script(task.id, task.script)
-        if task.dbrps != ((params["database"], params.get("retention_policy", "autogen")),):
-            params["dbrps"] = [{"db": db, "rp": rp} for db, rp in task.dbrps]
+        if task.dbrps != (DBRP(params["database"], params.get("retention_policy", "autogen")),):
+            params["dbrps"] = [dbrp.to_json() for dbrp in task.dbrps]
         if task.status == "disabled":
             params["status"] = "disabled"
         rendered = render_params(params, renderer)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .schemagen import BUILTIN_MODELS, model_schema
+from tickgen.models import BUILTIN_MODELS
+
+from .schemagen import model_schema
 
 __all__ = ["parameters_markdown"]
 
