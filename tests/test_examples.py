@@ -46,3 +46,26 @@ def test_python_example_runs() -> None:
     )
     assert result.stdout.count("|alert()") == 3
     assert "var whereFilter = lambda: (\"service\" == 'checkout')" in result.stdout
+
+
+def test_the_examples_directory_is_a_project(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """examples/tickgen.toml: validate without arguments reads every example, with its
+    templates; its defaults change none of the scripts the examples render alone."""
+    from tickgen.cli import main
+
+    monkeypatch.delenv("TICKGEN_CONFIG", raising=False)
+    monkeypatch.delenv("TICKGEN_KAPACITOR_VERSION", raising=False)
+    monkeypatch.chdir(EXAMPLES)
+    assert main(["validate", "--quiet"]) == 0
+    assert main(["render"]) == 0
+    in_project = capsys.readouterr().out
+    alone = [
+        task.script
+        for name in FILES
+        for task in tickgen.render_paths(EXAMPLES / name, template_dirs=[EXAMPLES / "templates"])
+    ]
+    assert [s.partition("\n")[2] for s in in_project.split("// task: ")[1:]] == [
+        s + ("\n" if i < len(alone) - 1 else "") for i, s in enumerate(alone)
+    ]

@@ -203,7 +203,7 @@ CASES: dict[str, tuple[str, str]] = {
     "toml_wrong_type.toml": (
         'template = "threshold"\nid = "t"\ndatabase = "db"\nmeasurement = "m"\nfield = "f"\n'
         'crit = {op = ">", value = 1}\nno_recoveries = "yes"\n',
-        "toml_wrong_type.toml: no_recoveries: 'yes' is not a boolean (true/false)",
+        "toml_wrong_type.toml:7: no_recoveries: 'yes' is not a boolean (true/false)",
     ),
     "wrong_suffix.txt": (
         "x",

@@ -6,8 +6,12 @@
     │   └── TemplateBug            a rendered script that fails tickgen's own check
     ├── tick.TickSyntaxError       (also a ValueError) a TICKscript that does not parse
     ├── client.KapacitorError      anything that went wrong talking to Kapacitor
-    └── DeployError                a plan or apply that cannot go on, a bad tickgen.toml
-                                   (also tickgen.deploy.DeployError)
+    ├── DeployError                a plan or apply that cannot go on
+    │                              (also tickgen.deploy.DeployError)
+    └── ConfigError                a project file (tickgen.toml) that cannot be used, with
+                                   every Problem at once; both a ParameterError (validate
+                                   reports its problems like a parameter file's) and a
+                                   DeployError (plan and apply cannot go on)
 
 The message of each is written for the person running tickgen: it names the
 file, the line, the parameter and what would be right.  The CLI prints it and
@@ -78,3 +82,8 @@ class TemplateBug(TemplateError):
 class DeployError(TickgenError):
     """A plan or an apply that cannot go on (before anything was written), or a
     project file (tickgen.toml) that cannot be used."""
+
+
+class ConfigError(ParameterError, DeployError):
+    """A project file (tickgen.toml) that cannot be used; ``problems`` lists all of it,
+    each at its line of the file with its key path."""

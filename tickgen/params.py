@@ -25,6 +25,7 @@ import yaml
 
 from .errors import ParameterError, Problem
 from .textfile import read_text, text_problem
+from .tomllines import toml_lines
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,6 +37,7 @@ __all__ = [
     "TEST_SUFFIXES",
     "AlertSource",
     "Document",
+    "ProjectDefaults",
     "alert_sources",
     "document_alerts",
     "expand_paths",
@@ -83,10 +85,10 @@ class Document:
 
     def line_of(self, path: Sequence[PathPart]) -> int | None:
         """The 1-based line of the value at ``path`` (or of its nearest parent)."""
-        if self.kind == "toml":
-            return None
         if self._lines is None:
-            self._lines = _yaml_positions(self.text)
+            self._lines = (
+                toml_lines(self.text) if self.kind == "toml" else _yaml_positions(self.text)
+            )
         parts = tuple(path)
         while parts:
             if parts in self._lines:
@@ -348,6 +350,16 @@ def read_document(path: Path, text: str | None = None) -> Document:
     """Load one parameter file; a syntax error is a ParameterError with its line."""
     name = str(path)
     kind = PARAMETER_SUFFIXES.get(path.suffix.lower())
+    if path.name == PROJECT_CONFIG:
+        raise ParameterError(
+            [
+                Problem(
+                    "this is the project file, not a parameter file: check it with "
+                    f"'tickgen validate {name}', or use it with --config {name}",
+                    file=name,
+                )
+            ]
+        )
     if kind is None:
         raise ParameterError(
             [Problem("not a parameter file: use .yaml, .yml, .json or .toml", file=name)]
@@ -451,6 +463,15 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+@dataclass(frozen=True)
+class ProjectDefaults:
+    """The ``defaults`` table of the project file (``tickgen.toml``), merged into every
+    alert under the alert's own values and its file's ``defaults``."""
+
+    document: Document  # the project file, for the lines of its values
+    values: Mapping[str, Any]
+
+
 @dataclass
 class AlertSource:
     """One alert's parameters (defaults merged in) and where they came from."""
@@ -460,25 +481,38 @@ class AlertSource:
     index: int | None  # position in the file's alert list; None for a one-alert file
     listed_under: str | None  # "alerts" for {defaults, alerts}; None for a plain list
     defaults: Mapping[str, Any]
+    project: ProjectDefaults | None = None
 
     def locate(self, path: Sequence[PathPart]) -> tuple[str, int | None]:
-        """The displayed JSON path of a parameter, and its line in the file.
+        """The displayed JSON path of a parameter, and its line in its file."""
+        document, full = self.origin(path)
+        return format_path(full), document.line_of(full)
 
-        A value that came from ``defaults`` is reported where it is written.
+    def origin(self, path: Sequence[PathPart]) -> tuple[Document, tuple[PathPart, ...]]:
+        """The file a parameter's value is written in, and its path there.
+
+        A value that came from the file's ``defaults`` is reported where it is
+        written, and one from the project's ``defaults`` in the project file.
         """
         own_prefix = self._own_prefix()
         own = self.document.data
         for part in own_prefix:
             own = own[part]
-        if self.defaults and not _has_path(own, path) and _has_path(self.defaults, path):
-            full: tuple[PathPart, ...] = ("defaults", *path)
-        else:
-            full = (*own_prefix, *path)
-        return format_path(full), self.document.line_of(full)
+        if not _has_path(own, path):
+            if self.defaults and _has_path(self.defaults, path):
+                return self.document, ("defaults", *path)
+            if self.project is not None and _has_path(self.project.values, path):
+                return self.project.document, ("defaults", *path)
+        return self.document, (*own_prefix, *path)
 
     def problem(self, path: Sequence[PathPart], message: str) -> Problem:
-        shown, line = self.locate(path)
-        return Problem(message, file=self.document.name, line=line, path=shown or None)
+        document, full = self.origin(path)
+        return Problem(
+            message,
+            file=document.name,
+            line=document.line_of(full),
+            path=format_path(full) or None,
+        )
 
     @property
     def line(self) -> int | None:
@@ -525,11 +559,14 @@ def _merge(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any
     return merged
 
 
-def document_alerts(doc: Document) -> Iterator[AlertSource]:
+def document_alerts(
+    doc: Document, project: ProjectDefaults | None = None
+) -> Iterator[AlertSource]:
+    """The alerts of one file, with its defaults (and the project's) merged in."""
     data = doc.data
     if isinstance(data, list):
         for index, item in enumerate(data):
-            yield _one(doc, item, index, None, {})
+            yield _one(doc, item, index, None, {}, project)
         return
     if not isinstance(data, dict):
         raise ParameterError(
@@ -543,7 +580,7 @@ def document_alerts(doc: Document) -> Iterator[AlertSource]:
             ]
         )
     if "alerts" not in data:
-        yield _one(doc, data, None, None, {})
+        yield _one(doc, data, None, None, {}, project)
         return
     extra = sorted(set(data) - {"alerts", "defaults"})
     problems = [
@@ -579,11 +616,16 @@ def document_alerts(doc: Document) -> Iterator[AlertSource]:
     if problems:
         raise ParameterError(problems)
     for index, item in enumerate(alerts):
-        yield _one(doc, item, index, "alerts", defaults)
+        yield _one(doc, item, index, "alerts", defaults, project)
 
 
 def _one(
-    doc: Document, item: Any, index: int | None, under: str | None, defaults: Mapping[str, Any]
+    doc: Document,
+    item: Any,
+    index: int | None,
+    under: str | None,
+    defaults: Mapping[str, Any],
+    project: ProjectDefaults | None,
 ) -> AlertSource:
     if not isinstance(item, dict):
         prefix: tuple[PathPart, ...] = (
@@ -600,10 +642,14 @@ def _one(
             ]
         )
     params = _merge(defaults, item) if defaults else dict(item)
-    return AlertSource(doc, params, index, under, defaults)
+    if project is not None and project.values:
+        params = _merge(project.values, params)
+    return AlertSource(doc, params, index, under, defaults, project)
 
 
-def alert_sources(paths: Iterable[str | Path]) -> Iterator[AlertSource]:
+def alert_sources(
+    paths: Iterable[str | Path], project: ProjectDefaults | None = None
+) -> Iterator[AlertSource]:
     """Every alert in the given files and directories, in order."""
     for path in expand_paths(paths):
-        yield from document_alerts(read_document(path))
+        yield from document_alerts(read_document(path), project)

@@ -24,7 +24,7 @@ from .errors import ParameterError, Problem, TemplateError
 from .gotemplate import model_problems
 from .handlers import parse_version, version_problems
 from .models import Alert, CustomAlert, parameter_findings
-from .params import AlertSource, document_alerts, expand_paths, read_document
+from .params import AlertSource, ProjectDefaults, document_alerts, expand_paths, read_document
 from .render import RenderedTask, Renderer, shared_renderer
 
 __all__ = ["LoadedAlert", "iter_loaded", "load", "render_paths", "run"]
@@ -135,10 +135,18 @@ def _build(source: AlertSource, info: TemplateInfo) -> Alert | list[Problem]:
 
 
 def iter_loaded(
-    paths: Iterable[str | Path], catalog: Catalog, kapacitor_version: str, problems: list[Problem]
+    paths: Iterable[str | Path],
+    catalog: Catalog,
+    kapacitor_version: str,
+    problems: list[Problem],
+    project: ProjectDefaults | None = None,
 ) -> Iterator[LoadedAlert]:
-    """Valid alerts in order; problems (also duplicate ids) are appended to ``problems``."""
+    """Valid alerts in order; problems (also duplicate ids) are appended to ``problems``.
+
+    ``project``: the project file's defaults, merged into every alert.
+    """
     seen: dict[str, str] = {}
+    in_project = _ProjectProblems(project)
     try:
         files = expand_paths(paths)
     except ParameterError as exc:
@@ -146,12 +154,15 @@ def iter_loaded(
         return
     for path in files:
         try:
-            sources = list(document_alerts(read_document(path)))
+            sources = list(document_alerts(read_document(path), project))
         except ParameterError as exc:
             problems.extend(exc.problems)
             continue
         for source in sources:
             alert, found, warnings = validate_source(source, catalog, kapacitor_version)
+            if project is not None:
+                found = in_project.once(found, source)
+                warnings = tuple(in_project.once(list(warnings), source))
             task_id = source.params.get("id")
             if isinstance(task_id, str) and task_id:
                 if task_id in seen:
@@ -168,6 +179,31 @@ def iter_loaded(
                 problems.extend(found)
             elif alert is not None:
                 yield LoadedAlert(alert, source, warnings)
+
+
+class _ProjectProblems:
+    """A problem in the project's defaults is one problem, however many alerts share it.
+
+    It is reported once, at its line of the project file, with the first alert
+    it was found in (a default can be wrong for one template and right for another).
+    """
+
+    def __init__(self, project: ProjectDefaults | None) -> None:
+        self.name = project.document.name if project is not None else None
+        self.reported: set[tuple[int | None, str | None, str]] = set()
+
+    def once(self, problems: list[Problem], source: AlertSource) -> list[Problem]:
+        kept: list[Problem] = []
+        for problem in problems:
+            if problem.file != self.name:
+                kept.append(problem)
+                continue
+            key = (problem.line, problem.path, problem.message)
+            if key not in self.reported:
+                self.reported.add(key)
+                merged = f"{problem.message} (merged into the alert of {source.where})"
+                kept.append(dataclasses.replace(problem, message=merged))
+        return kept
 
 
 # Young objects between two runs of the cyclic collector while a batch runs
@@ -194,29 +230,35 @@ def run(
     paths: Iterable[str | Path],
     renderer: Renderer,
     on_task: Callable[[RenderedTask], None],
+    *,
+    project: ProjectDefaults | None = None,
 ) -> list[Problem]:
     """Validate everything; render (and hand to ``on_task``) while no problem is found."""
     with _fewer_collections():
-        return _run(paths, renderer, lambda task, _source: on_task(task))
+        return _run(paths, renderer, lambda task, _source: on_task(task), project)
 
 
 def run_located(
     paths: Iterable[str | Path],
     renderer: Renderer,
     on_task: Callable[[RenderedTask, AlertSource], None],
+    *,
+    project: ProjectDefaults | None = None,
 ) -> list[Problem]:
     """:func:`run`, handing each task with the parameters it came from (for findings)."""
     with _fewer_collections():
-        return _run(paths, renderer, on_task)
+        return _run(paths, renderer, on_task, project)
 
 
 def _run(
     paths: Iterable[str | Path],
     renderer: Renderer,
     on_task: Callable[[RenderedTask, AlertSource], None],
+    project: ProjectDefaults | None,
 ) -> list[Problem]:
     problems: list[Problem] = []
-    for loaded in iter_loaded(paths, renderer.catalog, renderer.kapacitor_version, problems):
+    loading = iter_loaded(paths, renderer.catalog, renderer.kapacitor_version, problems, project)
+    for loaded in loading:
         if problems:
             continue
         try:
@@ -259,12 +301,16 @@ def render_paths(
     template_dirs: Sequence[str | Path] = (),
     kapacitor_version: str | None = None,
     renderer: Renderer | None = None,
+    project: ProjectDefaults | None = None,
 ) -> list[RenderedTask]:
-    """Render every alert in the given files; raise ParameterError with every problem."""
+    """Render every alert in the given files; raise ParameterError with every problem.
+
+    ``project``: the defaults of a project file, merged into every alert.
+    """
     renderer = renderer or shared_renderer(template_dirs, kapacitor_version)
     path_list = [paths] if isinstance(paths, (str, Path)) else list(paths)
     tasks: list[RenderedTask] = []
-    problems = run(path_list, renderer, tasks.append)
+    problems = run(path_list, renderer, tasks.append, project=project)
     if problems:
         raise ParameterError(problems)
     return tasks

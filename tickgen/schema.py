@@ -168,8 +168,9 @@ def _fast_predicate(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
 class SchemaCheck:
     """A compiled schema that turns validation errors into (path, message) pairs."""
 
-    def __init__(self, schema: Mapping[str, Any]) -> None:
+    def __init__(self, schema: Mapping[str, Any], *, noun: str = "parameter") -> None:
         self.schema = schema
+        self.noun = noun  # what a key is called in messages: "unknown parameter 'x'"
         self._valid = _fast_predicate(schema)
         self._validator: Any = None
         if self._valid is None:
@@ -197,7 +198,7 @@ class SchemaCheck:
         for error in errors:
             if error.validator != "type" and _path(error) in mistyped:
                 continue
-            found.extend(_describe(error))
+            found.extend(_describe(error, self.noun))
         # one message per place and text, in document order of the paths
         unique = dict.fromkeys(found)
         return sorted(unique, key=lambda item: [str(p) for p in item[0]])
@@ -258,7 +259,9 @@ def _number_hint(value: Any, expected: Any) -> str:
     return ""
 
 
-def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def _describe(
+    error: ValidationError, noun: str = "parameter"
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     path = _path(error)
     kind = error.validator
     value = error.instance
@@ -268,7 +271,7 @@ def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], s
     if isinstance(reason, str):
         yield path, f"{_show(value)} {reason}"
     elif kind in ("anyOf", "oneOf"):
-        yield from _describe_union(error)
+        yield from _describe_union(error, noun)
     elif kind == "type":
         expected = error.validator_value
         yield path, _not_a(value, expected) + _yaml_hint(value, expected) + _number_hint(
@@ -276,7 +279,7 @@ def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], s
         )
     elif kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        yield path, f"missing required parameter {missing!r}"
+        yield path, f"missing required {noun} {missing!r}"
     elif kind == "additionalProperties":
         schema = error.schema if isinstance(error.schema, Mapping) else {}
         allowed = sorted(schema.get("properties", {}))
@@ -284,9 +287,9 @@ def _describe(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], s
         for extra in extras:
             hint = difflib.get_close_matches(extra, allowed, n=1)
             if hint:
-                yield (*path, extra), f"unknown parameter {extra!r} (did you mean {hint[0]!r}?)"
+                yield (*path, extra), f"unknown {noun} {extra!r} (did you mean {hint[0]!r}?)"
             else:
-                yield (*path, extra), f"unknown parameter {extra!r}; allowed: {', '.join(allowed)}"
+                yield (*path, extra), f"unknown {noun} {extra!r}; allowed: {', '.join(allowed)}"
     elif kind in ("enum", "const"):
         expected_values: Any = error.validator_value
         options: list[Any] = list(expected_values) if kind == "enum" else [expected_values]
@@ -337,7 +340,9 @@ def _pattern_message(error: ValidationError) -> str:
     return f"{_show(value)} does not match the pattern {error.validator_value!r}"
 
 
-def _describe_union(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def _describe_union(
+    error: ValidationError, noun: str
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Explain a failed anyOf: follow the branch whose type fits, else list the types."""
     path = _path(error)
     fitting = [
@@ -348,7 +353,7 @@ def _describe_union(error: ValidationError) -> Iterator[tuple[tuple[str | int, .
         best_branch = min({sub.relative_schema_path[0] for sub in fitting})
         for sub in fitting:
             if sub.relative_schema_path[0] == best_branch:
-                yield from _describe(sub)
+                yield from _describe(sub, noun)
         return
     expected: list[str] = []
     for sub in error.context or ():

@@ -39,6 +39,7 @@ LINES = {
     "tickgen plan alerts --target ": ["prod", "staging"],
     "tickgen apply alerts --target st": ["staging "],
     "tickgen plan alerts --config other.toml --target ": ["lab "],  # one candidate: a space
+    "tickgen schema di": ["disk_free "],  # template_dirs of tickgen.toml
     "tickgen lint --output s": ["sarif "],
     "tickgen completion ": ["-h", "--help", "bash", "zsh", "fish"],
 }
@@ -67,6 +68,7 @@ def test_bash_completes_commands_options_templates_and_targets(tmp_path: Path) -
     examples = Path(__file__).resolve().parents[2] / "examples"
     (tmp_path / "my-templates").symlink_to(examples / "templates")
     (tmp_path / "tickgen.toml").write_text(
+        'template_dirs = ["my-templates"]\n'
         '[targets.staging]\nurl = "http://a:9092"\n\n[targets.prod]\nurl = "http://b:9092"\n',
         encoding="utf-8",
     )

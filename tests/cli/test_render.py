@@ -95,6 +95,6 @@ def test_bad_versions_are_clear_errors(
     (tmp_path / "tickgen.toml").write_text("kapacitor_version = 1.8\n")
     assert main(["validate", str(params)]) == 1
     assert capsys.readouterr().err == (
-        f"tickgen: error: {tmp_path / 'tickgen.toml'}: kapacitor_version must be a string "
-        'such as "1.8" or "1.7.7"\n'
+        'tickgen: error: tickgen.toml:1: kapacitor_version: 1.8 is not a string (write it '
+        'in quotes: "1.8")\n'
     )

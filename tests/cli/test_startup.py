@@ -163,3 +163,12 @@ def test_compiled_templates_kept_between_runs_render_the_same(tmp_path: Path) ->
     for path in kept:
         path.write_bytes(b"garbage")
     assert _loaded("render", SEED, env=env)[:2] == first[:2]
+
+
+def test_a_project_file_loads_no_deploy_side_for_offline_commands() -> None:
+    """Reading tickgen.toml (targets included) needs neither httpx nor the deploy code."""
+    config = str(ROOT / "examples" / "tickgen.toml")
+    for command in ("render", "validate"):
+        code, _, modules = _loaded(command, "--config", config, SEED)
+        assert code == 0
+        assert _found(modules, DEPLOY + UNUSED) == []

@@ -44,14 +44,34 @@ def test_owner_comes_from_the_target_the_file_the_prefix_else_the_default(
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('[targets.x]\nid_prefix = "a"\n', "'url' is required"),
-        ('[targets.x]\nurl = "http://k"\npassword = "hunter2"\n', "unknown key(s) password"),
-        ('[targets.x]\nurl = "http://k"\nid_prefix = "a b"\n', "id_prefix must be"),
-        ('[targets.x]\nurl = "http://k"\ndbrps = [{ db = "a" }]\n', "needs a 'db' and an 'rp'"),
-        ('[targets.x]\nurl = "http://k"\ntoken_env = ""\n', "must name an environment variable"),
-        ("[targets\n", "tickgen.toml"),
-        ('[targets.x]\nurl = "http://k"\nowner = "a b"\n', "owner must be 1 to 255 letters"),
-        ('owner = 3\n[targets.x]\nurl = "http://k"\n', "owner must be"),
+        ('[targets.x]\nid_prefix = "a"\n', ":1: targets.x: missing required key 'url'; write url = \"http://HOST:9092\""),
+        (
+            '[targets.x]\nurl = "http://k"\npassword = "hunter2"\n',
+            ":3: targets.x.password: unknown key 'password' (did you mean 'password_env'?)",
+        ),
+        (
+            '[targets.x]\nurl = "http://k"\nid_prefix = "a b"\n',
+            ":3: targets.x.id_prefix: 'a b' cannot start a task id: write letters, digits",
+        ),
+        (
+            '[targets.x]\nurl = "http://k"\ndbrps = [{ db = "a" }]\n',
+            ":3: targets.x.dbrps[0]: missing required key 'rp'; write { db = \"telegraf\", rp = "
+            '"autogen" }',
+        ),
+        (
+            '[targets.x]\nurl = "http://k"\ntoken_env = ""\n',
+            ":3: targets.x.token_env: '' is not the name of an environment variable",
+        ),
+        ("[targets\n", "tickgen.toml:1: invalid TOML: Expected ']'"),
+        (
+            '[targets.x]\nurl = "http://k"\nowner = "a b"\n',
+            ":3: targets.x.owner: 'a b' is not an owner: write 1 to 255 letters",
+        ),
+        ('owner = 3\n[targets.x]\nurl = "http://k"\n', ':1: owner: 3 is not a string (write it in quotes: "3")'),
+        (
+            '[targets.x]\nurl = "http://k:99999"\n',
+            ":2: targets.x.url: 'http://k:99999' is not a URL: Port out of range 0-65535",
+        ),
     ],
 )
 def test_bad_configs_say_what_is_wrong(tmp_path: Path, body: str, message: str) -> None:
@@ -59,7 +79,9 @@ def test_bad_configs_say_what_is_wrong(tmp_path: Path, body: str, message: str) 
     config.write_text(body)
     with pytest.raises(DeployError) as info:
         load_targets(config)
-    assert message in str(info.value)
+    assert f"{config}{message}" in str(info.value) if message.startswith(":") else message in str(
+        info.value
+    )
 
 
 def test_resolve_targets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,7 +90,7 @@ def test_resolve_targets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert resolve_targets([], "http://k:1", None)[0].url == "http://k:1"
     assert url_target(None, {"KAPACITOR_URL": "http://env:2"}).url == "http://env:2"
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(DeployError, match="needs a config file"):
+    with pytest.raises(DeployError, match="needs a project file"):
         resolve_targets(["prod"], None, None)
     (tmp_path / "tickgen.toml").write_text(EXAMPLE.read_text())  # found in the current dir
     assert [t.name for t in resolve_targets(["prod", "staging", "prod"], None, None)] == [

@@ -95,8 +95,8 @@ def test_targets_and_the_project_may_pin_a_version(tmp_path: Path) -> None:
     with pytest.raises(DeployError) as caught:
         load_targets(config)
     assert str(caught.value) == (
-        f"{config}: [targets.bad]: kapacitor_version: not a Kapacitor version: 'newest' "
-        "(expected e.g. 1.5 or 1.6.3)"
+        f"{config}:3: targets.bad.kapacitor_version: 'newest' is not a Kapacitor version: "
+        'write one such as "1.8" or "1.7.7"'
     )
 
 

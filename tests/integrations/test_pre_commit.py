@@ -105,6 +105,24 @@ def test_a_bad_parameter_file_blocks_the_commit_and_a_good_one_passes(
     assert "tickgen validate" in hooks_said and "Passed" in hooks_said
 
 
+def test_a_bad_project_file_blocks_the_commit_and_its_defaults_reach_the_alerts(
+    project: Path, env: dict[str, str]
+) -> None:
+    add(project, "tickgen.toml", '[defaults]\ndatabse = "telegraf"\n', env)
+    blocked = git("commit", "-m", "project file", cwd=project, env=env)
+    assert not committed(blocked)
+    output = blocked.stdout + blocked.stderr
+    assert "tickgen.toml:2: defaults.databse: unknown parameter 'databse'" in output
+    assert "(did you mean 'database'?)" in output
+    # fixed, it passes; and an alert without a database takes the project's
+    add(project, "tickgen.toml", '[defaults]\ndatabase = "telegraf"\n', env)
+    without_database = GOOD.replace("database: telegraf\n", "")
+    assert "database" not in without_database
+    add(project, "alerts/cpu.yaml", without_database, env)
+    passed = git("commit", "-m", "project file", cwd=project, env=env)
+    assert committed(passed), passed.stdout + passed.stderr
+
+
 def test_fmt_rewrites_a_tick_file_and_the_commit_goes_through_once_it_is_added(
     project: Path, env: dict[str, str]
 ) -> None:

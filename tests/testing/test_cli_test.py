@@ -212,3 +212,35 @@ def test_url_mode_stops_at_the_command_deadline_and_leaves_nothing_behind(
         left = [t.id for t in client.list_tasks() if t.id.startswith("tickgen-test-")]
         assert left == []
         assert [t.id for t in client.list_topics() if "tickgen-test" in t.id] == []
+
+
+def test_without_arguments_the_project_files_paths_and_defaults_are_tested(
+    kapacitord_binary: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A test runs the alert as it would be deployed: with tickgen.toml's defaults."""
+    (tmp_path / "alerts").mkdir()
+    shutil.copy(EXAMPLES / "memory_warn_crit.test.yaml", tmp_path / "alerts")
+    params = (EXAMPLES / "memory_warn_crit.yaml").read_text(encoding="utf-8")
+    crit = 'crit: {op: ">", value: 95, reset: {op: "<", value: 90}}\n'
+    assert crit in params and "database: telegraf\n" in params
+    own = params.replace(crit, "").replace("database: telegraf\n", "")
+    (tmp_path / "alerts" / "memory_warn_crit.yaml").write_text(own, encoding="utf-8")
+    config = tmp_path / "tickgen.toml"
+    project = (
+        'paths = ["alerts"]\n[defaults]\ndatabase = "telegraf"\n'
+        'crit = { op = ">", value = 95, reset = { op = "<", value = 90 } }\n'
+    )
+    config.write_text(project, encoding="utf-8")
+    monkeypatch.delenv("TICKGEN_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    code = main(["test"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "4 passed, 0 failed" in out.splitlines()[-1]
+    # the default is what runs: moved, the test fails as it does when the file says 97
+    config.write_text(project.replace("value = 95", "value = 97"), encoding="utf-8")
+    assert main(["test"]) == 1
+    assert "memory_warn_crit.test.yaml:6: warns, goes critical" in capsys.readouterr().out

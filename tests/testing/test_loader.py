@@ -84,7 +84,7 @@ def test_json_and_toml_test_files(tmp_path: Path) -> None:
     ]
     toml = 'params = ["alert.yaml"]\n[[tests]]\nname = "x"\nalert = "cpu"\nexpect = []\n'
     assert problems_of(tmp_path, toml, "t.test.toml") == [
-        "t.test.toml: tests[0]: give input points: 'series' or 'lines'"
+        "t.test.toml:2: tests[0]: give input points: 'series' or 'lines'"  # its [[tests]]
     ]
 
 

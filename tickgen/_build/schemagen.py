@@ -24,14 +24,19 @@ from pydantic import BaseModel
 from tickgen.models import BUILTIN_MODELS
 
 __all__ = [
+    "PROJECT_FILE_SCHEMA",
     "TEST_FILE_SCHEMA",
     "model_schema",
+    "project_file_schema_text",
     "schema_text",
     "test_file_schema_text",
 ]
 
 # The schema of `tickgen test` files (tickgen.testing.spec), beside the templates' ones.
 TEST_FILE_SCHEMA = "testing/test-file.schema.json"
+# The schema of the project file, tickgen.toml (tickgen.projectmodel); tickgen.project
+# reads it from here.
+PROJECT_FILE_SCHEMA = "project/tickgen.schema.json"
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -58,6 +63,30 @@ def test_file_schema_text() -> str:
 
 
 test_file_schema_text.__test__ = False  # type: ignore[attr-defined]
+
+
+def project_file_schema_text() -> str:
+    """The JSON Schema of tickgen.toml, generated from tickgen.projectmodel.ProjectFile.
+
+    TOML has no null: the defaults of optional keys (None) are left out, so an
+    editor offers only values that can be written.
+    """
+    from tickgen.projectmodel import ProjectFile
+
+    schema = _without_null_defaults(model_schema(ProjectFile))
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def _without_null_defaults(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_null_defaults(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: _without_null_defaults(value)
+        for key, value in node.items()
+        if not (key == "default" and value is None)
+    }
 
 
 # Field(ge=...) on a union (Number = int | float) reaches the schema under

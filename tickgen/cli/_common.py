@@ -10,25 +10,45 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ..errors import ParameterError, Problem, TickgenError
-from ..project import DEFAULT_KAPACITOR_VERSION, check_version, find_config, project_version
+from ..project import (
+    CONFIG_ENV,
+    CONFIG_NAME,
+    DEFAULT_KAPACITOR_VERSION,
+    Project,
+    check_version,
+    find_config,
+    load_project,
+)
 from ..textfile import MAX_FILE_BYTES, decode, read_text, text_problem
 
 if TYPE_CHECKING:
     from ..client import Deadline
+    from ..params import ProjectDefaults
     from ..render import Renderer
 
 # tickgen.render (Jinja, pydantic, the models) is imported by the functions that
 # need it: fmt and graph's parsers do not, and start faster without it.
 
 
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"the project file (default: ${CONFIG_ENV}, else ./{CONFIG_NAME} if there is one)",
+    )
+
+
 def add_template_options(parser: argparse.ArgumentParser) -> None:
+    """--templates, --kapacitor-version and --config: what rendering reads."""
     parser.add_argument(
         "--templates",
         metavar="DIR",
         action="append",
         default=[],
-        help="also use the NAME.tick.j2 + NAME.schema.json templates in DIR (repeatable)",
+        help="also use the NAME.tick.j2 + NAME.schema.json templates in DIR (repeatable; "
+        f"default: template_dirs of {CONFIG_NAME})",
     )
+    add_config_option(parser)
     parser.add_argument(
         "--kapacitor-version",
         metavar="VERSION",
@@ -52,9 +72,49 @@ def offline_version(args: argparse.Namespace) -> str:
     pinned = pinned_version(args)
     if pinned is not None:
         return pinned
-    config = find_config(getattr(args, "config", None))
-    from_project = project_version(config) if config is not None else None
+    project = project_of(args)
+    from_project = project.kapacitor_version if project is not None else None
     return from_project or DEFAULT_KAPACITOR_VERSION
+
+
+def project_of(args: argparse.Namespace) -> Project | None:
+    """The project file of this run (--config, $TICKGEN_CONFIG, ./tickgen.toml), read and
+    checked once; None when there is none."""
+    if "project" not in vars(args):
+        config = find_config(getattr(args, "config", None))
+        args.project = load_project(config) if config is not None else None
+    project: Project | None = args.project
+    return project
+
+
+def use_project(args: argparse.Namespace, paths: str | None = "paths") -> Project | None:
+    """Fill in what the command line leaves to the project file.
+
+    ``args.<paths>`` (the FILE|DIR arguments) and ``--templates``: what was typed
+    wins; else the project's ``paths`` and ``template_dirs``.  With neither, a
+    command that needs files says so.
+    """
+    project = project_of(args)
+    if paths is not None and not getattr(args, paths):
+        if project is None or not project.paths:
+            where = (
+                f"{project.name} sets no paths" if project is not None
+                else f"there is no {CONFIG_NAME} here"
+            )
+            raise TickgenError(
+                f"the following arguments are required: FILE|DIR ({where}; name parameter "
+                f'files or directories, or set paths = ["alerts/"] in {CONFIG_NAME})'
+            )
+        setattr(args, paths, list(project.paths))
+    if not args.templates and project is not None:
+        args.templates = list(project.template_dirs)
+    return project
+
+
+def project_defaults(args: argparse.Namespace) -> ProjectDefaults | None:
+    """The project's ``defaults``, merged into every alert of this run."""
+    project = project_of(args)
+    return project.defaults_source() if project is not None else None
 
 
 def renderer_from(args: argparse.Namespace, kapacitor_version: str | None = None) -> Renderer:

@@ -19,7 +19,7 @@ from tickgen.deploy.state import DeployError
 from tickgen.deploy.targets import resolve_targets
 
 from . import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
-from ._common import command_deadline, command_parser, pinned_version
+from ._common import command_deadline, command_parser, pinned_version, use_project
 from .colour import colour_plan, wants_colour
 from .plan import add_deploy_options, desired_renderer
 
@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "confirmed first: on a terminal by typing yes, elsewhere by --yes."
         ),
         example=(
+            "tickgen apply                 # paths and default_target of ./tickgen.toml\n"
             "tickgen apply alerts/ --url http://kapacitor:9092\n"
             "tickgen apply alerts/ --target prod --prune --parallel 16\n"
             "tickgen apply alerts/ --target prod --prune --yes   # in CI: delete without asking\n"
@@ -302,7 +303,8 @@ def run(args: argparse.Namespace) -> int:
         raise DeployError("--parallel must be at least 1")
     deadline = command_deadline(args)
     grace = grace_seconds()
-    targets = resolve_targets(args.target, args.url, args.config)
+    project = use_project(args)
+    targets = resolve_targets(args.target, args.url, args.config, project=project)
     render = desired_renderer(args)  # offline problems stop the run before any request
     runs = [TargetRun(t) for t in targets]
     bars: list[Progress] = []

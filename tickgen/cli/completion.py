@@ -5,20 +5,23 @@ TAB with the command line in its environment, and :func:`tickgen.cli.main` answe
 from the same argparse parser that runs the commands, so completion cannot drift
 from the options.  Being called back is what lets it complete names that only
 exist at that moment: the templates (built-in and ``--templates DIR``) and the
-targets of ``tickgen.toml`` (or ``--config FILE``).  shtab writes static scripts
+targets and template directories of ``tickgen.toml`` (or ``--config FILE``, or
+``$TICKGEN_CONFIG``).  shtab writes static scripts
 instead, but has no fish and needs shell code of our own for dynamic names.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 SHELLS = ("bash", "zsh", "fish")
-CONFIG_NAME = "tickgen.toml"
+CONFIG_NAME = "tickgen.toml"  # tickgen.project's; not imported, to keep each TAB press short
+CONFIG_ENV = "TICKGEN_CONFIG"
 
 Completer = Callable[..., list[str]]
 
@@ -63,28 +66,45 @@ def template_names(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> li
     from ..catalog import Catalog
     from ..errors import TickgenError
 
+    dirs = getattr(parsed_args, "templates", None)
+    if not dirs:  # the project's own templates, relative to its file
+        config = _config_path(parsed_args)
+        given = _config(parsed_args).get("template_dirs", [])
+        if isinstance(given, list):
+            dirs = [str(config.parent / d) for d in given if isinstance(d, str)]
     try:
-        names = Catalog(getattr(parsed_args, "templates", None) or []).names()
+        names = Catalog(dirs or []).names()
     except (TickgenError, OSError):  # a bad --templates DIR: complete what can be found
         names = Catalog([]).names()
     return [name for name in names if name.startswith(prefix)]
 
 
 def target_names(prefix: str, parsed_args: argparse.Namespace, **_: Any) -> list[str]:
-    """The ``[targets.NAME]`` tables of --config FILE, else of ./tickgen.toml."""
+    """The ``[targets.NAME]`` tables of the project file."""
+    targets = _config(parsed_args).get("targets", {})
+    if not isinstance(targets, dict):
+        return []
+    return sorted(name for name in targets if name.startswith(prefix))
+
+
+def _config_path(parsed_args: argparse.Namespace) -> Path:
+    """--config FILE, else $TICKGEN_CONFIG, else ./tickgen.toml."""
+    return Path(
+        getattr(parsed_args, "config", None) or os.environ.get(CONFIG_ENV) or CONFIG_NAME
+    )
+
+
+def _config(parsed_args: argparse.Namespace) -> dict[str, Any]:
+    """The project file's TOML, as far as it can be read; {} when it cannot (yet)."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:
         import tomli as tomllib
 
-    config = Path(getattr(parsed_args, "config", None) or CONFIG_NAME)
     try:
-        targets = tomllib.loads(config.read_text(encoding="utf-8")).get("targets", {})
+        return tomllib.loads(_config_path(parsed_args).read_text(encoding="utf-8"))
     except (OSError, ValueError):  # no file, or one that does not parse yet: nothing to offer
-        return []
-    if not isinstance(targets, dict):
-        return []
-    return sorted(name for name in targets if name.startswith(prefix))
+        return {}
 
 
 def autocomplete(parser: argparse.ArgumentParser) -> None:

@@ -15,7 +15,7 @@ from tickgen.pipeline import render_paths
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.graph import graph
 
-from ._common import command_parser
+from ._common import add_config_option, command_parser, project_of
 
 
 class GraphvizError(TickgenError):
@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument(
         "--name", help="the graph's name, as Kapacitor prints the task id (default: FILE's stem)"
     )
+    add_config_option(parser)  # a parameter file renders with the project's templates and defaults
     parser.set_defaults(run=run)
 
 
@@ -73,7 +74,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _graph_parameter_file(args: argparse.Namespace) -> int:
     """Each alert's rendered script, named by its task id as Kapacitor names it."""
-    tasks = render_paths([args.file])
+    project = project_of(args)
+    if project is None:
+        tasks = render_paths([args.file])
+    else:
+        tasks = render_paths(
+            [args.file],
+            template_dirs=project.template_dirs,
+            kapacitor_version=project.kapacitor_version,
+            project=project.defaults_source(),
+        )
     if args.svg is not None and len(tasks) != 1:
         raise TickgenError(f"{args.file} holds {len(tasks)} alerts; --svg draws one")
     for index, task in enumerate(tasks):

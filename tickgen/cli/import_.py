@@ -30,6 +30,7 @@ from ._common import (
     command_parser,
     pinned_version,
     renderer_from,
+    use_project,
 )
 
 
@@ -69,6 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    use_project(args, paths=None)  # the project's templates, to recognise their tasks
     if args.source:
         if len(args.source) != 2 or args.source[0] != "chronograf":
             raise DeployError("usage: tickgen import chronograf RULES.json --out DIR")

@@ -7,15 +7,23 @@ import argparse
 import sys
 from pathlib import Path
 
-from tickgen.errors import ParameterError, TickgenError
+from tickgen.errors import ConfigError, ParameterError, TickgenError
 from tickgen.params import PARAMETER_SUFFIXES, AlertSource
 from tickgen.pipeline import run_located
+from tickgen.project import CONFIG_NAME, load_project
 from tickgen.render import RenderedTask, shared_renderer
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
 
 from . import output
-from ._common import add_template_options, command_parser, offline_version, read_script
+from ._common import (
+    add_template_options,
+    command_parser,
+    offline_version,
+    project_defaults,
+    read_script,
+    use_project,
+)
 from .output import Finding
 
 TICK_SUFFIXES = frozenset({".tick"})
@@ -43,7 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "tickgen lint --output sarif alerts/ tasks/ > tickgen.sarif   # for code scanning"
         ),
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help=".tick or parameter files")
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help=".tick or parameter files, or directories (default: paths of tickgen.toml)",
+    )
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
     parser.add_argument(
         "--kind",
@@ -56,13 +69,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    use_project(args, "files")
     # the option, else tickgen.toml, else the newest release; checked here once
     args.kapacitor_version = offline_version(args)
     findings: list[Finding] = []
     params: list[str] = []
     for name in args.files:
         path = Path(name)
-        if path.is_dir():
+        if path.name == CONFIG_NAME:  # the project file: checked as one
+            try:
+                load_project(path)
+            except ConfigError as exc:
+                findings.extend(map(output.from_problem, exc.problems))
+        elif path.is_dir():
             # a directory may hold scripts, parameter files or both
             files = sorted(p for p in path.rglob("*") if p.is_file())
             for script in (p for p in files if p.suffix in TICK_SUFFIXES):
@@ -99,7 +118,7 @@ def _lint_params(params: list[str], args: argparse.Namespace) -> list[Finding]:
             # the position is in the rendered script (tickgen render shows it)
             findings.append(output.rendered_finding(task, source, d))
 
-    problems = run_located(params, renderer, check_task)
+    problems = run_located(params, renderer, check_task, project=project_defaults(args))
     if problems and args.output == "text":
         raise ParameterError(problems)
     return [*map(output.from_problem, problems), *findings]

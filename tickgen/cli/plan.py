@@ -23,8 +23,10 @@ from ._common import (
     command_deadline,
     command_parser,
     pinned_version,
+    project_defaults,
     renderer_from,
     stderr_line,
+    use_project,
 )
 from .colour import add_color_option, colour_plan, wants_colour
 from .completion import complete_with, target_names
@@ -33,7 +35,10 @@ from .completion import complete_with, target_names
 def add_deploy_options(parser: argparse.ArgumentParser) -> None:
     """The options plan and apply share."""
     parser.add_argument(
-        "paths", nargs="+", metavar="FILE|DIR", help="parameter files or directories"
+        "paths",
+        nargs="*",
+        metavar="FILE|DIR",
+        help="parameter files or directories (default: paths of tickgen.toml)",
     )
     parser.add_argument(
         "--url",
@@ -48,9 +53,6 @@ def add_deploy_options(parser: argparse.ArgumentParser) -> None:
             help="a target of the config file (repeatable; several run concurrently)",
         ),
         target_names,
-    )
-    parser.add_argument(
-        "--config", metavar="FILE", help="the project config (default: ./tickgen.toml)"
     )
     parser.add_argument(
         "--prune",
@@ -82,6 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "would change."
         ),
         example=(
+            "tickgen plan                  # paths and default_target of ./tickgen.toml\n"
             "tickgen plan alerts/ --url http://kapacitor:9092\n"
             "tickgen plan alerts/ --target prod --target staging --prune --detailed-exitcode\n"
             "tickgen plan alerts/ --output json | jq '.summary'\n"
@@ -120,7 +123,9 @@ def desired_renderer(args: argparse.Namespace) -> Render:
 
     def render(version: str) -> list[RenderedTask]:
         if version not in done:
-            tasks = render_alerts(args.paths, renderer_from(args, version))
+            tasks = render_alerts(
+                args.paths, renderer_from(args, version), project=project_defaults(args)
+            )
             for task in tasks:
                 for line in task.warning_lines():
                     if line not in warned:
@@ -150,7 +155,8 @@ async def _plan(
 
 def run(args: argparse.Namespace) -> int:
     deadline = command_deadline(args)
-    targets = resolve_targets(args.target, args.url, args.config)
+    project = use_project(args)
+    targets = resolve_targets(args.target, args.url, args.config, project=project)
     try:
         render = desired_renderer(args)  # offline problems stop the run before any request
     except ParameterError as exc:

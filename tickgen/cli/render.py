@@ -19,9 +19,11 @@ from ._common import (
     add_template_options,
     command_parser,
     fail_with,
+    project_defaults,
     renderer_from,
     stderr_line,
     terminal_highlighter,
+    use_project,
 )
 
 
@@ -43,7 +45,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ),
     )
     parser.add_argument(
-        "paths", nargs="+", metavar="FILE|DIR", help="parameter files or directories"
+        "paths",
+        nargs="*",
+        metavar="FILE|DIR",
+        help="parameter files or directories (default: paths of tickgen.toml)",
     )
     parser.add_argument(
         "--payload",
@@ -69,6 +74,7 @@ def _warn(task: RenderedTask) -> None:
 
 
 def run_render(args: argparse.Namespace) -> int:
+    use_project(args)
     renderer = renderer_from(args)
     if args.out is not None:
         return _render_to_dir(args, renderer)
@@ -92,7 +98,7 @@ def run_render(args: argparse.Namespace) -> int:
                 spool.write(task.script)
             _warn(task)
 
-        problems = run(args.paths, renderer, collect)
+        problems = run(args.paths, renderer, collect, project=project_defaults(args))
         if problems:
             fail_with(problems)
         _print(spool, count, first_body, args)
@@ -155,7 +161,7 @@ def _render_to_dir(args: argparse.Namespace, renderer: Renderer) -> int:
             written += 1
             _warn(task)
 
-        problems = run(args.paths, renderer, write)
+        problems = run(args.paths, renderer, write, project=project_defaults(args))
         if problems or cannot_write:
             fail_with([*problems, *cannot_write])
         names = sorted(entry.name for entry in staging.iterdir())

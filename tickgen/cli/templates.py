@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..catalog import Catalog
-from ._common import command_parser
+from ._common import add_config_option, command_parser, use_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,12 +21,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="DIR",
         action="append",
         default=[],
-        help="also list the templates in DIR",
+        help="also list the templates in DIR (default: template_dirs of tickgen.toml)",
     )
+    add_config_option(parser)
     parser.set_defaults(run=run_templates)
 
 
 def run_templates(args: argparse.Namespace) -> int:
+    use_project(args, paths=None)
     catalog = Catalog(args.templates)
     infos = list(catalog)
     width = max(len(info.name) for info in infos)

@@ -12,7 +12,14 @@ from types import FrameType
 from ..testing import run_tests
 from ..testing.report import json_report, junit_xml, text_report
 from ..testing.runner import TestResult
-from ._common import add_deadline_option, command_deadline, command_parser
+from ._common import (
+    add_config_option,
+    add_deadline_option,
+    command_deadline,
+    command_parser,
+    project_defaults,
+    use_project,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,7 +45,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ),
     )
     parser.add_argument(
-        "paths", nargs="+", metavar="FILE|DIR", help="test files, parameter files, directories"
+        "paths",
+        nargs="*",
+        metavar="FILE|DIR",
+        help="test files, parameter files, directories (default: paths of tickgen.toml)",
     )
     parser.add_argument(
         "--url",
@@ -52,8 +62,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="DIR",
         action="append",
         default=[],
-        help="also use the templates in DIR (repeatable)",
+        help="also use the templates in DIR (repeatable; default: template_dirs of "
+        "tickgen.toml)",
     )
+    add_config_option(parser)
     parser.add_argument(
         "--output", choices=("text", "json"), default="text", help="result format on stdout"
     )
@@ -116,6 +128,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def run_test(args: argparse.Namespace) -> int:
     deadline = command_deadline(args)
+    use_project(args)
     json_out = args.output == "json"
     progress = _Progress(sys.stderr.isatty() and not json_out)
 
@@ -146,6 +159,7 @@ def run_test(args: argparse.Namespace) -> int:
             on_result=on_result,
             on_progress=on_progress,
             deadline=deadline,
+            project=project_defaults(args),
         )
     finally:
         progress.clear()

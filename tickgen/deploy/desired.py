@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from tickgen.models import task_id_problem
+from tickgen.params import ProjectDefaults
 from tickgen.pipeline import render_paths
 from tickgen.render import RenderedTask, Renderer
 
@@ -18,9 +19,12 @@ from .state import DeployError, DesiredTask, desired_task
 from .targets import Target
 
 
-def render_alerts(paths: Sequence[str | Path], renderer: Renderer) -> list[RenderedTask]:
-    """Every alert of the files and directories, rendered; ParameterError lists all problems."""
-    return render_paths(list(paths), renderer=renderer)
+def render_alerts(
+    paths: Sequence[str | Path], renderer: Renderer, project: ProjectDefaults | None = None
+) -> list[RenderedTask]:
+    """Every alert of the files and directories (with the project's defaults merged in),
+    rendered; ParameterError lists all problems."""
+    return render_paths(list(paths), renderer=renderer, project=project)
 
 
 def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTask]:

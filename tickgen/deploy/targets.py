@@ -2,6 +2,8 @@
 
 A project config names environments::
 
+    default_target = "staging"      # used without --target, --url or $KAPACITOR_URL
+
     [targets.prod]
     url = "https://kapacitor.prod.example.com:9092"
     username_env = "KAP_USER"       # credentials come only from the environment
@@ -18,46 +20,29 @@ none (a target's own ``owner`` wins; without either, a target's owner is its
 ``id_prefix``, else the default owner): tickgen writes it into the mark of
 each task it deploys, and ``--prune`` deletes only tasks of the same owner.
 
-A top-level ``kapacitor_version = "1.8"`` is the version the offline commands
-(render, validate, lint) check for when ``--kapacitor-version`` is not given.
-The file is ``--config FILE``, else ``tickgen.toml`` in the current directory.
+The file is read and checked by :mod:`tickgen.project` (``--config FILE``, else
+``$TICKGEN_CONFIG``, else ``tickgen.toml`` in the current directory); this module
+turns its tables into Targets and checks what needs the HTTP client (the URL).
 Secrets are read from the named variables when a client is made and are never
 part of a Target's repr or of any message.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tickgen.client import AsyncKapacitorClient, Deadline
 from tickgen.client.settings import DEFAULT_URL, url_problem
 from tickgen.dbrp import DBRP
-from tickgen.models import task_id_problem
-from tickgen.project import CONFIG_NAME, config_version, find_config, read_config
+from tickgen.errors import ConfigError
+from tickgen.project import CONFIG_ENV, CONFIG_NAME, Project, find_config, load_project
 
-from .ownership import DEFAULT_OWNER, owner_problem
+from .ownership import DEFAULT_OWNER
 from .state import DeployError, dbrp_set
-
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover - exercised on 3.10 only
-    pass
-
-_TARGET_KEYS = {
-    "url",
-    "username_env",
-    "password_env",
-    "token_env",
-    "dbrps",
-    "id_prefix",
-    "kapacitor_version",
-    "owner",
-}
 
 
 @dataclass(frozen=True)
@@ -110,85 +95,72 @@ def url_target(url: str | None, env: Mapping[str, str] | None = None) -> Target:
 
 def load_targets(config: Path) -> dict[str, Target]:
     """Every ``[targets.NAME]`` table of a config file, checked."""
-    data = read_config(config)
-    tables = data.get("targets", {})
-    if not isinstance(tables, dict):
-        raise DeployError(f"{config}: 'targets' must be a table of [targets.NAME] tables")
-    owner = data.get("owner")
-    if owner is not None:
-        problem = owner_problem(owner)
-        if problem:
-            raise DeployError(f"{config}: {problem} (got {owner!r})")
-    return {name: _target(config, name, table, owner) for name, table in tables.items()}
+    return project_targets(load_project(config))
 
 
-def _target(config: Path, name: str, table: Any, project_owner: str | None = None) -> Target:
-    where = f"{config}: [targets.{name}]"
-    if not isinstance(table, dict):
-        raise DeployError(f"{where} must be a table")
-    unknown = sorted(set(table) - _TARGET_KEYS)
-    if unknown:
-        known = ", ".join(sorted(_TARGET_KEYS))
-        raise DeployError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {known}")
-    url = table.get("url")
-    if not isinstance(url, str) or not url:
-        raise DeployError(f"{where}: 'url' is required")
-    problem = url_problem(url)
-    if problem is not None:
-        raise DeployError(f"{where}: url: {problem}")
-    strings: dict[str, str | None] = {}
-    for key in ("username_env", "password_env", "token_env"):
-        value = table.get(key)
-        if value is not None and not (isinstance(value, str) and value):
-            raise DeployError(f"{where}: {key!r} must name an environment variable")
-        strings[key] = value
-    id_prefix = table.get("id_prefix", "")
-    if not isinstance(id_prefix, str) or (id_prefix and task_id_problem(id_prefix, whole=False)):
-        raise DeployError(f"{where}: id_prefix must be letters, digits, '-', '.' or '_'")
-    owner = table.get("owner")
-    if owner is not None:
-        problem = owner_problem(owner)
-        if problem:
-            raise DeployError(f"{where}: {problem} (got {owner!r})")
-    pinned = table.get("kapacitor_version")
-    if pinned is not None:
-        pinned = config_version(f"{where}: kapacitor_version", pinned)
-    return Target(
-        name=name,
-        url=url,
-        username_env=strings["username_env"],
-        password_env=strings["password_env"],
-        token_env=strings["token_env"],
-        dbrps=_dbrps(where, table.get("dbrps", [])),
-        id_prefix=id_prefix,
-        kapacitor_version=pinned,
-        owner=owner or project_owner or id_prefix or DEFAULT_OWNER,
-    )
-
-
-def _dbrps(where: str, value: Any) -> tuple[DBRP, ...]:
-    if not isinstance(value, list):
-        raise DeployError(f"{where}: dbrps must be a list of {{ db = ..., rp = ... }}")
-    try:
-        return dbrp_set(DBRP.from_json(item) for item in value)
-    except ValueError:
-        raise DeployError(f"{where}: each dbrp needs a 'db' and an 'rp' string") from None
+def project_targets(project: Project) -> dict[str, Target]:
+    """The targets of a checked project file; ConfigError for a URL the client refuses."""
+    targets: dict[str, Target] = {}
+    problems = []
+    for name, table in project.targets.items():
+        problem = url_problem(table.url)
+        if problem is not None:
+            problems.append(project.problem(("targets", name, "url"), problem))
+            continue
+        targets[name] = Target(
+            name=name,
+            url=table.url,
+            username_env=table.username_env,
+            password_env=table.password_env,
+            token_env=table.token_env,
+            dbrps=dbrp_set(table.dbrps),
+            id_prefix=table.id_prefix,
+            kapacitor_version=table.kapacitor_version,
+            owner=table.owner or project.owner or table.id_prefix or DEFAULT_OWNER,
+        )
+    if problems:
+        raise ConfigError(problems)
+    return targets
 
 
 def resolve_targets(
-    names: Sequence[str], url: str | None, config_path: str | Path | None
+    names: Sequence[str],
+    url: str | None,
+    config_path: str | Path | None,
+    *,
+    project: Project | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> list[Target]:
-    """The targets of one run: ``--target`` names from the config, else ``--url``."""
+    """The targets of one run: ``--target`` names from the config, else ``--url``, else
+    ``$KAPACITOR_URL``, else the config's ``default_target``, else the local default.
+
+    ``project`` is the project file already read (the CLI reads it once per run);
+    without it, the file is found from ``config_path``.
+    """
+    env = os.environ if env is None else env
     if names and url:
         raise DeployError("give either --url or --target, not both")
+    if not names and (url or env.get("KAPACITOR_URL")):
+        return [url_target(url, env)]
+    if project is None:
+        config = find_config(config_path, env=env)
+        project = load_project(config) if config is not None else None
     if not names:
-        return [url_target(url)]
-    config = find_config(config_path)
-    if config is None:
-        raise DeployError(f"--target needs a config file: no {CONFIG_NAME} here and no --config")
-    known = load_targets(config)
+        if project is None or project.default_target is None:
+            return [url_target(url, env)]
+        names = [project.default_target]
+    if project is None:
+        raise DeployError(
+            f"--target needs a project file: no {CONFIG_NAME} here, no --config and no "
+            f"${CONFIG_ENV}; write one with [targets.NAME] tables (see examples/tickgen.toml)"
+        )
+    known = project_targets(project)
     missing = [n for n in names if n not in known]
     if missing:
         names_known = ", ".join(sorted(known)) or "(none)"
-        raise DeployError(f"{config}: no target named {', '.join(missing)}; known: {names_known}")
+        close = difflib.get_close_matches(missing[0], sorted(known), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise DeployError(
+            f"{project.name}: no target named {', '.join(missing)}{hint}; known: {names_known}"
+        )
     return [known[n] for n in dict.fromkeys(names)]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..client import Deadline
+from ..params import ProjectDefaults
 from ..render import DEFAULT_KAPACITOR_VERSION
 from .events import ActualEvent
 from .loader import LoadedCase, load_suite
@@ -129,13 +130,15 @@ def run_tests(
     on_result: Callable[[TestResult], None] | None = None,
     on_progress: Callable[[TestResult], None] | None = None,
     deadline: Deadline | float | None = None,
+    project: ProjectDefaults | None = None,
 ) -> RunOutcome:
     """Load the tests in ``paths`` and run them; ParameterError if a file is invalid.
 
     ``on_result`` gets each result in the order of the files; ``on_progress``
     each as soon as it is done.  With ``deadline`` (seconds, or a Deadline) no
     request to the server outlives it: the tests not finished by then are errors
-    that say so, and what they created is still deleted.
+    that say so, and what they created is still deleted.  ``project``: the
+    project file's defaults, merged into every alert as render and apply merge them.
     """
     from ..client import KapacitorClient
 
@@ -148,7 +151,10 @@ def run_tests(
         outcome.started_server = started
         # checked and rendered for the server they run on (its handlers and properties)
         suite, renderer = load_suite(
-            paths, template_dirs=template_dirs, kapacitor_version=_render_version(version)
+            paths,
+            template_dirs=template_dirs,
+            kapacitor_version=_render_version(version),
+            project=project,
         )
         if on_start is not None:
             on_start(server_url, version, len(suite.cases))

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ..errors import ParameterError, Problem
 from ..models import Alert, Deadman
-from ..params import TEST_SUFFIXES, Document, format_path, read_document
+from ..params import TEST_SUFFIXES, Document, ProjectDefaults, format_path, read_document
 from ..pipeline import LoadedAlert, _data_path, iter_loaded
 from ..render import DEFAULT_KAPACITOR_VERSION, Renderer
 from .spec import TestCase, TestFile
@@ -104,6 +104,7 @@ def load_suite(
     *,
     template_dirs: Sequence[str] = (),
     kapacitor_version: str = DEFAULT_KAPACITOR_VERSION,
+    project: ProjectDefaults | None = None,
 ) -> tuple[Suite, Renderer]:
     """Every test in ``paths`` with its alert; ParameterError lists every problem.
 
@@ -134,7 +135,8 @@ def load_suite(
     for path in param_paths:
         if path.resolve() not in {p.resolve() for p in unique}:
             unique.append(path)
-    for loaded in iter_loaded(unique, renderer.catalog, renderer.kapacitor_version, problems):
+    loading = iter_loaded(unique, renderer.catalog, renderer.kapacitor_version, problems, project)
+    for loaded in loading:
         alerts[loaded.alert.id] = loaded
     suite = Suite(template_dirs=all_templates)
     for doc, test_file in files:
