@@ -738,7 +738,7 @@ def classify(block: Block) -> Kind | None:
         return Kind("pre-commit config", check_pre_commit_config)
     if header.startswith(".github/workflows/") or header == ".gitlab-ci.yml":
         return Kind("pipeline", check_pipeline, live_pipeline)
-    if header == "tickgen.toml" or (lang == "toml" and "targets" in block.text):
+    if header == "tickgen.toml":
         return Kind("tickgen.toml", check_project_file)
     if block.text.startswith(" "):  # keys of one test, shown indented as in a test file
         return Kind("test fragment", check_test_file, run_test_file)
@@ -749,6 +749,8 @@ def classify(block: Block) -> Kind | None:
         return Kind("test file", check_test_file, run_test_file)
     if is_parameter_file(data):
         return Kind("parameter file", check_parameter_file)
+    if lang == "toml":  # the only other TOML tickgen reads
+        return Kind("tickgen.toml", check_project_file)
     return None
 
 
