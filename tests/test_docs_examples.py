@@ -165,20 +165,47 @@ class Project:
             test.replace("params: [cpu_mean_threshold.yaml]", "params: [cpu.yaml]"), "utf-8"
         )
         shutil.copy(ROOT / "tests" / "importer" / "chronograf" / "rules.json", root / "rules.json")
-        config = (ROOT / "examples" / "tickgen.toml").read_text(encoding="utf-8")
         env: dict[str, str] = {}
         credentials = CREDENTIALS if credentials is None else credentials
         if server is not None:
-            # the targets are the test's kapacitord, pinned (where pinned) to its version
-            minor = ".".join(server.version.split(".")[:2])
-            config = re.sub(r'(?m)^url = ".*"', f'url = "{server.url}"', config)
-            config = re.sub(r'(?m)^kapacitor_version = "[\d.]+"(\s+#.*)?$',
-                            f'kapacitor_version = "{minor}"', config)
-            env = {"KAPACITOR_URL": server.url, "KAPACITORD": str(server.kapacitord), **credentials}
-        (root / "tickgen.toml").write_text(config, "utf-8")
+            # no $KAPACITOR_URL: a command without --url or --target uses the project's
+            # default_target, as on the pages (run_python sets it for the Python API)
+            env = {"KAPACITORD": str(server.kapacitord), **credentials}
         (root / "home").mkdir()
         monkeypatch.chdir(root)
-        return cls(root, capsys, monkeypatch, pytestconfig, server, env)
+        project = cls(root, capsys, monkeypatch, pytestconfig, server, env)
+        # examples/tickgen.toml as the project's file, its paths still meaning examples/
+        project.install_config((ROOT / "examples" / "tickgen.toml").read_text(encoding="utf-8"), "examples")
+        return project
+
+    def install_config(self, text: str, base: str = "") -> Path:
+        """``text`` as the project's tickgen.toml.  Relative ``paths`` and
+        ``template_dirs`` are rebased onto ``base``, and what they name that the
+        project lacks is made (a directory empty, a file a copy of an example alert);
+        with a server, every target is it, pinned (where pinned) to its version."""
+        for key in ("paths", "template_dirs"):
+            match = re.search(rf"(?m)^{key} = (\[.*?\])", text)
+            if match is None:
+                continue
+            names = [str(Path(base, n)) if base and not Path(n).is_absolute() else n
+                     for n in tomllib.loads(f"x = {match.group(1)}")["x"]]
+            text = text[: match.start(1)] + json.dumps(names) + text[match.end(1) :]
+            for name in names:
+                path = self.root / name
+                if path.exists():
+                    continue
+                if key == "paths" and path.suffix:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(ROOT / "examples" / "memory_warn_crit.yaml", path)
+                else:
+                    path.mkdir(parents=True)
+        if self.server is not None:
+            minor = ".".join(self.server.version.split(".")[:2])
+            text = re.sub(r'(?m)^url = ".*?"', f'url = "{self.server.url}"', text)
+            text = re.sub(r'(?m)^kapacitor_version = "[\d.]+"', f'kapacitor_version = "{minor}"', text)
+        path = self.root / "tickgen.toml"
+        path.write_text(text, "utf-8")
+        return path
 
     def localise(self, text: str) -> str:
         """``text`` with the docs' server URLs made the test's, and ``~`` the project's home."""
@@ -265,7 +292,17 @@ def needs_server(command: Command) -> bool:
 
 def run_command(block: Block, command: Command, project: Project) -> None:
     if command.argv[:1] == ["tickgen"]:
-        code, out, err = project.tickgen(command.argv[1:], command.env)
+        argv = command.argv
+        if "--config" in argv and argv[argv.index("--config") + 1].startswith("../"):
+            # run from a directory below the project file, holding the alerts it names
+            below = project.root / "team"
+            if not below.exists():
+                shutil.copytree(project.root / "alerts", below / "alerts")
+            project.monkeypatch.chdir(below)
+        try:
+            code, out, err = project.tickgen(argv[1:], command.env)
+        finally:
+            project.monkeypatch.chdir(project.root)
         assert code in command.ok, (
             f"{block.where}: `{command.text}` exited {code}, the doc promises "
             f"{sorted(command.ok)}\n{err}{out[-2000:]}"
@@ -360,7 +397,7 @@ def run_other(block: Block, command: Command, project: Project) -> None:
             assert nodes, where
             for path, name in nodes:
                 assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), f"{where}: {path}::{name}"
-        case ["scripts/gen-schemas" | "scripts/gen-docs" as script]:
+        case [script] if re.fullmatch(r"scripts/gen-[\w-]+", script):
             # Rewrites checked-in files: their --check mode (exit 1 on drift) instead.
             code, out = run_python_main(["--check"], path=ROOT / script)
             assert code == 0, f"{where}: {script} --check: {out}"
@@ -389,6 +426,12 @@ def run_other(block: Block, command: Command, project: Project) -> None:
                     assert (ROOT / word).exists(), f"{where}: no {word}"
             for name in command.env:
                 assert name in (ROOT / "tests" / "servers.py").read_text(encoding="utf-8"), where
+        case ["sed", "-i", _, name]:
+            # An edit of a project file: run as written, in the project; the file must
+            # still be what it was (a tickgen.toml still loads).
+            subprocess.run(argv, cwd=project.root, check=True, timeout=30)
+            if name.endswith(".toml"):
+                tomllib.loads((project.root / name).read_text(encoding="utf-8"))
         case ["ruff", "check", *paths]:
             # Linting the repository is scripts/test's first step: the paths exist.
             for checked in paths:
@@ -467,6 +510,9 @@ def check_abridged(block: Block, project: Project) -> None:
 
 
 def check_parameter_file(block: Block, project: Project) -> None:
+    config = page_project_file(block)
+    if config is not None:  # "with the file above and this parameter file"
+        project.install_config(config.text)
     path = project.root / f"doc-example.{block.lang}"
     path.write_text(block.text, "utf-8")
     validate_parameters(block, path, project)
@@ -510,10 +556,77 @@ def check_project_file(block: Block, project: Project) -> None:
     from tickgen.deploy.targets import load_targets
     from tickgen.project import project_version
 
-    path = project.root / "tickgen.toml"
-    path.write_text(block.text, "utf-8")
+    path = project.install_config(block.text)
     load_targets(path)  # DeployError names the file, the table and what is wrong
     project_version(path)
+    if (ROOT / "schemas" / "project" / "tickgen.schema.json").is_file():
+        # tickgen ships the project file's schema: validate checks the file with it
+        code, out, err = project.tickgen(["validate", "tickgen.toml"])
+        assert code == 0, f"{block.where}: tickgen validate tickgen.toml:\n{err}{out}"
+
+
+def page_project_file(block: Block) -> Block | None:
+    """The last tickgen.toml the page shows before ``block``: the project it means."""
+    earlier = [b for b in BLOCKS if b.file == block.file and b.line < block.line]
+    chosen = [b for b in earlier if (k := classify(b)) is not None and k.name == "tickgen.toml"]
+    return chosen[-1] if chosen else None
+
+
+def following(block: Block) -> Block | None:
+    later = [b for b in BLOCKS if b.file == block.file and b.line > block.line]
+    return later[0] if later else None
+
+
+OUTPUT_COMMAND = re.compile(r"`(tickgen [^`]+)`[^`]*:\s*$")
+
+
+def shown_with_output(block: Block) -> tuple[str, Block] | None:
+    """(the command, the output block) when the page shows what a command prints for
+    ``block``: the next block is plain text and the words between end in "...
+    `tickgen ...`:"."""
+    output = following(block)
+    if output is None or output.lang not in ("", "text"):
+        return None
+    match = OUTPUT_COMMAND.search(output.context.strip())
+    return (match.group(1), output) if match else None
+
+
+def check_output_example(block: Block, project: Project) -> None:
+    # the input block is written to the file the command names, the command runs and
+    # prints exactly the output block (exit 1 when it shows an error)
+    shown = shown_with_output(block)
+    assert shown is not None
+    command, output = shown
+    argv = shlex.split(command)
+    [name] = [a for a in argv if re.search(r"\.(toml|ya?ml|json)$", a)]
+    if name == "tickgen.toml":
+        project.install_config(block.text)
+    else:
+        (project.root / name).write_text(block.text, "utf-8")
+    code, out, err = project.tickgen(argv[1:])
+    printed = (err + out).strip()
+    assert printed == output.text.strip(), f"{output.where}: `{command}` prints:\n{printed}"
+    assert code == (1 if "error" in output.text else 0), f"{output.where}: exit {code}"
+
+
+def check_output_shown(block: Block, project: Project) -> None:
+    previous = [b for b in BLOCKS if b.file == block.file and b.line < block.line][-1]
+    assert shown_with_output(previous) == (OUTPUT_COMMAND.search(block.context.strip()).group(1), block)  # type: ignore[union-attr]
+
+
+def check_taplo_config(block: Block, project: Project) -> None:
+    # Taplo (the TOML language server) reading tickgen.toml's schema: its rules
+    # include tickgen.toml, and the schema they name is what `tickgen schema
+    # tickgen.toml` writes (the page's shell block writes it there).
+    import fnmatch
+
+    rules = block.data()["rule"]
+    assert any(fnmatch.fnmatch("sub/tickgen.toml", g) for r in rules for g in r["include"]), block.where
+    code, out, err = project.tickgen(["schema", "tickgen.toml"])
+    assert code == 0, err
+    assert json.loads(out)["$schema"], block.where
+    for rule in rules:
+        assert rule["schema"]["path"].endswith(".json"), block.where
 
 
 def check_findings_document(block: Block, project: Project) -> None:
@@ -619,7 +732,15 @@ def python_needs_server(block: Block) -> bool:
 
 
 def run_python(block: Block, project: Project) -> None:
-    env = {**os.environ, **project.env, "CI": "true"}  # CI: a missing kapacitord fails
+    env = {
+        **os.environ,
+        **project.env,
+        "CI": "true",  # a missing kapacitord fails
+        # the tickgen of this tree, also when another one is installed
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    if project.server is not None:
+        env["KAPACITOR_URL"] = project.server.url
     if re.search(r"(?m)^def test_", block.text):  # a pytest file, as the page says
         path = project.root / "test_doc_example.py"
         argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(path)]
@@ -721,6 +842,10 @@ def classify(block: Block) -> Kind | None:
         if python_needs_server(block):
             return Kind("python (server)", compile_python, run_python)
         return Kind("python", run_python)
+    if lang in ("", "text"):
+        previous = [b for b in BLOCKS if b.file == block.file and b.line < block.line]
+        if previous and (shown := shown_with_output(previous[-1])) and shown[1] == block:
+            return Kind("output shown", check_output_shown)
     if lang == "":
         lines = block.text.strip().splitlines()
         if all(line.startswith("tickgen ") for line in lines):
@@ -732,6 +857,8 @@ def classify(block: Block) -> Kind | None:
         return None
     if lang not in ("yaml", "yml", "json", "toml"):
         return None
+    if shown_with_output(block) is not None:
+        return Kind("output example", check_output_example)
     if re.fullmatch(r"\S+ \(abridged\)", header):
         return Kind("abridged", check_abridged)
     if header == ".pre-commit-config.yaml":
@@ -749,6 +876,8 @@ def classify(block: Block) -> Kind | None:
         return Kind("test file", check_test_file, run_test_file)
     if is_parameter_file(data):
         return Kind("parameter file", check_parameter_file)
+    if lang == "toml" and isinstance(data, dict) and "rule" in data:
+        return Kind("taplo config", check_taplo_config)
     if lang == "toml":  # the only other TOML tickgen reads
         return Kind("tickgen.toml", check_project_file)
     return None
