@@ -495,7 +495,8 @@ def check_abridged(block: Block, project: Project) -> None:
     name = re.fullmatch(r"(\S+) \(abridged\)", block.header).group(1)  # type: ignore[union-attr]
     original = ROOT / name
     assert original.is_file(), f"{block.where}: abridged from {name}, which does not exist"
-    whole = yaml.safe_load(original.read_text(encoding="utf-8"))
+    text = original.read_text(encoding="utf-8")
+    whole = tomllib.loads(text) if original.suffix == ".toml" else yaml.safe_load(text)
     problems = subset_problems(block.data(), whole)
     assert not problems, f"{block.where}: not an abridgement of {name}:\n" + "\n".join(problems)
     # the file validates, and so does the block in its place
@@ -935,5 +936,7 @@ def test_doc_block_on_kapacitor(
 def test_blocks_are_found() -> None:
     # the extraction itself: every page is read and the README's blocks are all there
     assert {b.file for b in BLOCKS} >= {"README.md", "docs/ci.md", "docs/testing.md"}
-    fences = (ROOT / "README.md").read_text(encoding="utf-8").count("\n```") // 2
-    assert len([b for b in BLOCKS if b.file == "README.md"]) == fences
+    for name in DOC_FILES:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        fences = len(re.findall(r"(?m)^ *```", text)) // 2
+        assert len([b for b in BLOCKS if b.file == name]) == fences, name
