@@ -14,8 +14,9 @@ or a new example cannot slip past unchecked.  What each kind of block gets:
 * ``tickgen.toml``: the config loader;
 * ``.pre-commit-config.yaml``: pre-commit's own config schema, the hook ids of
   ``.pre-commit-hooks.yaml``, and each hook's command run on the matching files;
-* GitHub/GitLab pipelines: their shape, then every shell step run in order in a
-  project whose targets point at a real Kapacitor (``servers``);
+* GitHub/GitLab pipelines: SchemaStore's schema for them (check-jsonschema), then
+  every shell step run in order in a project whose targets point at a real
+  Kapacitor (``servers``);
 * the findings document (JSON): what ``tickgen validate --output json`` prints;
 * Python: run in a subprocess in a project directory (a pytest file under pytest),
   against a real Kapacitor when it talks to one (``servers``);
@@ -712,7 +713,16 @@ def pipeline_commands(block: Block) -> list[Command]:
 
 
 def check_pipeline(block: Block, project: Project) -> None:
-    # offline: the shape, and every tickgen command parses (the run is live_pipeline)
+    # offline: the CI system's schema (SchemaStore's, as vendored by check-jsonschema),
+    # the shape, and every tickgen command parses (the run is live_pipeline)
+    schema = "vendor.github-workflows" if ".github/workflows/" in block.header else "vendor.gitlab-ci"
+    path = project.root / "pipeline.yml"
+    path.write_text(block.text, "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, f"{block.where}: not a valid {schema}:\n{done.stdout}{done.stderr}"
     parser = build_parser()
     for command in pipeline_commands(block):
         if command.argv[:1] == ["tickgen"]:
