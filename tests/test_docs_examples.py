@@ -593,27 +593,29 @@ def shown_with_output(block: Block) -> tuple[str, Block] | None:
     return (match.group(1), output) if match else None
 
 
-def check_output_example(block: Block, project: Project) -> None:
-    # the input block is written to the file the command names, the command runs and
-    # prints exactly the output block (exit 1 when it shows an error)
-    shown = shown_with_output(block)
-    assert shown is not None
-    command, output = shown
-    argv = shlex.split(command)
-    [name] = [a for a in argv if re.search(r"\.(toml|ya?ml|json)$", a)]
-    if name == "tickgen.toml":
-        project.install_config(block.text)
-    else:
-        (project.root / name).write_text(block.text, "utf-8")
-    code, out, err = project.tickgen(argv[1:])
-    printed = (err + out).strip()
-    assert printed == output.text.strip(), f"{output.where}: `{command}` prints:\n{printed}"
-    assert code == (1 if "error" in output.text else 0), f"{output.where}: exit {code}"
+def check_output_input(block: Block, project: Project) -> None:
+    # the input of an example whose output the page shows next: it parses here, and
+    # the output block's test runs the command on it
+    block.data()
 
 
 def check_output_shown(block: Block, project: Project) -> None:
-    previous = [b for b in BLOCKS if b.file == block.file and b.line < block.line][-1]
-    assert shown_with_output(previous) == (OUTPUT_COMMAND.search(block.context.strip()).group(1), block)  # type: ignore[union-attr]
+    # The page's input block is written to the file the command names, the command
+    # runs and prints exactly this block (exit 1 when it shows an error).
+    source = [b for b in BLOCKS if b.file == block.file and b.line < block.line][-1]
+    shown = shown_with_output(source)
+    assert shown is not None and shown[1] == block
+    command = shown[0]
+    argv = shlex.split(command)
+    [name] = [a for a in argv if re.search(r"\.(toml|ya?ml|json)$", a)]
+    if name == "tickgen.toml":
+        project.install_config(source.text)
+    else:
+        (project.root / name).write_text(source.text, "utf-8")
+    code, out, err = project.tickgen(argv[1:])
+    printed = (err + out).strip()
+    assert printed == block.text.strip(), f"{block.where}: `{command}` prints:\n{printed}"
+    assert code == (1 if "error" in block.text else 0), f"{block.where}: exit {code}"
 
 
 def check_taplo_config(block: Block, project: Project) -> None:
@@ -869,7 +871,7 @@ def classify(block: Block) -> Kind | None:
     if lang not in ("yaml", "yml", "json", "toml"):
         return None
     if shown_with_output(block) is not None:
-        return Kind("output example", check_output_example)
+        return Kind("output example input", check_output_input)
     if re.fullmatch(r"\S+ \(abridged\)", header):
         return Kind("abridged", check_abridged)
     if header == ".pre-commit-config.yaml":
