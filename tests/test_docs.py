@@ -21,9 +21,3 @@ def test_readme_links_point_to_files() -> None:
     for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme):
         if "://" not in target:
             assert (ROOT / target).exists(), target
-
-
-def test_ci_runs_the_readme_test_command() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "\nscripts/test\n" in readme
-    assert "scripts/test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
