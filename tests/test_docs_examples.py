@@ -423,6 +423,10 @@ def run_other(block: Block, command: Command, project: Project) -> None:
                 elif word.startswith("--"):
                     config.getoption(word)  # ValueError when no plugin registered it
                     next(words)
+                elif word == "-n":  # pytest-xdist's workers (a dev dependency)
+                    assert config.pluginmanager.hasplugin("xdist"), f"{where}: no xdist"
+                    workers = next(words)
+                    assert workers.isdigit() or workers in ("auto", "logical"), where
                 else:
                     assert (ROOT / word).exists(), f"{where}: no {word}"
             for name in command.env:

@@ -343,3 +343,32 @@ def test_python_api_checks_scripts_for_the_servers_version(
     finally:
         with KapacitorClient(kapacitor.url) as client, contextlib.suppress(NotFound):
             client.delete_task("py-panda")
+
+
+def test_a_user_template_with_its_own_dbrp_statement_deploys_and_then_plans_clean(
+    kapacitor: servers.Server, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # examples/templates/disk_free writes `dbrp "telegraf"."autogen"` in its script, so
+    # the task takes no dbrps besides (Kapacitor refuses both), even from a target
+    # that has default dbrps, and Kapacitor's read-back dbrps are not a change
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    config = tmp_path / "tickgen.toml"
+    config.write_text(
+        f'[targets.t]\nurl = "{kapacitor.url}"\nid_prefix = "own-dbrp-"\n'
+        'dbrps = [{ db = "other", rp = "autogen" }]\n',
+        encoding="utf-8",
+    )
+    argv = ["--config", str(config), "--target", "t", "--templates", str(examples / "templates")]
+    params = str(examples / "disk_free.yaml")
+    try:
+        code, out, err = run_cli(capsys, "apply", params, *argv)
+        assert code == 0, out + err
+        with KapacitorClient(kapacitor.url) as client:
+            task = client.get_task("own-dbrp-var-disk-free")
+            assert task.executing, task.error
+            assert [d.to_json() for d in task.dbrps] == [{"db": "telegraf", "rp": "autogen"}]
+        code, out, err = run_cli(capsys, "plan", params, *argv, "--detailed-exitcode")
+        assert code == 0, out + err
+    finally:
+        with KapacitorClient(kapacitor.url) as client, contextlib.suppress(NotFound):
+            client.delete_task("own-dbrp-var-disk-free")

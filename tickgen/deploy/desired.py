@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from tickgen import tick
+from tickgen.dbrp import DBRP
 from tickgen.models import task_id_problem
 from tickgen.params import ProjectDefaults
 from tickgen.pipeline import render_paths
@@ -32,11 +34,14 @@ def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTa
     desired: list[DesiredTask] = []
     missing: list[str] = []
     for task in tasks:
-        dbrps = task.dbrps or target.dbrps
         problem = _problem(task, target)
         if problem:
             raise DeployError(f"{task.source}: task {task.id!r}: {problem}")
-        if not dbrps:
+        # A script with its own `dbrp` statement (a user template may write one) takes
+        # no dbrps besides: Kapacitor refuses "dbrp in both implicitly and explicitly".
+        in_script = () if task.dbrps else _script_dbrps(task.script)
+        dbrps = task.dbrps or (() if in_script else target.dbrps)
+        if not dbrps and not in_script:
             missing.append(f"{task.source}: task {task.id!r} has no dbrps")
             continue
         desired.append(
@@ -50,12 +55,26 @@ def desired_for(tasks: Iterable[RenderedTask], target: Target) -> list[DesiredTa
                 template=task.template,
                 params_hash=task.params_hash,
                 owner=target.owner,
+                script_dbrps=in_script,
             )
         )
     if missing:
         hint = f"; give them in the parameters or as dbrps of target {target.name}"
         raise DeployError("\n".join(missing) + hint)
     return desired
+
+
+def _script_dbrps(script: str) -> tuple[DBRP, ...]:
+    """The dbrps the script's own ``dbrp`` statements name."""
+    try:
+        program = tick.parse(script)
+    except tick.TickSyntaxError:
+        return ()  # Kapacitor will say what is wrong with it
+    return tuple(
+        DBRP(statement.db.name, statement.rp.name)
+        for statement in program.statements
+        if isinstance(statement, tick.ast.DBRP)
+    )
 
 
 def _problem(task: RenderedTask, target: Target) -> str | None:

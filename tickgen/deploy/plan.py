@@ -230,8 +230,10 @@ def _compare(want: DesiredTask, current: LiveTask) -> Action:
     if want.script != current.script:
         changes.append(FieldChange("script", "(see the diff)", "(see the diff)"))
         diff = script_diff(current.script, want.script, want.id)
-    if want.dbrps != current.dbrps:
-        changes.append(FieldChange("dbrps", format_dbrps(current.dbrps), format_dbrps(want.dbrps)))
+    if want.effective_dbrps != current.dbrps:
+        changes.append(
+            FieldChange("dbrps", format_dbrps(current.dbrps), format_dbrps(want.effective_dbrps))
+        )
     if want.type != current.type:
         changes.append(FieldChange("type", current.type, want.type))
     if want.status != current.status:

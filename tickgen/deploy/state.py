@@ -40,9 +40,18 @@ class DesiredTask:
     type: str = "stream"
     source: str = "<python>"  # where the alert came from, for messages
     template: str = ""
+    # what the script's own `dbrp` statements name (then ``dbrps`` is empty: Kapacitor
+    # refuses both); the server reports them as the task's dbrps
+    script_dbrps: tuple[DBRP, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "dbrps", dbrp_set(self.dbrps))
+        object.__setattr__(self, "script_dbrps", dbrp_set(self.script_dbrps))
+
+    @property
+    def effective_dbrps(self) -> tuple[DBRP, ...]:
+        """The dbrps the server will report for the task."""
+        return self.dbrps or self.script_dbrps
 
     @property
     def marker(self) -> Marker | None:
@@ -90,6 +99,7 @@ def desired_task(
     template: str = "",
     params_hash: str = "",
     owner: str = DEFAULT_OWNER,
+    script_dbrps: Iterable[DBRP] = (),
 ) -> DesiredTask:
     """A DesiredTask whose script carries tickgen's mark."""
     return DesiredTask(
@@ -100,4 +110,5 @@ def desired_task(
         type=type,
         source=source,
         template=template,
+        script_dbrps=tuple(script_dbrps),
     )
