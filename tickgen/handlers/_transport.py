@@ -163,7 +163,18 @@ class ExecHandler(HandlerModel):
 # JSON and TOML files can write it the way people read it.
 FileMode = (
     Annotated[StrictInt, Field(ge=1, le=0o7777)]
-    | Annotated[StrictStr, StringConstraints(pattern="^0[0-7]{1,4}$")]
+    | Annotated[
+        StrictStr,
+        StringConstraints(pattern="^0[0-7]{1,4}$"),
+        Field(
+            json_schema_extra={
+                ERROR_KEY: {
+                    "pattern": "is not a file mode: write a 0 and one to four octal digits "
+                    "(0-7) in quotes, such as '0644'"
+                }
+            }
+        ),
+    ]
 )
 
 
