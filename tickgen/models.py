@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -31,7 +32,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .gotemplate import go_template, template_note
 from .handlers import Handler
-from .handlers._base import fits_int64
+from .handlers._base import fits_int64, int64_only
 from .schema import ERROR_KEY, POSITIVE_DURATION_PATTERN
 from .tick.quote import DURATION_RE
 
@@ -82,8 +83,9 @@ PositiveDuration = Annotated[
 ]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 TagValues = Annotated[list[StrictStr], Field(min_length=1)]
-Number = StrictInt | StrictFloat
-Value = StrictBool | StrictInt | StrictFloat | StrictStr
+# An integer beyond int64 has no TICKscript form: refused at its parameter, not in the template.
+Number = Annotated[StrictInt | StrictFloat, BeforeValidator(int64_only)]
+Value = Annotated[StrictBool | StrictInt | StrictFloat | StrictStr, BeforeValidator(int64_only)]
 
 AGGREGATES = (
     "mean",
@@ -248,7 +250,10 @@ class Range(_Model):
     def _ordered(cls, upper: float, info: ValidationInfo) -> float:
         lower = info.data.get("lower")
         if lower is not None and lower > upper:
-            raise ValueError(f"upper ({upper}) must not be less than lower ({lower})")
+            raise ValueError(
+                f"upper ({upper}) must not be less than lower ({lower}): swap them "
+                f"(lower: {upper}, upper: {lower})"
+            )
         return upper
 
 
@@ -303,7 +308,10 @@ class Aggregate(_Model):
                 "e.g. percentile: 95"
             )
         if function != "percentile" and value is not None:
-            raise ValueError(f"percentile applies to function percentile only, not {function}")
+            raise ValueError(
+                f"percentile applies to function percentile only, not {function}: remove "
+                "it, or write function: percentile"
+            )
         return value
 
 
@@ -326,7 +334,10 @@ class Flapping(_Model):
     def _ordered(cls, high: float, info: ValidationInfo) -> float:
         low = info.data.get("low")
         if low is not None and low > high:
-            raise ValueError(f"high ({high}) must not be less than low ({low})")
+            raise ValueError(
+                f"high ({high}) must not be less than low ({low}): flapping starts above "
+                "high and stops below low, e.g. low: 0.25, high: 0.5"
+            )
         return high
 
 
@@ -499,7 +510,7 @@ class AlertBase(_Model):
     def _unique_tags(cls, value: list[str]) -> list[str]:
         seen = {tag for tag in value if value.count(tag) > 1}
         if seen:
-            raise ValueError(f"group_by lists {sorted(seen)} more than once")
+            raise ValueError(f"group_by lists {sorted(seen)} more than once: list each tag once")
         return value
 
     @property

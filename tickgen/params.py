@@ -560,7 +560,8 @@ def document_alerts(doc: Document) -> Iterator[AlertSource]:
     if not isinstance(defaults, dict):
         problems.append(
             Problem(
-                "must be a mapping of parameters",
+                "must be a mapping of parameters shared by the alerts, such as "
+                "{database: telegraf}",
                 file=doc.name,
                 line=doc.line_of(("defaults",)),
                 path="defaults",
@@ -570,7 +571,8 @@ def document_alerts(doc: Document) -> Iterator[AlertSource]:
     if not isinstance(alerts, list):
         problems.append(
             Problem(
-                "must be a list of alerts",
+                "must be a list of alerts (each item a mapping such as "
+                "{template: threshold, id: cpu_high, ...})",
                 file=doc.name,
                 line=doc.line_of(("alerts",)),
                 path="alerts",
@@ -592,7 +594,8 @@ def _one(
         raise ParameterError(
             [
                 Problem(
-                    "an alert must be a mapping of parameters",
+                    "an alert must be a mapping of parameters, such as "
+                    "{template: threshold, id: cpu_high, ...}",
                     file=doc.name,
                     line=doc.line_of(prefix),
                     path=format_path(prefix) or None,

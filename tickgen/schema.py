@@ -189,7 +189,7 @@ class SchemaCheck:
         for error in errors:
             if error.validator != "type" and _path(error) in mistyped:
                 continue
-            found.extend(_describe(error, self.noun))
+            found.extend(_described(error, self.noun))
         # one message per place and text, in document order of the paths
         unique = dict.fromkeys(found)
         return sorted(unique, key=lambda item: [str(p) for p in item[0]])
@@ -257,9 +257,8 @@ def _expected_one(name: str, schema: Mapping[str, Any]) -> str:
     if name == "string":
         pattern = schema.get("pattern")
         if isinstance(pattern, str) and pattern in _DURATION_PATTERNS:
-            what = "a duration greater than zero" if pattern == POSITIVE_DURATION_PATTERN else (
-                "a duration"
-            )
+            positive = pattern == POSITIVE_DURATION_PATTERN
+            what = "a duration greater than zero" if positive else "a duration"
             examples = _examples(schema, _DURATION_EXAMPLES)
             return what + _such_as(examples, quote=False)
         if schema.get(GO_TEMPLATE_KEY):
@@ -404,6 +403,24 @@ def _plain(value: Any) -> str:
     return json.dumps(value)
 
 
+def _described(
+    error: ValidationError, noun: str
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """:func:`_describe`, but a key that breaks ``propertyNames`` is reported as a key.
+
+    jsonschema checks each key as an instance of its own, at the mapping's path
+    (the message would read as if the mapping were the string).
+    """
+    if "propertyNames" not in error.absolute_schema_path:
+        yield from _describe(error, noun)
+        return
+    key = error.instance
+    for path, message in _describe(error, noun):
+        if message.startswith(_show(key)):
+            message = message[len(_show(key)) :].lstrip()
+        yield (*path, key) if isinstance(key, str) else path, f"the key {_show(key)}: {message}"
+
+
 def _describe(
     error: ValidationError, noun: str = "parameter"
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -462,8 +479,6 @@ def _describe(
         yield path, f"{_show(value)} is not a multiple of {step}; write one such as {step * 2}"
     elif kind == "uniqueItems":
         yield path, _repeated_message(value)
-    elif kind == "propertyNames":
-        yield from _describe_property_names(error, noun)
     elif kind == "not":
         yield path, f"{_show(value)} is not allowed here ({_schema_words(bound)})"
     elif kind == "format":
@@ -544,18 +559,6 @@ def _repeated_message(value: Any) -> str:
     return "lists an item more than once; give each item once"
 
 
-def _describe_property_names(
-    error: ValidationError, noun: str
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """A key that breaks ``propertyNames``: say it about the key, at the key's path."""
-    path = _path(error)
-    for sub in error.context or ():
-        key = sub.instance
-        for sub_path, message in _describe(sub, noun):
-            del sub_path
-            yield (*path, key) if isinstance(key, str) else path, f"the key {message}"
-
-
 def _pattern_message(error: ValidationError) -> str:
     value = error.instance
     pattern = error.validator_value
@@ -597,6 +600,15 @@ def _describe_union(
         message = f"{_show(error.instance)} fits more than one of the allowed forms"
         yield path, message + "; make it fit exactly one"
         return
+    subs = list(error.context or ())
+    if subs and all(sub.validator == "required" and _path(sub) == path for sub in subs):
+        # each branch asks for another key: any one of them would do
+        named = (sub.message.split("'")[1] for sub in subs if "'" in sub.message)
+        missing = list(dict.fromkeys(named))
+        if len(missing) > 1:
+            listed = ", ".join(map(repr, missing[:-1])) + f" or {missing[-1]!r}"
+            yield path, f"missing required {noun}: give {listed}"
+            return
     if fitting:
         # branches whose type matched: report their own errors
         best_branch = min({sub.relative_schema_path[0] for sub in fitting})

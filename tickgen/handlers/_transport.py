@@ -95,7 +95,10 @@ class PostHandler(HandlerModel):
     @model_validator(mode="after")
     def _url_or_endpoint(self) -> PostHandler:
         if not self.url and not self.endpoint:
-            raise ValueError("a post handler needs url or endpoint")
+            raise ValueError(
+                "a post handler needs url (e.g. url: https://alerts.example.com/hook) or "
+                "endpoint (the id of an [[httppost]] section of the server's configuration)"
+            )
         return self
 
     def lines(self) -> list[Tick]:
