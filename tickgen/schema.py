@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,13 @@ except ImportError:  # no wheel for this platform: jsonschema alone decides
 # (pipeline-validation.md 2.2.1-2.2.3); models use it so editors see it too.
 POSITIVE_DURATION_PATTERN = f"^0*[1-9][0-9]*{DURATION_RE.pattern.removeprefix('[0-9]+')}$"
 
-__all__ = ["ERROR_KEY", "POSITIVE_DURATION_PATTERN", "SchemaCheck", "compile_schema"]
+__all__ = [
+    "ERROR_KEY",
+    "POSITIVE_DURATION_PATTERN",
+    "SchemaCheck",
+    "compile_schema",
+    "plain_text",
+]
 
 # A subschema may carry the reason it fails under this key (a text, or a
 # mapping from keyword to text); the message is then "<value> <reason>"
@@ -385,12 +392,24 @@ def _property_hint(schema: Mapping[str, Any], name: str) -> str:
     return f"; add it{hint}" if hint else ""
 
 
+_ROLE = re.compile(r":[a-z:]+:`([^`]+)`")  # :func:`x`
+_LITERAL = re.compile(r"``(.+?)``|`([^`]+)`")  # ``x`` (reStructuredText), `x` (Markdown)
+
+
+def plain_text(text: str) -> str:
+    """A description as plain text for a terminal: inline literals of reStructuredText
+    (the model docstrings) or Markdown (a user's schema) as 'quoted' words, on one line."""
+    text = _ROLE.sub(r"'\1'", text)
+    text = _LITERAL.sub(lambda m: f"'{m.group(1) or m.group(2)}'", text)
+    return " ".join(text.split())
+
+
 def _purpose(schema: Mapping[str, Any]) -> str:
     """The first clause of a schema's description: what the value is for."""
     description = schema.get("description")
     if not isinstance(description, str) or not description:
         return ""
-    first = description.split(". ")[0].split("; ")[0].strip().rstrip(".")
+    first = plain_text(description).split(". ")[0].split("; ")[0].strip().rstrip(".")
     return first if len(first) <= 120 else first[:117] + "..."
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ..errors import Problem
-from ..params import AlertSource
+from ..params import AlertSource, only_rendered_tasks
 from ..pipeline import run_located
 from ..render import RenderedTask
 from . import output
@@ -43,7 +44,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(run=run_validate)
 
 
+def _without_rendered_dirs(paths: list[str]) -> list[str]:
+    """The paths, less the directories that hold only what ``render --out`` wrote
+    (scripts and task payloads are not parameter files: a note says so)."""
+    kept = []
+    for name in paths:
+        if Path(name).is_dir() and only_rendered_tasks(Path(name)):
+            stderr_line(
+                f"{name}: note: only rendered tasks here (*.tick, *.task.json), no parameter "
+                "files: nothing to validate (tickgen lint checks their scripts)"
+            )
+        else:
+            kept.append(name)
+    return kept
+
+
 def run_validate(args: argparse.Namespace) -> int:
+    paths = _without_rendered_dirs(list(args.paths))
     count = 0
     warned: list[Problem] = []
     findings: list[output.Finding] = []  # every warning and note, for --output other than text
@@ -65,7 +82,7 @@ def run_validate(args: argparse.Namespace) -> int:
             for line in task.warning_lines():
                 stderr_line(line)
 
-    problems = run_located(args.paths, renderer_from(args), seen)
+    problems = run_located(paths, renderer_from(args), seen) if paths else []
     if args.output != "text":
         findings.extend(map(output.from_problem, problems))
         sys.stdout.write(output.render(findings, args.output, "validate"))
