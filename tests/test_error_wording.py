@@ -56,6 +56,18 @@ SCHEMA_CASES: dict[str, tuple[dict[str, Any], Any, tuple[str | int, ...], str]] 
     ),
     "type list given a mapping": ({"type": "array"}, {"a": 1}, (), "{'a': 1} is a mapping; write a list"),
     "type mapping given a list": ({"type": "object"}, [1], (), "[1] is a list; write a mapping (key: value)"),
+    "type mapping with an example": (
+        {"type": "object", "examples": [{"op": ">", "value": 90}, {"op": "<", "value": 1}]},
+        5,
+        (),
+        '5 is not a mapping (key: value) (such as {"op": ">", "value": 90})',
+    ),
+    "type list given one value": (
+        {"type": "array"},
+        "web1",
+        (),
+        "'web1' is not a list (a list of one is written [web1])",
+    ),
     "type duration (number without unit)": (
         DURATION,
         5,
@@ -348,6 +360,14 @@ CLI_CASES: dict[str, tuple[str, str]] = {
     "post_without_url.yaml": (
         OK + "handlers: [{kind: post}]\n",
         ":7: handlers[0]: missing required parameter: give 'url' or 'endpoint'",
+    ),
+    "crit_not_a_mapping.yaml": (
+        OK.replace('crit: {op: ">", value: 90}', "crit: 90"),
+        ':6: crit: 90 is not a mapping (key: value) (such as {"op": ">", "value": 90})',
+    ),
+    "handler_without_kind.yaml": (
+        OK + "handlers: [{channel: '#ops'}]\n",
+        ":7: handlers[0]: missing required parameter 'kind'",
     ),
     "huge_integer.yaml": (
         OK.replace("value: 90", "value: 99999999999999999999"),

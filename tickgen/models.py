@@ -348,6 +348,11 @@ class Inhibit(_Model):
     tags: list[NonEmpty] = Field(default=[], description="Tags that must match.")
 
 
+_CONDITION_EXAMPLES = [{"op": ">", "value": 90}, {"op": "outside", "lower": 10, "upper": 90}]
+_COMPARISON_EXAMPLES = [{"op": ">", "value": 50}]
+_TAG_EXAMPLES = [{"host": ["web1", "web2"]}]
+
+
 class AlertBase(_Model):
     """Parameters every built-in template shares."""
 
@@ -365,10 +370,12 @@ class AlertBase(_Model):
     where: dict[NonEmpty, TagValues] = Field(
         default={},
         description="Accept only points whose tag has one of these values: {tag: [values]}.",
+        examples=_TAG_EXAMPLES,
     )
     where_not: dict[NonEmpty, TagValues] = Field(
         default={},
         description="Drop points whose tag has any of these values: {tag: [values]}.",
+        examples=_TAG_EXAMPLES,
     )
     field_present_filter: StrictBool = Field(
         default=False,
@@ -541,9 +548,13 @@ class Threshold(_ValueAlert):
 
     template: Literal["threshold"] = Field(default="threshold", description="The template name.")
 
-    crit: Condition = Field(description="The critical condition.")
-    warn: Condition | None = Field(default=None, description="The warning condition.")
-    info: Condition | None = Field(default=None, description="The info condition.")
+    crit: Condition = Field(description="The critical condition.", examples=_CONDITION_EXAMPLES)
+    warn: Condition | None = Field(
+        default=None, description="The warning condition.", examples=_CONDITION_EXAMPLES
+    )
+    info: Condition | None = Field(
+        default=None, description="The info condition.", examples=_CONDITION_EXAMPLES
+    )
 
 
 class Relative(_ValueAlert):
@@ -569,9 +580,15 @@ class Relative(_ValueAlert):
     shift: PositiveDuration = Field(
         description="How far back the compared value lies, greater than zero."
     )
-    crit: Comparison = Field(description="The critical condition on the change.")
-    warn: Comparison | None = Field(default=None, description="The warning condition.")
-    info: Comparison | None = Field(default=None, description="The info condition.")
+    crit: Comparison = Field(
+        description="The critical condition on the change.", examples=_COMPARISON_EXAMPLES
+    )
+    warn: Comparison | None = Field(
+        default=None, description="The warning condition.", examples=_COMPARISON_EXAMPLES
+    )
+    info: Comparison | None = Field(
+        default=None, description="The info condition.", examples=_COMPARISON_EXAMPLES
+    )
 
     @field_validator("direction")
     @classmethod

@@ -191,11 +191,15 @@ class SchemaCheck:
             self._validator = compile_schema(self.schema, check=False)
         found: list[tuple[tuple[str | int, ...], str]] = []
         errors = list(self._validator.iter_errors(instance))
-        # a value of the wrong type fails its other keywords too: say only the type
+        # a value of the wrong type fails its other keywords too: say only the type,
+        # once (the first schema to say it is the property's own, with its examples)
         mistyped = {_path(e) for e in errors if e.validator == "type"}
+        typed: set[tuple[str | int, ...]] = set()
         for error in errors:
-            if error.validator != "type" and _path(error) in mistyped:
-                continue
+            if _path(error) in mistyped:
+                if error.validator != "type" or _path(error) in typed:
+                    continue
+                typed.add(_path(error))
             found.extend(_described(error, self.noun))
         # one message per place and text, in document order of the paths
         unique = dict.fromkeys(found)
@@ -249,9 +253,17 @@ def _examples(schema: Mapping[str, Any], fallback: list[str] | None = None) -> l
 def _such_as(examples: list[Any], *, quote: bool = True) -> str:
     if not examples:
         return ""
-    shown = [_show(e) if quote or not isinstance(e, str) else e for e in examples]
+    if any(isinstance(e, (dict, list)) for e in examples):
+        examples = examples[:1]  # one mapping or list says enough
+    shown = [_example(e, quote) for e in examples]
     listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
     return f" (such as {listed})"
+
+
+def _example(value: Any, quote: bool) -> str:
+    if isinstance(value, (dict, list)):
+        return _plain(value)
+    return value if isinstance(value, str) and not quote else _show(value)
 
 
 def _expected_one(name: str, schema: Mapping[str, Any]) -> str:
@@ -282,9 +294,10 @@ def _expected_one(name: str, schema: Mapping[str, Any]) -> str:
     if name == "boolean":
         return "a boolean (true/false)"
     if name == "object":
-        return "a mapping (key: value)"
+        mappings = [e for e in _examples(schema) if isinstance(e, dict)]
+        return "a mapping (key: value)" + _such_as(mappings)
     if name == "array":
-        return "a list"
+        return "a list" + _such_as([e for e in _examples(schema) if isinstance(e, list)])
     return "null" if name == "null" else name
 
 
@@ -353,6 +366,14 @@ def _boolean_hint(value: Any, expected: Any) -> str:
     return ""
 
 
+def _list_hint(value: Any, expected: Any) -> str:
+    """One value where a list belongs: the same value as a list of one."""
+    names = expected if isinstance(expected, list) else [expected]
+    if names == ["array"] and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return f" (a list of one is written [{_plain(value)}])"
+    return ""
+
+
 def _unit_hint(value: Any, schema: Mapping[str, Any], expected: Any) -> str:
     """A bare number where a duration belongs: a duration needs its unit."""
     names = expected if isinstance(expected, list) else [expected]
@@ -373,6 +394,7 @@ def _type_message(value: Any, schema: Mapping[str, Any], expected: Any) -> str:
         + _yaml_hint(value, expected)
         + _number_hint(value, expected)
         + _boolean_hint(value, expected)
+        + _list_hint(value, expected)
         + _unit_hint(value, schema, expected)
     )
 
@@ -381,8 +403,8 @@ def _property_hint(schema: Mapping[str, Any], name: str) -> str:
     """``: add it, e.g. shift: 1h (How far back ...)`` from the property's own schema."""
     properties = schema.get("properties")
     sub = properties.get(name) if isinstance(properties, Mapping) else None
-    if not isinstance(sub, Mapping):
-        return ""
+    if not isinstance(sub, Mapping) or "const" in sub:
+        return ""  # a union's tag: each branch would name only its own value
     example = _examples(sub)
     if not example and isinstance(sub.get("pattern"), str) and sub["pattern"] in _DURATION_PATTERNS:
         example = _DURATION_EXAMPLES
