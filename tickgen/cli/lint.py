@@ -77,7 +77,10 @@ def run(args: argparse.Namespace) -> int:
             if any(is_parameter_file(p, path) for p in files):
                 params.append(name)
             elif not scripts and not any(p.name.endswith(TASK_PAYLOAD_SUFFIX) for p in files):
-                raise TickgenError(f"{name}: no .tick, task payload or parameter files here")
+                raise TickgenError(
+                    f"{name}: nothing to lint here: give .tick scripts, <id>.task.json payloads "
+                    "or parameter files (.yaml, .yml, .json, .toml)"
+                )
         elif path.suffix in TICK_SUFFIXES:
             findings.extend(_lint_tick(name, args))
         elif path.name.endswith(TASK_PAYLOAD_SUFFIX) or _holds_payload(path):
