@@ -369,6 +369,16 @@ CLI_CASES: dict[str, tuple[str, str]] = {
         OK + "handlers: [{channel: '#ops'}]\n",
         ":7: handlers[0]: missing required parameter 'kind'",
     ),
+    "property_too_new.yaml": (
+        OK + "handlers: [{kind: email, to: [a@example.com], to_templates: ['{{.ID}}@x.com']}]\n",
+        ":7: handlers[0].to_templates: email handler property to_templates needs Kapacitor "
+        "1.6.3 or newer; the target is 1.5: leave it out for that version",
+    ),
+    "handler_too_new.yaml": (
+        OK + "handlers: [{kind: zenoss}]\n",
+        ":7: handlers[0]: zenoss handler needs Kapacitor 1.6.0 or newer; the target is 1.5: "
+        "send these alerts another way there, or upgrade it",
+    ),
     "huge_integer.yaml": (
         OK.replace("value: 90", "value: 99999999999999999999"),
         ":6: crit.value: 99999999999999999999 does not fit in a 64-bit integer: write a whole "
@@ -408,6 +418,6 @@ def test_model_and_file_error_class(
 ) -> None:
     content, expected = CLI_CASES[name]
     (tmp_path / name).write_text(content, encoding="utf-8")
-    assert main(["validate", str(tmp_path / name)]) == 1
+    assert main(["validate", "--kapacitor-version", "1.5", str(tmp_path / name)]) == 1
     err = capsys.readouterr().err
     assert f"tickgen: error: {tmp_path}/{name}{expected}\n" in err, err
