@@ -441,6 +441,7 @@ def is_task_payload(data: Any) -> bool:
         isinstance(item, dict)
         and isinstance(item.get("script"), str)
         and isinstance(item.get("id"), str)
+        and item.get("type") in ("stream", "batch")
         and "template" not in item
         for item in items
     )
