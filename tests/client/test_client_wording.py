@@ -101,7 +101,8 @@ def test_a_task_that_fails_to_start_is_the_servers_words(client: Any) -> None:
         client.create_task("wording-start", script, dbrps=DBRPS, status="enabled")
     assert str(caught.value) == (
         "POST /kapacitor/v1/tasks: 500: window node must have either a non zero period or "
-        "non zero period count"
+        "non zero period count; Kapacitor failed on its side: its words say what (for a task, "
+        "what to change in the script), its log says more"
     )
 
 
@@ -238,6 +239,7 @@ def test_an_answer_that_is_not_kapacitors(make_client: Any, fake_server: FakeSer
         (429, "slow down", "; the server (or a proxy) asks for fewer requests: try again later"),
         (502, "Bad Gateway", "; a proxy in front of Kapacitor, or Kapacitor itself, cannot serve now: try again later, and check that Kapacitor is running"),
         (503, "unavailable", "; a proxy in front of Kapacitor"),
+        (500, "failed to start", "; Kapacitor failed on its side: its words say what"),
     ],
 )  # fmt: skip
 def test_status_advice(status: int, message: str, advice: str) -> None:

@@ -199,6 +199,15 @@ class RateLimited(APIError):
 class ServerError(APIError):
     status = 500
 
+    @classmethod
+    def advice(cls, status: int, message: str) -> str:
+        if status == 500:
+            return (
+                "; Kapacitor failed on its side: its words say what (for a task, what to "
+                "change in the script), its log says more"
+            )
+        return super().advice(status, message)
+
 
 def error_for_status(status: int, message: str, *, request: str = "") -> APIError:
     """The APIError subclass for an error answer (a pure function of status and text)."""
