@@ -53,7 +53,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "number_duration.yaml": (
         OK.replace("template: threshold", "template: relative") + "shift: 600\n",
-        "number_duration.yaml:7: shift: 600 is not a string",
+        "number_duration.yaml:7: shift: 600 is not a duration greater than zero (such as 10s, 5m "
+        "or 1h); a duration needs its unit: 600s, 600m, ...",
     ),
     "bad_id.yaml": (
         OK.replace("id: cpu", "id: cpu alert!"),
@@ -119,7 +120,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "yaml_boolean_status.yaml": (
         OK + "status: on\n",
-        "yaml_boolean_status.yaml:7: status: true is not a string (YAML reads on, off, yes and no as true/false: quote the value)",
+        "yaml_boolean_status.yaml:7: status: true is not one of 'enabled', 'disabled' (YAML reads "
+        "on, off, yes and no as true/false: quote the value)",
     ),
     "duplicate_key.yaml": (
         OK + "database: other\n",
@@ -194,7 +196,7 @@ CASES: dict[str, tuple[str, str]] = {
     "json_wrong_type.json": (
         '{\n  "template": "threshold",\n  "id": "j",\n  "database": "db",\n  "measurement": "m",\n'
         '  "field": "f",\n  "crit": {"op": ">", "value": "90"},\n  "history": "many"\n}\n',
-        "json_wrong_type.json:8: history: 'many' is not a whole number or null",
+        "json_wrong_type.json:8: history: 'many' is not a whole number from 2 to 10000 or null",
     ),
     "bad_toml.toml": (
         'template = "threshold"\nid = \n',
@@ -203,7 +205,7 @@ CASES: dict[str, tuple[str, str]] = {
     "toml_wrong_type.toml": (
         'template = "threshold"\nid = "t"\ndatabase = "db"\nmeasurement = "m"\nfield = "f"\n'
         'crit = {op = ">", value = 1}\nno_recoveries = "yes"\n',
-        "toml_wrong_type.toml:7: no_recoveries: 'yes' is not a boolean (true/false)",
+        "toml_wrong_type.toml:7: no_recoveries: 'yes' is not a boolean (true/false) (write true or false without quotes)",
     ),
     "wrong_suffix.txt": (
         "x",

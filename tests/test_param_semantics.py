@@ -114,7 +114,8 @@ CASES: dict[str, tuple[str, str]] = {
     # 4.3 unknown cluster "": no cluster has an empty id
     "kafka_empty_cluster.yaml": (
         OK + "handlers: [{kind: kafka, cluster: ''}]\n",
-        "kafka_empty_cluster.yaml:7: handlers[0].cluster: must not be empty",
+        "kafka_empty_cluster.yaml:7: handlers[0].cluster: must not be empty: write a value (Id "
+        "of a [[kafka]] cluster in Kapacitor's configuration, enabled and with brokers)",
     ),
     # 3.1.3 and the HTTP paths: '.' and '..'
     "dot_id.yaml": (
@@ -193,7 +194,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "quoted_number_where_number.yaml": (
         OK + "aggregate: {function: percentile, period: 1m, every: 1m, percentile: '95'}\n",
-        "quoted_number_where_number.yaml:7: aggregate.percentile: '95' is not a number or null "
+        "quoted_number_where_number.yaml:7: aggregate.percentile: '95' is not a number above 0 "
+        "and at most 100 or null "
         "(write the number without quotes: 95)",
     ),
 }

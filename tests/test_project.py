@@ -62,7 +62,7 @@ INVALID = [
     ('paths = "alerts/"\n', "1: paths: 'alerts/' is not a list; write a list: paths = [\"alerts/\"]"),
     ("template_dirs = [3]\n", '1: template_dirs[0]: 3 is not a string (write it in quotes: "3")'),
     ("defaults = 3\n", "1: defaults: 3 is not a mapping; write a [defaults] table of parameters"),
-    ('default_target = ""\n', "1: default_target: must not be empty"),
+    ('default_target = ""\n', "1: default_target: must not be empty: write a value such as 'staging' (The target plan and apply use without --target, --url or $KAPACITOR_URL)"),
     ('kapacitor_version = "latest"\n',
      "1: kapacitor_version: 'latest' is not a Kapacitor version: write one such as \"1.8\" or "
      '"1.7.7"'),

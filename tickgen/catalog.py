@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from ._resources import data_dir
 from .errors import ParameterError, TemplateError
-from .schema import SchemaCheck
+from .schema import SchemaCheck, plain_text
 from .textfile import read_text
 
 __all__ = ["Catalog", "TemplateInfo"]
@@ -68,8 +68,8 @@ class TemplateInfo:
 
     @property
     def description(self) -> str:
-        text = str(self.schema.get("description") or self.schema.get("title") or "")
-        return " ".join(text.split())
+        """The schema's description (else title) as one line of plain text."""
+        return plain_text(str(self.schema.get("description") or self.schema.get("title") or ""))
 
 
 def _reference_problem(schema: dict[str, Any]) -> str | None:

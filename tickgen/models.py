@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -32,7 +33,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from .dbrp import DBRP
 from .gotemplate import go_template, template_note
 from .handlers import Handler
-from .handlers._base import fits_int64
+from .handlers._base import fits_int64, int64_only
 from .schema import ERROR_KEY, POSITIVE_DURATION_PATTERN
 from .tick.quote import DURATION_RE
 
@@ -83,8 +84,9 @@ PositiveDuration = Annotated[
 ]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 TagValues = Annotated[list[StrictStr], Field(min_length=1)]
-Number = StrictInt | StrictFloat
-Value = StrictBool | StrictInt | StrictFloat | StrictStr
+# An integer beyond int64 has no TICKscript form: refused at its parameter, not in the template.
+Number = Annotated[StrictInt | StrictFloat, BeforeValidator(int64_only)]
+Value = Annotated[StrictBool | StrictInt | StrictFloat | StrictStr, BeforeValidator(int64_only)]
 
 AGGREGATES = (
     "mean",
@@ -242,7 +244,10 @@ class Range(_Model):
     def _ordered(cls, upper: float, info: ValidationInfo) -> float:
         lower = info.data.get("lower")
         if lower is not None and lower > upper:
-            raise ValueError(f"upper ({upper}) must not be less than lower ({lower})")
+            raise ValueError(
+                f"upper ({upper}) must not be less than lower ({lower}): swap them "
+                f"(lower: {upper}, upper: {lower})"
+            )
         return upper
 
 
@@ -297,7 +302,10 @@ class Aggregate(_Model):
                 "e.g. percentile: 95"
             )
         if function != "percentile" and value is not None:
-            raise ValueError(f"percentile applies to function percentile only, not {function}")
+            raise ValueError(
+                f"percentile applies to function percentile only, not {function}: remove "
+                "it, or write function: percentile"
+            )
         return value
 
 
@@ -320,7 +328,10 @@ class Flapping(_Model):
     def _ordered(cls, high: float, info: ValidationInfo) -> float:
         low = info.data.get("low")
         if low is not None and low > high:
-            raise ValueError(f"high ({high}) must not be less than low ({low})")
+            raise ValueError(
+                f"high ({high}) must not be less than low ({low}): flapping starts above "
+                "high and stops below low, e.g. low: 0.25, high: 0.5"
+            )
         return high
 
 
@@ -329,6 +340,11 @@ class Inhibit(_Model):
 
     category: NonEmpty = Field(description="The category of the inhibiting alert.")
     tags: list[NonEmpty] = Field(default=[], description="Tags that must match.")
+
+
+_CONDITION_EXAMPLES = [{"op": ">", "value": 90}, {"op": "outside", "lower": 10, "upper": 90}]
+_COMPARISON_EXAMPLES = [{"op": ">", "value": 50}]
+_TAG_EXAMPLES = [{"host": ["web1", "web2"]}]
 
 
 class AlertBase(_Model):
@@ -348,10 +364,12 @@ class AlertBase(_Model):
     where: dict[NonEmpty, TagValues] = Field(
         default={},
         description="Accept only points whose tag has one of these values: {tag: [values]}.",
+        examples=_TAG_EXAMPLES,
     )
     where_not: dict[NonEmpty, TagValues] = Field(
         default={},
         description="Drop points whose tag has any of these values: {tag: [values]}.",
+        examples=_TAG_EXAMPLES,
     )
     field_present_filter: StrictBool = Field(
         default=False,
@@ -493,7 +511,7 @@ class AlertBase(_Model):
     def _unique_tags(cls, value: list[str]) -> list[str]:
         seen = {tag for tag in value if value.count(tag) > 1}
         if seen:
-            raise ValueError(f"group_by lists {sorted(seen)} more than once")
+            raise ValueError(f"group_by lists {sorted(seen)} more than once: list each tag once")
         return value
 
     @property
@@ -524,9 +542,13 @@ class Threshold(_ValueAlert):
 
     template: Literal["threshold"] = Field(default="threshold", description="The template name.")
 
-    crit: Condition = Field(description="The critical condition.")
-    warn: Condition | None = Field(default=None, description="The warning condition.")
-    info: Condition | None = Field(default=None, description="The info condition.")
+    crit: Condition = Field(description="The critical condition.", examples=_CONDITION_EXAMPLES)
+    warn: Condition | None = Field(
+        default=None, description="The warning condition.", examples=_CONDITION_EXAMPLES
+    )
+    info: Condition | None = Field(
+        default=None, description="The info condition.", examples=_CONDITION_EXAMPLES
+    )
 
 
 class Relative(_ValueAlert):
@@ -552,9 +574,15 @@ class Relative(_ValueAlert):
     shift: PositiveDuration = Field(
         description="How far back the compared value lies, greater than zero."
     )
-    crit: Comparison = Field(description="The critical condition on the change.")
-    warn: Comparison | None = Field(default=None, description="The warning condition.")
-    info: Comparison | None = Field(default=None, description="The info condition.")
+    crit: Comparison = Field(
+        description="The critical condition on the change.", examples=_COMPARISON_EXAMPLES
+    )
+    warn: Comparison | None = Field(
+        default=None, description="The warning condition.", examples=_COMPARISON_EXAMPLES
+    )
+    info: Comparison | None = Field(
+        default=None, description="The info condition.", examples=_COMPARISON_EXAMPLES
+    )
 
     @field_validator("direction")
     @classmethod

@@ -42,6 +42,9 @@ __all__ = [
     "document_alerts",
     "expand_paths",
     "format_path",
+    "is_parameter_file",
+    "is_task_payload",
+    "only_rendered_tasks",
     "read_document",
 ]
 
@@ -408,6 +411,8 @@ def read_document(path: Path, text: str | None = None) -> Document:
         raise ParameterError(
             [Problem(f"invalid {label}: {message}", file=name, line=line)]
         ) from None
+    if kind == "json" and is_task_payload(data):
+        raise ParameterError([Problem(_PAYLOAD_NOT_PARAMETERS, file=name, line=1)])
     document = Document(name=name, kind=kind, text=text, data=data)
     bad = _data_problems(data)
     if bad:
@@ -422,13 +427,40 @@ def read_document(path: Path, text: str | None = None) -> Document:
     return document
 
 
+_PAYLOAD_NOT_PARAMETERS = (
+    "this is a Kapacitor task payload (as 'tickgen render --payload' or '--out' writes "
+    "it), not a parameter file: give the parameter file it was rendered from; name "
+    "payloads <id>.task.json so that directories skip them; tickgen lint checks its script"
+)
+
 # Files a directory may hold that are not parameter files: template schemas, test
-# files and the project config.  Named explicitly they are still read (and rejected).
-_NOT_PARAMETERS = (".schema.json", *TEST_SUFFIXES)
+# files, the task payloads `tickgen render --out` writes beside the scripts, and the
+# project config.  Named explicitly they are still read (and rejected).
+TASK_PAYLOAD_SUFFIX = ".task.json"
+_NOT_PARAMETERS = (".schema.json", TASK_PAYLOAD_SUFFIX, *TEST_SUFFIXES)
 PROJECT_CONFIG = "tickgen.toml"
 
 
-def _is_parameter_file(path: Path, root: Path) -> bool:
+def is_task_payload(data: Any) -> bool:
+    """Whether ``data`` is a Kapacitor task body as ``tickgen render`` writes it
+    (``{id, type, dbrps, script, status}``), or a non-empty list of them.
+
+    No parameter file looks like this: an alert has a ``template``, and none of
+    the built-in or user templates takes a ``script``.
+    """
+    items = data if isinstance(data, list) and data else [data]
+    return all(
+        isinstance(item, dict)
+        and isinstance(item.get("script"), str)
+        and isinstance(item.get("id"), str)
+        and item.get("type") in ("stream", "batch")
+        and "template" not in item
+        for item in items
+    )
+
+
+def is_parameter_file(path: Path, root: Path) -> bool:
+    """Whether a file found below directory ``root`` is read as a parameter file."""
     if path.suffix.lower() not in PARAMETER_SUFFIXES or not path.is_file():
         return False
     if path.name == PROJECT_CONFIG or path.name.lower().endswith(_NOT_PARAMETERS):
@@ -448,11 +480,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if _is_parameter_file(p, path))
+            found = sorted(p for p in path.rglob("*") if is_parameter_file(p, path))
             if not found:
-                problems.append(
-                    Problem("no .yaml, .yml, .json or .toml files here", file=str(path))
-                )
+                problems.append(Problem(_nothing_here(path), file=str(path)))
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -461,6 +491,28 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     if problems:
         raise ParameterError(problems)
     return files
+
+
+def only_rendered_tasks(directory: Path) -> bool:
+    """Whether ``directory`` holds rendered tasks (``*.tick``, ``*.task.json``, as
+    ``tickgen render --out`` writes them) and no parameter file."""
+    rendered = False
+    for path in directory.rglob("*"):
+        if is_parameter_file(path, directory):
+            return False
+        rendered = rendered or path.suffix == ".tick" or path.name.endswith(TASK_PAYLOAD_SUFFIX)
+    return rendered
+
+
+def _nothing_here(directory: Path) -> str:
+    """Why a directory gave no parameter files, and what it would need."""
+    if only_rendered_tasks(directory):
+        return (
+            "no parameter files here, only rendered tasks (*.tick, *.task.json, as "
+            "'tickgen render --out' writes them); give the directory of the .yaml, .yml, "
+            ".json or .toml files they were rendered from (tickgen lint checks the scripts)"
+        )
+    return "no .yaml, .yml, .json or .toml files here"
 
 
 @dataclass(frozen=True)
@@ -597,7 +649,8 @@ def document_alerts(
     if not isinstance(defaults, dict):
         problems.append(
             Problem(
-                "must be a mapping of parameters",
+                "must be a mapping of parameters shared by the alerts, such as "
+                "{database: telegraf}",
                 file=doc.name,
                 line=doc.line_of(("defaults",)),
                 path="defaults",
@@ -607,7 +660,8 @@ def document_alerts(
     if not isinstance(alerts, list):
         problems.append(
             Problem(
-                "must be a list of alerts",
+                "must be a list of alerts (each item a mapping such as "
+                "{template: threshold, id: cpu_high, ...})",
                 file=doc.name,
                 line=doc.line_of(("alerts",)),
                 path="alerts",
@@ -634,7 +688,8 @@ def _one(
         raise ParameterError(
             [
                 Problem(
-                    "an alert must be a mapping of parameters",
+                    "an alert must be a mapping of parameters, such as "
+                    "{template: threshold, id: cpu_high, ...}",
                     file=doc.name,
                     line=doc.line_of(prefix),
                     path=format_path(prefix) or None,

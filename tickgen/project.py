@@ -245,25 +245,41 @@ _WHAT_TO_WRITE = {
 
 
 def _what_to_write(data: Any, path: Sequence[str | int], message: str) -> str:
-    """The schema's message, and what would be right where it does not say so.
+    """The schema's message, with what to write in TOML where tickgen knows better.
 
-    A number where the file wants text (a version, an owner, a name) is the
-    commonest: TOML reads kapacitor_version = 1.8 as a number.
+    The schema's own hints are written for parameter files (YAML's spelling of
+    lists and booleans); where this table has a hint for the key, the message is
+    cut after what is wrong and the TOML hint follows.  A number where the file
+    wants text (a version, an owner, a name) is the commonest mistake: TOML reads
+    kapacitor_version = 1.8 as a number.
     """
     value: Any = data
     for part in path:
         value = value[part] if isinstance(value, (dict, list)) else None  # type: ignore[index]
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if number and message.endswith("is not a string"):
-        return f'{message} (write it in quotes: "{value}")'
-    if len(path) == 2 and path[0] == "targets" and message.endswith("is not a mapping"):
-        return f'{message}; write a [targets.{path[1]}] table with url = "http://HOST:9092"'
-    missing = re.fullmatch(r"missing required key '(\w+)'", message)
+    if number and "is not a string" in message:
+        return f'{_cut(message, "is not a string")} (write it in quotes: "{value}")'
+    if len(path) == 2 and path[0] == "targets" and "is not a mapping" in message:
+        core = _cut(message, "is not a mapping")
+        return f'{core}; write a [targets.{path[1]}] table with url = "http://HOST:9092"'
+    missing = re.match(r"missing required key '(\w+)'", message)
     key = missing.group(1) if missing else (str(path[-1]) if path else "")
     for (name, ending), hint in _WHAT_TO_WRITE.items():
-        if name == key and (message.startswith(ending) or message.endswith(ending)):
-            return f"{message}; {hint}"
-    return message
+        if name == key and ending in message:
+            return f"{_cut(message, ending)}; {hint}"
+    return message.replace(_YAML_BOOLEANS, "")
+
+
+# the schema's hint for parameter files that TOML does not need (it has no yes/no)
+_YAML_BOOLEANS = " (YAML reads on, off, yes and no as true/false: quote the value)"
+
+
+def _cut(message: str, ending: str) -> str:
+    """The message up to and including ``ending`` (for a missing key: and its name)."""
+    end = message.index(ending) + len(ending)
+    if ending == "missing required key":
+        end = message.index("'", message.index("'", end) + 1) + 1
+    return message[:end]
 
 
 def _meaning_problems(document: Document, data: dict[str, Any]) -> list[Problem]:

@@ -138,7 +138,7 @@ def test_a_bad_default_is_reported_once_at_its_line_of_tickgen_toml(
     code, out, err = tickgen(capsys, "validate")
     assert (code, out) == (1, "")
     assert err == (
-        "tickgen: error: tickgen.toml:7: defaults.history: 'many' is not a whole number or null "
+        "tickgen: error: tickgen.toml:7: defaults.history: 'many' is not a whole number from 2 to 10000 or null "
         "(merged into the alert of alerts/cpu.yaml (alerts[0]))\n"
     )
     # a value from a nested mapping of the defaults: its own line

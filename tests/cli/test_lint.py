@@ -118,7 +118,10 @@ def test_directory_with_scripts_and_parameter_files(
 
 def test_directory_with_nothing_to_lint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", str(tmp_path)]) == 1
-    assert "no .tick or parameter files here" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"tickgen: error: {tmp_path}: nothing to lint here: give .tick scripts, <id>.task.json "
+        "payloads or parameter files (.yaml, .yml, .json, .toml)\n"
+    )
 
 
 def test_a_long_operator_chain_is_checked_not_a_recursion_error(

@@ -55,7 +55,7 @@ def test_validate_json(project: Path, capsys: pytest.CaptureFixture[str]) -> Non
         "task": None,
         "message": finding["message"],
     }
-    assert finding["message"].startswith("5 is not a string")
+    assert finding["message"].startswith("5 is not a duration greater than zero (such as 10s, 5m or 1h)")
 
 
 def test_validate_json_when_all_is_valid(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

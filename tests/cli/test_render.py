@@ -40,10 +40,10 @@ def test_directory_input_and_out_dir(tmp_path: Path, capsys: pytest.CaptureFixtu
     args = ["render", "--templates", str(EXAMPLES / "templates"), "--out", str(out), str(EXAMPLES)]
     assert main(args) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert "dutianze-t.tick" in names and "dutianze-t.json" in names
+    assert "dutianze-t.tick" in names and "dutianze-t.task.json" in names
     assert "var-disk-free.tick" in names
     assert not any(name.startswith(".tickgen-") for name in names)
-    payload = json.loads((out / "dutianze-t.json").read_text())
+    payload = json.loads((out / "dutianze-t.task.json").read_text())
     assert payload["script"] == (out / "dutianze-t.tick").read_text()
     assert "wrote" in capsys.readouterr().err
 

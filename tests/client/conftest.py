@@ -14,13 +14,16 @@ from __future__ import annotations
 import asyncio
 import inspect
 import socket
+import ssl
+import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import servers
-from tests.client.fakes import FAST_RETRY, FakeServer
+from tests.client.fakes import FAST_RETRY, FakeServer, Reply
 from tickgen.client import AsyncKapacitorClient, KapacitorClient
 
 
@@ -105,3 +108,31 @@ def refused_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+# -- TLS: a self-signed certificate and a fake server that speaks TLS with it ----------
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (cert, key)."""
+    where = tmp_path_factory.mktemp("tls")
+    cert, key = where / "cert.pem", where / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture
+def tls_server(certificate: tuple[Path, Path]) -> Iterator[FakeServer]:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    server = FakeServer(tls=context)
+    server.answer(Reply(204, b"", headers={"X-Kapacitor-Version": "1.5.9"}))
+    yield server
+    server.close()

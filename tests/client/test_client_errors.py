@@ -51,7 +51,9 @@ def test_error_for_status(status: int, message: str, cls: type[errors.APIError])
     error = errors.error_for_status(status, message, request="POST /kapacitor/v1/tasks")
     assert type(error) is cls
     assert (error.status, error.message) == (status, message)
-    assert str(error) == f"POST /kapacitor/v1/tasks: {status}: {message}"
+    assert str(error) == f"POST /kapacitor/v1/tasks: {status}: {message}" + cls.advice(
+        status, message
+    )
 
 
 def test_each_class_pins_its_status() -> None:

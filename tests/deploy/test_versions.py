@@ -132,7 +132,8 @@ def test_plan_renders_for_the_server_version(
         assert err == (
             f"tickgen: error: for target default ({server.url}), Kapacitor {server.version} "
             f"(reported by the server):\n{path}:{_handlers_line(path)}: handlers[0]: zenoss handler needs Kapacitor "
-            f"{ZENOSS_SINCE} or newer; the target is {server.version}\n"
+            f"{ZENOSS_SINCE} or newer; the target is {server.version}: send these alerts another "
+            "way there, or upgrade it\n"
         )
         # the version was asked, and nothing else
         assert _requests(server, before) == ["GET /kapacitor/v1/ping"]
@@ -159,7 +160,7 @@ def test_a_pinned_target_is_not_asked_and_wins_over_the_server(
         f"tickgen: error: for target old ({server.url}), Kapacitor 1.5 (pinned by the target):\n"
         f"{path}:{_handlers_line(path)}: handlers[0]: zenoss handler needs Kapacitor "
         f"{ZENOSS_SINCE} or newer; "
-        "the target is 1.5\n"
+        "the target is 1.5: send these alerts another way there, or upgrade it\n"
     )
     assert _requests(server, before) == []
     # --kapacitor-version pins every target; where the server has zenoss, apply creates it

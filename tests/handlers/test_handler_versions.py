@@ -109,7 +109,8 @@ def test_the_briefs_example() -> None:
     assert version_problems(handlers, "1.5") == [
         (
             "[2].to_templates",
-            "email handler property to_templates needs Kapacitor 1.6.3 or newer; the target is 1.5",
+            "email handler property to_templates needs Kapacitor 1.6.3 or newer; the target is "
+            "1.5: leave it out for that version",
         )
     ]
 
@@ -117,15 +118,20 @@ def test_the_briefs_example() -> None:
 def test_a_new_handler_is_reported_once_without_its_properties() -> None:
     handlers = load(FULL["zenoss"][0], FULL["bigPanda"][0])
     assert version_problems(handlers, "1.5.8") == [
-        ("[0]", "zenoss handler needs Kapacitor 1.6.0 or newer; the target is 1.5.8"),
+        (
+            "[0]",
+            "zenoss handler needs Kapacitor 1.6.0 or newer; the target is 1.5.8: send these "
+            "alerts another way there, or upgrade it",
+        ),
         (
             "[1].host",
-            "bigPanda handler property host needs Kapacitor 1.6.3 or newer; the target is 1.5.8",
+            "bigPanda handler property host needs Kapacitor 1.6.3 or newer; the target is "
+            "1.5.8: leave it out for that version",
         ),
         (
             "[1].attributes",
             "bigPanda handler property attributes needs Kapacitor 1.6.3 or newer; "
-            "the target is 1.5.8",
+            "the target is 1.5.8: leave it out for that version",
         ),
     ]
 

@@ -54,7 +54,9 @@ def test_lint_sarif_matches_the_schema_and_places_each_result(
         ("tickscript", "tickscript", "warning",
          {"uri": "tasks/z.tick", "uriBaseId": "%SRCROOT%"}, {"startLine": 4, "startColumn": 6}),
     ]  # fmt: skip
-    assert run["results"][0]["message"]["text"].startswith("aggregate.period: 5 is not a string")
+    assert run["results"][0]["message"]["text"].startswith(
+        "aggregate.period: 5 is not a duration greater than zero (such as 10s"
+    )
     assert run["results"][0]["locations"][0]["logicalLocations"] == [
         {"fullyQualifiedName": "aggregate.period", "kind": "member"}
     ]

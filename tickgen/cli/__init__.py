@@ -91,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         autocomplete(build_parser())  # every command; prints the candidates and exits
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments)
+    args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(arguments)
         if getattr(args, "run", None) is None:
@@ -99,7 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except TickgenError as exc:
-        print(f"tickgen: error: {exc}", file=sys.stderr)
+        from ._hints import server_hint
+
+        print(f"tickgen: error: {exc}{server_hint(exc, args)}", file=sys.stderr)
         return EXIT_ERROR
     except RecursionError:
         # every input is depth-limited where it is read; this is the last resort

@@ -4,14 +4,21 @@ for what Kapacitor would reject and for likely mistakes."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from tickgen.errors import ConfigError, ParameterError, TickgenError
-from tickgen.params import PARAMETER_SUFFIXES, AlertSource
+from tickgen.params import (
+    TASK_PAYLOAD_SUFFIX,
+    AlertSource,
+    is_parameter_file,
+    is_task_payload,
+)
 from tickgen.pipeline import run_located
 from tickgen.project import CONFIG_NAME, load_project
 from tickgen.render import RenderedTask, shared_renderer
+from tickgen.textfile import read_text
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
 
@@ -36,8 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         summary="check TICKscripts and parameter files offline",
         description=(
             "Check each FILE the way Kapacitor checks a task on create, without a server.\n"
-            "A .tick file is parsed and checked; any other file is read as parameter\n"
-            "files, rendered, and each script checked; a directory, for both kinds.\n"
+            "A .tick file is parsed and checked; so is the script of a task payload\n"
+            "(<id>.task.json, as 'tickgen render --out' writes it beside <id>.tick, which is\n"
+            "checked instead when it is there); any other file is read as parameter files,\n"
+            "rendered, and each script checked; a directory, for all of them.\n"
             "A finding prints as FILE:LINE:COL: severity: message, or for a parameter file as\n"
             "FILE:LINE: task ID: line L:C: severity: message (L:C in the script that\n"
             "'tickgen render' prints), or FILE:LINE: PARAMETER: warning: message for a likely\n"
@@ -82,16 +91,24 @@ def run(args: argparse.Namespace) -> int:
             except ConfigError as exc:
                 findings.extend(map(output.from_problem, exc.problems))
         elif path.is_dir():
-            # a directory may hold scripts, parameter files or both
+            # a directory may hold scripts, payloads, parameter files or all of them
             files = sorted(p for p in path.rglob("*") if p.is_file())
-            for script in (p for p in files if p.suffix in TICK_SUFFIXES):
+            scripts = [p for p in files if p.suffix in TICK_SUFFIXES]
+            for script in scripts:
                 findings.extend(_lint_tick(str(script), args))
-            if any(p.suffix.lower() in PARAMETER_SUFFIXES for p in files):
+            for payload in _lone_payloads(files, set(scripts)):
+                findings.extend(_lint_payload(str(payload), args))
+            if any(is_parameter_file(p, path) for p in files):
                 params.append(name)
-            elif not any(p.suffix in TICK_SUFFIXES for p in files):
-                raise TickgenError(f"{name}: no .tick or parameter files here")
+            elif not scripts and not any(p.name.endswith(TASK_PAYLOAD_SUFFIX) for p in files):
+                raise TickgenError(
+                    f"{name}: nothing to lint here: give .tick scripts, <id>.task.json payloads "
+                    "or parameter files (.yaml, .yml, .json, .toml)"
+                )
         elif path.suffix in TICK_SUFFIXES:
             findings.extend(_lint_tick(name, args))
+        elif path.name.endswith(TASK_PAYLOAD_SUFFIX) or _holds_payload(path):
+            findings.extend(_lint_payload(name, args))
         else:
             params.append(name)
     if params:
@@ -134,6 +151,63 @@ def _tick_finding(name: str, d: Diagnostic) -> Finding:
         column=d.column,
         text=f"{name}:{d.line}:{d.column}: {d.severity}: {d.message}",
     )
+
+
+def _lone_payloads(files: list[Path], scripts: set[Path]) -> list[Path]:
+    """The ``<id>.task.json`` files without their ``<id>.tick`` beside them (render
+    --out writes both; the script is then checked once, in the .tick file)."""
+    return [
+        p
+        for p in files
+        if p.name.endswith(TASK_PAYLOAD_SUFFIX)
+        and p.with_name(p.name.removesuffix(TASK_PAYLOAD_SUFFIX) + ".tick") not in scripts
+    ]
+
+
+def _holds_payload(path: Path) -> bool:
+    """A .json file named on the command line that holds task payloads, not parameters
+    (an older ``render --out`` wrote <id>.json; ``render --payload > tasks.json``)."""
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return False
+    try:
+        return is_task_payload(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return False  # read as a parameter file, which says what is wrong with it
+
+
+def _lint_payload(name: str, args: argparse.Namespace) -> list[Finding]:
+    """Check the script of each task in a payload file; positions are in the script."""
+    try:
+        data = json.loads(read_text(Path(name), kind="task payload"))
+    except ParameterError as exc:
+        return [_tick_finding(name, Diagnostic(1, 1, "error", exc.problems[0].message))]
+    except ValueError as exc:
+        return [_tick_finding(name, Diagnostic(1, 1, "error", f"invalid JSON: {exc}"))]
+    if not is_task_payload(data):
+        message = (
+            "not a task payload: a .task.json file holds what 'tickgen render --payload' "
+            "prints, {id, type, dbrps, script, status}, or a list of them"
+        )
+        return [_tick_finding(name, Diagnostic(1, 1, "error", message))]
+    findings: list[Finding] = []
+    for task in data if isinstance(data, list) else [data]:
+        kind: TaskKind | None = task["type"] if task.get("type") in ("stream", "batch") else None
+        try:
+            diagnostics = check(task["script"], kind or args.kind, version=args.kapacitor_version)
+        except TickSyntaxError as exc:
+            diagnostics = [Diagnostic(exc.line, exc.column, "error", str(exc))]
+        findings.extend(
+            Finding(
+                f"{d.message} (line {d.line}:{d.column} of its script)",
+                d.severity,
+                "tickscript",
+                file=name,
+                task=task["id"],
+                text=f"{name}: task {task['id']}: {d}",
+            )
+            for d in diagnostics
+        )
+    return findings
 
 
 def _lint_tick(name: str, args: argparse.Namespace) -> list[Finding]:

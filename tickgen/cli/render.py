@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import Problem
+from ..params import TASK_PAYLOAD_SUFFIX
 from ..pipeline import run
 from ..render import RenderedTask, Renderer
 from ._common import (
@@ -41,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         example=(
             "tickgen render examples/account_login_relative.yaml\n"
             "tickgen render --payload alerts/ > tasks.json\n"
-            "tickgen render alerts/ --out build/   # writes build/<id>.tick and build/<id>.json"
+            "tickgen render alerts/ --out build/   # writes build/<id>.tick, build/<id>.task.json"
         ),
     )
     parser.add_argument(
@@ -56,7 +57,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="print the POST /kapacitor/v1/tasks bodies as JSON instead of the scripts",
     )
     parser.add_argument(
-        "--out", metavar="DIR", type=Path, help="write <id>.tick and <id>.json files into DIR"
+        "--out",
+        metavar="DIR",
+        type=Path,
+        help="write <id>.tick and <id>.task.json (the task payload) files into DIR; "
+        "validate, plan and apply skip *.task.json in directories, lint checks the .tick files",
     )
     parser.add_argument(
         "--color",
@@ -129,7 +134,12 @@ def _print(spool: IO[str], count: int, first_body: int, args: argparse.Namespace
 
 
 def _render_to_dir(args: argparse.Namespace, renderer: Renderer) -> int:
-    """Write <id>.tick and <id>.json for every alert, or nothing at all.
+    """Write <id>.tick and <id>.task.json for every alert, or nothing at all.
+
+    The payload's ``.task.json`` suffix marks it as rendered output: directories
+    given to validate, render, plan and apply skip such files (they are not
+    parameter files), so a rendered directory can be linted and kept beside
+    the parameters.
 
     Files are written to a staging directory inside DIR and moved in only when
     every alert is valid and every file could be written; a directory DIR did not
@@ -154,7 +164,7 @@ def _render_to_dir(args: argparse.Namespace, renderer: Renderer) -> int:
             try:
                 (staging / f"{task.id}.tick").write_text(task.script, encoding="utf-8")
                 payload = json.dumps(task.payload(), indent=4) + "\n"
-                (staging / f"{task.id}.json").write_text(payload, encoding="utf-8")
+                (staging / f"{task.id}{TASK_PAYLOAD_SUFFIX}").write_text(payload, encoding="utf-8")
             except OSError as exc:
                 cannot_write.append(_write_problem(task, out_dir, exc))
                 return
@@ -219,10 +229,11 @@ def _write_problem(task: RenderedTask, out_dir: Path, exc: OSError) -> Problem:
             limit = os.pathconf(out_dir, "PC_NAME_MAX")
         except (OSError, ValueError):
             limit = 255
-        size = len(f"{task.id}.tick".encode())
+        size = len(f"{task.id}{TASK_PAYLOAD_SUFFIX}".encode())
         return Problem(
             f"task {task.id[:40]}...: the id is too long for a file name in {out_dir} "
-            f"({size} bytes with .tick; the file system allows {limit}); shorten the id",
+            f"({size} bytes with {TASK_PAYLOAD_SUFFIX}; the file system allows {limit}); "
+            "shorten the id",
             file=task.source,
         )
     return Problem(

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ConfigError, Problem
-from ..params import AlertSource
+from ..params import AlertSource, only_rendered_tasks
 from ..pipeline import run_located
 from ..project import CONFIG_NAME, Project, load_project
 from ..render import RenderedTask
@@ -106,12 +106,25 @@ def run_validate(args: argparse.Namespace) -> int:
 
     # a misspelt default is said once, by the project file's own check
     in_defaults = {(p.file, p.line, p.path) for p in problems}
-    problems.extend(
-        p
-        for p in run_located(args.paths, renderer, seen, project=project_defaults(args))
-        if (p.file, p.line, p.path) not in in_defaults
-    )
+    paths = _without_rendered_dirs(list(args.paths))
+    located = run_located(paths, renderer, seen, project=project_defaults(args)) if paths else []
+    problems.extend(p for p in located if (p.file, p.line, p.path) not in in_defaults)
     return _report(args, problems, count, project, findings, warned)
+
+
+def _without_rendered_dirs(paths: list[str]) -> list[str]:
+    """The paths, less the directories that hold only what ``render --out`` wrote
+    (scripts and task payloads are not parameter files: a note says so)."""
+    kept = []
+    for name in paths:
+        if Path(name).is_dir() and only_rendered_tasks(Path(name)):
+            stderr_line(
+                f"{name}: note: only rendered tasks here (*.tick, *.task.json), no parameter "
+                "files: nothing to validate (tickgen lint checks their scripts)"
+            )
+        else:
+            kept.append(name)
+    return kept
 
 
 def _is_project_file(name: str, config: str | None) -> bool:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
+import ssl
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pydantic
@@ -34,7 +36,7 @@ from tickgen.client.models import (
     Var,
 )
 from tickgen.client.models import Task as TaskModel
-from tickgen.client.settings import Settings
+from tickgen.client.settings import API_PREFIX, Settings
 from tickgen.dbrp import DBRP
 
 T = TypeVar("T")
@@ -87,7 +89,8 @@ def _json_body(response: httpx.Response) -> Any:
     except ValueError:
         snippet = errors.shown(response.text[:200])
         raise errors.InvalidResponse(
-            f"{_label(response)}: {response.status_code} with a body that is not JSON: {snippet!r}",
+            f"{_label(response)}: {response.status_code} with a body that is not JSON: "
+            f"{snippet!r}; {_NOT_KAPACITOR}",
             status=response.status_code,
         ) from None
 
@@ -116,8 +119,20 @@ def _validate(build: Callable[[], T], response: httpx.Response) -> T:
         return build()
     except (pydantic.ValidationError, KeyError, TypeError) as exc:
         raise errors.InvalidResponse(
-            f"{_label(response)}: unexpected answer: {exc}", status=response.status_code
+            f"{_label(response)}: unexpected answer: {_one_line(str(exc))}; {_NOT_KAPACITOR}",
+            status=response.status_code,
         ) from None
+
+
+_NOT_KAPACITOR = (
+    "Kapacitor's API does not answer like this: is the URL Kapacitor's (not a proxy's "
+    "or another service's), and is its version one tickgen supports (1.5 or later)?"
+)
+
+
+def _one_line(text: str) -> str:
+    """pydantic's multi-line report as one line (the CLI prints one line per problem)."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 def _label(response: httpx.Response) -> str:
@@ -169,7 +184,8 @@ def with_body(response: httpx.Response, content: bytes) -> httpx.Response:
 
 
 def transport_error(exc: httpx.TransportError, label: str) -> errors.TransportError:
-    """The KapacitorError for an httpx transport failure."""
+    """The KapacitorError for an httpx transport failure, saying which server was
+    tried, what went wrong in words, and what would help."""
     cls: type[errors.TransportError]
     if isinstance(exc, httpx.TimeoutException):
         cls = errors.RequestTimeout
@@ -179,8 +195,84 @@ def transport_error(exc: httpx.TransportError, label: str) -> errors.TransportEr
         cls = errors.ConnectionLost
     else:
         cls = errors.TransportError
-    detail = str(exc) or type(exc).__name__
-    return cls(f"{label}: {detail}")
+    server = _server_of(exc)
+    return cls(f"{label}: {_failure_words(exc, server)}", url=server)
+
+
+def _server_of(exc: httpx.TransportError) -> str | None:
+    """``http://host:port[/prefix]`` of the failed request (no credentials, no query)."""
+    try:
+        url = exc.request.url
+    except RuntimeError:  # an error raised without its request
+        return None
+    root = url.copy_with(query=None, fragment=None, username=None, password=None)
+    return str(root).split(API_PREFIX, 1)[0]
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost error under httpx's and httpcore's wrappers (an OSError, mostly)."""
+    seen = {id(exc)}
+    cause: BaseException | None = exc
+    found = exc
+    while cause is not None:
+        found = cause
+        cause = cause.__cause__ or cause.__context__
+        if cause is None or id(cause) in seen:
+            break
+        seen.add(id(cause))
+    return found
+
+
+def _failure_words(exc: httpx.TransportError, server: str | None) -> str:
+    """What happened, for a person: where, why, and what to check."""
+    at = server or "the server"
+    root = _root_cause(exc)
+    detail = str(root) or str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectTimeout):
+        return (
+            f"no connection to {at} within the connect timeout ({detail}): is the host "
+            "up and the port open to you (a firewall may drop the packets)?"
+        )
+    if isinstance(exc, httpx.ReadTimeout):
+        return (
+            f"{at} took the request but sent no answer within the read timeout ({detail}): "
+            "the server is overloaded or stuck, or the URL names something that is not Kapacitor"
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out talking to {at} ({detail})"
+    if isinstance(root, ssl.SSLCertVerificationError):
+        return (
+            f"cannot connect to {at}: its TLS certificate is not trusted ({detail}); give the "
+            "CA that signed it in $SSL_CERT_FILE (or the client's ca_bundle), or turn "
+            "verification off with KAPACITOR_UNSAFE_SSL=true"
+        )
+    if isinstance(root, ssl.SSLError):
+        return (
+            f"cannot connect to {at}: the TLS handshake failed ({detail}); if the server "
+            "speaks plain HTTP, write its URL with http://"
+        )
+    if isinstance(root, socket.gaierror):
+        host = urlsplit(server).hostname if server else None
+        name = f"the host name {host!r}" if host else "the host name"
+        return (
+            f"cannot connect to {at}: {name} does not resolve ({detail}); check the "
+            "host in the URL"
+        )
+    if isinstance(root, ConnectionRefusedError):
+        return (
+            f"cannot connect to {at}: connection refused (nothing listens there): is "
+            "Kapacitor running, and on that host and port?"
+        )
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect to {at} ({detail})"
+    why = (
+        "if it speaks TLS, write its URL with https://"
+        if server and server.startswith("http://")
+        else "it may have restarted or stopped (its log says why)"
+    )
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"{at} closed the connection without a complete answer ({detail}); {why}"
+    return f"the connection to {at} broke off ({detail}); {why}"
 
 
 def was_not_sent(exc: httpx.TransportError) -> bool:

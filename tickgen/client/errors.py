@@ -69,7 +69,12 @@ class KapacitorError(TickgenError):
 
 
 class TransportError(KapacitorError):
-    """The request did not get a complete HTTP response."""
+    """The request did not get a complete HTTP response; ``url`` is the server tried
+    (``http://host:port``, without credentials), when known."""
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
 
 
 class ConnectError(TransportError):
@@ -106,7 +111,17 @@ class APIError(KapacitorError):
         self.message = message
         self.request = request  # "PATCH /kapacitor/v1/tasks/cpu", for the reader
         where = f"{request}: " if request else ""
-        super().__init__(f"{where}{status}: {message}")
+        super().__init__(f"{where}{status}: {message}{self.advice(status, message)}")
+
+    @classmethod
+    def advice(cls, status: int, message: str) -> str:
+        """What would help, after the server's words ("; ..."); empty when they say it all."""
+        if status in (502, 503, 504):
+            return (
+                "; a proxy in front of Kapacitor, or Kapacitor itself, cannot serve now: "
+                "try again later, and check that Kapacitor is running"
+            )
+        return ""
 
 
 class BadRequest(APIError):
@@ -129,25 +144,75 @@ class InvalidScript(BadRequest):
         self.line = int(match.group(1)) if match else None
         self.char = int(match.group(2)) if match else None
 
+    @classmethod
+    def advice(cls, status: int, message: str) -> str:
+        if message.startswith("invalid task type"):
+            return "; a task's type is stream or batch"
+        return (
+            "; Kapacitor refused the script: correct it where its words point "
+            "(tickgen lint finds such problems offline, at file:line)"
+        )
+
 
 class Conflict(BadRequest):
     """The id is already taken (Kapacitor answers 400, not 409)."""
+
+    @classmethod
+    def advice(cls, status: int, message: str) -> str:
+        return "; choose another id, or update or delete the task that has it"
 
 
 class AuthError(APIError):
     status = 401
 
+    @classmethod
+    def advice(cls, status: int, message: str) -> str:
+        if status == 403:
+            return (
+                "; the credentials were accepted but may not do this: use a user "
+                "with the permission for this request"
+            )
+        if "unable to parse" in message or "credentials" in message:
+            return (
+                "; Kapacitor has authentication on: give a username and password "
+                "(or user:password@ in the URL) or a token"
+            )
+        return "; the credentials were refused: check the username and password, or the token"
+
 
 class NotFound(APIError):
     status = 404
+
+    @classmethod
+    def advice(cls, status: int, message: str) -> str:
+        if message in ("Not Found", "404 page not found", "Not Found\n"):
+            # no such route (Kapacitor's router, or another server): not a missing task
+            return (
+                "; nothing of Kapacitor's API answers at this address: is the URL "
+                "Kapacitor's (http://HOST:9092), with no wrong path after the port?"
+            )
+        return ""
 
 
 class RateLimited(APIError):
     status = 429
 
+    @classmethod
+    def advice(cls, status: int, message: str) -> str:
+        return "; the server (or a proxy) asks for fewer requests: try again later"
+
 
 class ServerError(APIError):
     status = 500
+
+    @classmethod
+    def advice(cls, status: int, message: str) -> str:
+        if status == 500:
+            return (
+                "; Kapacitor failed on its side: its words say what (for a task, what to "
+                "change in the script), its log says more"
+            )
+        return super().advice(status, message)
 
 
 def error_for_status(status: int, message: str, *, request: str = "") -> APIError:

@@ -141,11 +141,17 @@ def _positive(value: float | None, env: Mapping[str, str], variable: str, defaul
         try:
             value = float(raw)
         except ValueError:
-            raise KapacitorError(f"{variable}={raw!r} is not a number") from None
+            raise KapacitorError(
+                f"{variable}={raw!r} is not a number: write a positive number, such as {default:g}"
+            ) from None
         if not value > 0 or value == float("inf"):
-            raise KapacitorError(f"{variable}={raw!r} must be a positive number")
+            raise KapacitorError(
+                f"{variable}={raw!r} must be a positive number, such as {default:g}"
+            )
     if not value > 0:
-        raise KapacitorError(f"a deadline or size limit must be positive, not {value}")
+        raise KapacitorError(
+            f"a deadline or size limit must be positive, not {value}; the default is {default:g}"
+        )
     return value
 
 
@@ -155,7 +161,10 @@ def _tls(
     if verify is None:
         unsafe = env.get("KAPACITOR_UNSAFE_SSL", "")
         if unsafe not in _TRUE | _FALSE:
-            raise KapacitorError(f"KAPACITOR_UNSAFE_SSL={unsafe!r} is not a boolean")
+            raise KapacitorError(
+                f"KAPACITOR_UNSAFE_SSL={unsafe!r} is not a boolean: write true to skip TLS "
+                "verification, false (or nothing) to keep it"
+            )
         verify = unsafe not in _TRUE
     if not verify:
         return False

@@ -63,11 +63,14 @@ NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Int64 = Annotated[StrictInt, Field(ge=-_INT64, le=_INT64)]
 
 
-def _int64_only(value: object) -> object:
+def int64_only(value: object) -> object:
     # Without this, strict float would take an integer too large for int64
     # and silently write it as a float.
     if type(value) is int and abs(value) > _INT64:
-        raise ValueError(f"{value} does not fit in a 64-bit integer")
+        raise ValueError(
+            f"{value} does not fit in a 64-bit integer: write a whole number from "
+            f"{-_INT64} to {_INT64}"
+        )
     return value
 
 
@@ -77,7 +80,7 @@ def _int64_only(value: object) -> object:
 # written, so they are refused here rather than at render time.
 Scalar = Annotated[
     StrictBool | Int64 | Annotated[StrictFloat, Field(allow_inf_nan=False)] | StrictStr,
-    BeforeValidator(_int64_only),
+    BeforeValidator(int64_only),
 ]
 ScalarMap = dict[NonEmpty, Scalar]
 

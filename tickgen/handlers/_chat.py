@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, StrictStr
 
+from tickgen.schema import ERROR_KEY
 from tickgen.tick.quote import Tick
 
 from ._base import HandlerModel, call, flag, template_field, text
@@ -90,6 +91,12 @@ class TelegramHandler(HandlerModel):
         # Kapacitor compares case-insensitively, and JSON Schema has no (?i).
         pattern="^(?:[Mm][Aa][Rr][Kk][Dd][Oo][Ww][Nn]|[Hh][Tt][Mm][Ll])?$",
         description="How Telegram formats the message: Markdown or HTML.",
+        json_schema_extra={
+            ERROR_KEY: {
+                "pattern": "is not a Telegram parse mode: write Markdown or HTML (in any "
+                "case), or leave it empty for plain text"
+            }
+        },
     )
     disable_web_page_preview: StrictBool = Field(
         default=False, description="Do not show previews of links in the message."

@@ -95,7 +95,10 @@ class PostHandler(HandlerModel):
     @model_validator(mode="after")
     def _url_or_endpoint(self) -> PostHandler:
         if not self.url and not self.endpoint:
-            raise ValueError("a post handler needs url or endpoint")
+            raise ValueError(
+                "a post handler needs url (e.g. url: https://alerts.example.com/hook) or "
+                "endpoint (the id of an [[httppost]] section of the server's configuration)"
+            )
         return self
 
     def lines(self) -> list[Tick]:
@@ -163,7 +166,18 @@ class ExecHandler(HandlerModel):
 # JSON and TOML files can write it the way people read it.
 FileMode = (
     Annotated[StrictInt, Field(ge=1, le=0o7777)]
-    | Annotated[StrictStr, StringConstraints(pattern="^0[0-7]{1,4}$")]
+    | Annotated[
+        StrictStr,
+        StringConstraints(pattern="^0[0-7]{1,4}$"),
+        Field(
+            json_schema_extra={
+                ERROR_KEY: {
+                    "pattern": "is not a file mode: write a 0 and one to four octal digits "
+                    "(0-7) in quotes, such as '0644'"
+                }
+            }
+        ),
+    ]
 )
 
 

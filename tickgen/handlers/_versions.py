@@ -51,7 +51,8 @@ def version_problems(handlers: Sequence[HandlerModel], target: str) -> list[tupl
                 (
                     f"[{index}]",
                     f"{handler.kind} handler needs Kapacitor {added[0]} or newer; "
-                    f"the target is {target}",
+                    f"the target is {target}: send these alerts another way there, or "
+                    "upgrade it",
                 )
             )
             continue
@@ -61,7 +62,7 @@ def version_problems(handlers: Sequence[HandlerModel], target: str) -> list[tupl
                     (
                         f"[{index}].{name}",
                         f"{handler.kind} handler property {name} needs Kapacitor {field_added} "
-                        f"or newer; the target is {target}",
+                        f"or newer; the target is {target}: leave it out for that version",
                     )
                 )
     return problems
