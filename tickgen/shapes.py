@@ -144,8 +144,9 @@ _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 _BEFORE_SLOT = frozenset(" \t\n([,")
 _AFTER_SLOT = frozenset(" \t\n)],")
 _MAX_SHAPES = 256  # a cached tree is some tens of kB
-_MAX_SEEN = 4096
-_MAX_LITERALS = 65536
+_MAX_SEEN = 1024  # keys seen once, waiting for a second sighting (a few kB each)
+# most values are one alert's own (a name, a message): a small memo holds those that repeat
+_MAX_LITERALS = 4096
 
 
 def enabled_by_default() -> bool:
