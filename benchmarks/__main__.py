@@ -34,6 +34,8 @@ from .tick_bench import measure_scripts, two_kb_script
 ROOT = Path(__file__).resolve().parent.parent
 FULL_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (300,)
+# sizes also measured with the shape cache off (tickgen before it) in the same run
+BEFORE_UP_TO = 10_000
 
 
 def _say(message: str) -> None:
@@ -52,10 +54,14 @@ class Run:
     def note_load(self) -> None:
         self.load_averages.append(round(os.getloadavg()[0], 2))
 
-    def corpus(self, count: int, variant: int = 0) -> Path:
-        directory = self.scratch / f"corpus-{count}-v{variant}"
+    def corpus(
+        self, count: int, variant: int = 0, *, distinct: bool = False, per_file: int | None = None
+    ) -> Path:
+        per_file = per_file or DEFAULT_PER_FILE
+        name = f"corpus-{count}-v{variant}{'-distinct' if distinct else ''}-{per_file}"
+        directory = self.scratch / name
         if not directory.exists():
-            write_corpus(directory, count, per_file=DEFAULT_PER_FILE, variant=variant)
+            write_corpus(directory, count, per_file=per_file, variant=variant, distinct=distinct)
         return directory
 
     def render(self) -> dict[str, Any]:
@@ -83,11 +89,36 @@ class Run:
             every = render_validate.measure_size(directory, "all", workers=workers)
             self.note_load()
             figures["sizes"][str(size)] = {"one_process": one, "all_cores": every}
+            if size <= BEFORE_UP_TO:
+                _say(f"render {size:,}: one process, shape cache off (before)")
+                before = render_validate.measure_size(directory, "one", cache=False)
+                figures["sizes"][str(size)]["one_process_before"] = before
+                self.note_load()
             rate = one["alerts_per_s"]
         sample = min(sizes[0], 1_000)
-        _say(f"render: time per stage on {sample:,} alerts")
-        figures["stages"] = render_validate.measure_size(self.corpus(sample), "stages")
-        self.note_load()
+        for label, cache in (("stages_before", False), ("stages", True)):
+            _say(f"render: time per stage on {sample:,} alerts ({label})")
+            figures[label] = render_validate.measure_size(
+                self.corpus(sample), "stages", cache=cache
+            )
+            self.note_load()
+        figures["shapes"] = self.shapes()
+        return figures
+
+    def shapes(self) -> dict[str, Any]:
+        """The shape cache's best and worst case, and `tickgen render` of one file."""
+        count = 300 if self.quick else 10_000
+        figures: dict[str, Any] = {"count": count}
+        distinct = self.corpus(count, distinct=True)
+        for label, cache in (("distinct_before", False), ("distinct", True)):
+            _say(f"render {count:,} alerts of distinct shapes, one process ({label})")
+            figures[label] = render_validate.measure_size(distinct, "one", cache=cache)
+            self.note_load()
+        one_file = next(iter(sorted(self.corpus(count, per_file=count).glob("*.yaml"))))
+        for label, cache in (("cli_before", False), ("cli", True)):
+            _say(f"tickgen render of one file of {count:,} alerts ({label})")
+            figures[label] = render_validate.measure_cli(one_file, cache=cache)
+            self.note_load()
         return figures
 
     def rendered(self, count: int, variant: int = 0) -> list[RenderedTask]:
@@ -262,6 +293,16 @@ def _stored_deploy(results_path: Path, args: argparse.Namespace) -> dict[str, An
     return {"skipped": "left out with --no-deploy"}
 
 
+def _stored_testing(results_path: Path, args: argparse.Namespace) -> dict[str, Any] | None:
+    """The `tickgen test` figures measured apart (--testing-only), if stored."""
+    if not args.no_write and not args.quick and results_path.exists():
+        stored = json.loads(results_path.read_text()).get("testing", {})
+        if "measured_apart" in stored:
+            kept: dict[str, Any] = stored
+            return kept
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     results_path = ROOT / "benchmarks" / "results.json"
@@ -292,6 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             results["deploy"] = run.deploy(corpus[:deploy_count])
         results["load_averages"] = run.load_averages
+    stored_testing = _stored_testing(results_path, args)
+    if stored_testing:
+        results["testing"] = stored_testing  # measured apart (--testing-only); kept
     results["wall_seconds"] = time.perf_counter() - began
     results["targets"] = evaluate_targets(results)
     for row in results["targets"]:

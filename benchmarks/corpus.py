@@ -6,6 +6,9 @@ would write.  Alerts cycle through threshold, relative and deadman and through
 a few handler mixes, so every template and the handler rendering are exercised
 in the same proportions at every size.  ``variant`` changes every alert's
 message (and so every script) without changing its id: the corpus of an update.
+``distinct`` gives every alert a where filter of its own (``region-<index>``), so
+that no two scripts have the same shape (tickgen/shapes.py: a where filter is
+one fragment of the script, kept whole in its shape): the shape cache's worst case.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ _HANDLER_MIXES: tuple[list[dict[str, Any]], ...] = (
 )
 
 
-def alert_params(index: int, variant: int = 0) -> dict[str, Any]:
+def alert_params(index: int, variant: int = 0, *, distinct: bool = False) -> dict[str, Any]:
     """The parameters of alert ``index`` (the file's defaults supply database and handlers)."""
     measurement, field = _MEASUREMENTS[index % len(_MEASUREMENTS)]
     template = ("threshold", "relative", "deadman")[index % 3]
@@ -60,7 +63,7 @@ def alert_params(index: int, variant: int = 0) -> dict[str, Any]:
         "id": f"bench-{index:06d}",
         "measurement": measurement,
         "group_by": ["host"] if index % 2 else ["host", "region"],
-        "where": {"region": [f"region-{index % 7}"], "env": ["prod"]},
+        "where": {"region": [f"region-{index if distinct else index % 7}"], "env": ["prod"]},
         "message": f"{{{{ .ID }}}} is {{{{ .Level }}}} (alert {index}, variant {variant})",
     }
     mix = _HANDLER_MIXES[index % len(_HANDLER_MIXES)]
@@ -90,13 +93,21 @@ def _defaults() -> dict[str, Any]:
 
 
 def write_corpus(
-    directory: Path, count: int, *, per_file: int = DEFAULT_PER_FILE, variant: int = 0
+    directory: Path,
+    count: int,
+    *,
+    per_file: int = DEFAULT_PER_FILE,
+    variant: int = 0,
+    distinct: bool = False,
 ) -> list[Path]:
     """Write ``count`` alerts into YAML files of ``per_file`` alerts each; return the files."""
     directory.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     for start in range(0, count, per_file):
-        alerts = [alert_params(i, variant) for i in range(start, min(start + per_file, count))]
+        alerts = [
+            alert_params(i, variant, distinct=distinct)
+            for i in range(start, min(start + per_file, count))
+        ]
         path = directory / f"alerts-{start // per_file:05d}.yaml"
         text = yaml.dump({"defaults": _defaults(), "alerts": alerts}, sort_keys=False, width=120)
         path.write_text(text, encoding="utf-8")

@@ -11,7 +11,17 @@ is why p99 sits well above p50 with 100 alerts per file.
 
 The stage split repeats, on a sample, the calls the pipeline makes one after
 another (load, schema, model, handler versions, render, parse, check, format,
-payload) with a clock around each, so the shares add up to the whole.
+payload) with a clock around each, so the shares add up to the whole.  With
+the shape cache (tickgen/shapes.py) on, "shape" is the cache's own work (the
+key, swapping the literals into the cached tree, the splice), "check" is the
+checker inside it, and parse and format are what the alerts that miss the
+cache (a shape's first two sightings) cost on the uncached path.
+
+Every figure can be taken with the cache off (``TICKGEN_SHAPE_CACHE=0`` in the
+child), which is tickgen before the cache: "before" and "after" in one run.
+
+``cli`` mode times ``tickgen render FILE`` as a user runs it, in a child
+process, start-up included (its CPU from the child's rusage).
 """
 
 from __future__ import annotations
@@ -29,15 +39,28 @@ from pathlib import Path
 from typing import Any
 
 from tickgen import tick
+from tickgen.cli import tune_collector
 from tickgen.handlers import version_problems
 from tickgen.models import AlertBase, CustomAlert
 from tickgen.params import document_alerts, read_document
 from tickgen.pipeline import run
-from tickgen.render import RenderedTask, Renderer, params_hash, shared_renderer
+from tickgen.render import _SLOT, RenderedTask, Renderer, params_hash, shared_renderer
+from tickgen.shapes import joined
 
 __all__ = ["STAGES", "measure_size", "percentile", "stage_times"]
 
-STAGES = ("load", "schema", "model", "versions", "render", "parse", "check", "format", "payload")
+STAGES = (
+    "load",
+    "schema",
+    "model",
+    "versions",
+    "render",
+    "shape",
+    "parse",
+    "check",
+    "format",
+    "payload",
+)
 
 
 def percentile(sorted_values: Sequence[float], fraction: float) -> float:
@@ -176,6 +199,11 @@ class _Laps:
         self.totals[stage] += now - self._last
         self._last = now
 
+    def move(self, seconds: float, source: str, target: str) -> None:
+        """Count ``seconds`` of a lap just taken for ``source`` as ``target``'s."""
+        self.totals[source] -= seconds
+        self.totals[target] += seconds
+
 
 def stage_times(files: Sequence[Path]) -> dict[str, Any]:
     """Seconds per stage over every alert of ``files``, doing what pipeline.run does."""
@@ -198,14 +226,10 @@ def stage_times(files: Sequence[Path]) -> dict[str, Any]:
                 raise RuntimeError(f"{info.name} built a {type(model).__name__}")
             version_problems(model.handlers, version)
             laps.lap("versions")
-            text = renderer.render_text(model)  # type: ignore[arg-type]
-            laps.lap("render")
-            program = tick.parse(text)
-            laps.lap("parse")
-            tick.check(program, "stream", version=version)
-            laps.lap("check")
-            tick.format_program(program)
-            laps.lap("format")
+            if renderer.shapes is None:
+                _uncached(renderer.render_text(model), version, laps)  # type: ignore[arg-type]
+            else:
+                _cached(renderer, model, laps)
             params_hash(model.model_dump(mode="json", exclude_defaults=True))
             laps.lap("payload")
             alerts += 1
@@ -224,8 +248,47 @@ def stage_times(files: Sequence[Path]) -> dict[str, Any]:
     }
 
 
+def _uncached(text: str, version: str, laps: _Laps) -> None:
+    laps.lap("render")
+    program = tick.parse(text)
+    laps.lap("parse")
+    tick.check(program, "stream", version=version)
+    laps.lap("check")
+    tick.format_program(program)
+    laps.lap("format")
+
+
+def _cached(renderer: Renderer, alert: AlertBase, laps: _Laps) -> None:
+    """What Renderer.render does with the shape cache, the checker timed apart."""
+    assert renderer.shapes is not None
+    fragments: list[str] = []
+    segments = renderer._render_text(alert, fragments).split(_SLOT)  # type: ignore[arg-type]
+    checking = 0.0
+
+    def check(program: tick.ast.Program) -> tick.checker.Analysis:
+        nonlocal checking
+        began = time.perf_counter()
+        analysis = tick.analyse(program, "stream", version=renderer.kapacitor_version)
+        checking += time.perf_counter() - began
+        return analysis
+
+    laps.lap("render")
+    cached = renderer.shapes.canonical(
+        alert.template, segments, fragments, check=check, inspect=lambda program: None
+    )
+    laps.lap("shape")
+    laps.move(checking, "shape", "check")
+    if cached is None:  # a shape's first sightings: the uncached path
+        _uncached(joined(segments, fragments), renderer.kapacitor_version, laps)
+
+
 def measure_size(
-    directory: Path, mode: str, workers: int = 1, timeout: float | None = None
+    directory: Path,
+    mode: str,
+    workers: int = 1,
+    timeout: float | None = None,
+    *,
+    cache: bool = True,
 ) -> dict[str, Any]:
     """Run one size in a fresh child process (so its peak RSS is its own); return its figures."""
     argv = [
@@ -237,7 +300,7 @@ def measure_size(
         "--workers",
         str(workers),
     ]
-    env = dict(os.environ, PYTHONHASHSEED="0")
+    env = dict(os.environ, PYTHONHASHSEED="0", TICKGEN_SHAPE_CACHE="1" if cache else "0")
     done = subprocess.run(
         argv,
         capture_output=True,
@@ -253,6 +316,37 @@ def measure_size(
     return figures
 
 
+def measure_cli(path: Path, *, cache: bool = True, repeats: int = 3) -> dict[str, Any]:
+    """``tickgen render FILE > /dev/null`` as a user runs it: CPU and wall, best of ``repeats``."""
+    alerts = sum(1 for _ in document_alerts(read_document(path)))
+    env = dict(os.environ, PYTHONHASHSEED="0", TICKGEN_SHAPE_CACHE="1" if cache else "0")
+    runs: list[tuple[float, float]] = []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        began = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "tickgen", "render", str(path)],
+            stdout=subprocess.DEVNULL,
+            check=True,
+            env=env,
+            cwd=_repo_root(),
+        )
+        wall = time.perf_counter() - began
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        runs.append((cpu, wall))
+    cpu, wall = min(runs)
+    return {
+        "alerts": alerts,
+        "cpu_seconds": cpu,
+        "seconds": wall,
+        "alerts_per_cpu_s": alerts / cpu,
+        "alerts_per_s": alerts / wall,
+        "runs": [{"cpu_seconds": c, "seconds": w} for c, w in runs],
+        "load_average": os.getloadavg()[0],
+    }
+
+
 def _repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
@@ -265,6 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("directory", type=Path)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
+    tune_collector()  # as `tickgen render` does for its process
     files = sorted(args.directory.glob("*.yaml"))
     if args.mode == "one":
         figures = one_process(files)

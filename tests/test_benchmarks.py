@@ -16,7 +16,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = {"load", "schema", "model", "versions", "render", "parse", "check", "format", "payload"}
+STAGES = {
+    "load",
+    "schema",
+    "model",
+    "versions",
+    "render",
+    "shape",
+    "parse",
+    "check",
+    "format",
+    "payload",
+}
 
 
 @pytest.mark.servers  # the deploy section runs against a real kapacitord
@@ -43,6 +54,12 @@ def test_quick_run_reports_every_section() -> None:
         run["one_process"]
     )
     assert set(results["render"]["stages"]["stages"]) == STAGES
+    assert set(results["render"]["stages_before"]["stages"]) == STAGES
+    assert run["one_process_before"]["alerts"] == 300
+    shapes = results["render"]["shapes"]
+    for key in ("distinct", "distinct_before", "cli", "cli_before"):
+        assert shapes[key]["alerts"] == 300
+        assert shapes[key]["alerts_per_cpu_s"] > 0
     for section in ("two_kb", "corpus"):
         for op in ("parse", "format", "format_ast", "check"):
             assert results["tick"][section][op]["scripts_per_s"] > 0

@@ -125,27 +125,7 @@ def _yaml_positions(text: str) -> dict[tuple[PathPart, ...], int]:
 
 
 class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
-    """The C safe loader, refusing duplicate keys (PyYAML keeps the last one silently).
-
-    It also remembers the type of short plain scalars: PyYAML works it out in
-    Python, by trying its regular expressions on every key and value, and in a
-    file of many alerts the same keys and values come back again and again.
-    """
-
-    def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
-        # A plain scalar's tag depends on its text alone (no path resolvers here).
-        if kind is yaml.ScalarNode and implicit[0] and len(value) <= 64:
-            tag = _PLAIN_TAGS.get(value)
-            if tag is None:
-                tag = super().resolve(kind, value, implicit)
-                if len(_PLAIN_TAGS) < 8192:
-                    _PLAIN_TAGS[value] = tag
-            return tag
-        resolved: str = super().resolve(kind, value, implicit)
-        return resolved
-
-
-_PLAIN_TAGS: dict[str, str] = {}
+    """The C safe loader, refusing duplicate keys (PyYAML keeps the last one silently)."""
 
 
 def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:

@@ -10,9 +10,7 @@ is kept per alert beyond its id, so memory stays flat however many there are.
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -206,26 +204,6 @@ class _ProjectProblems:
         return kept
 
 
-# Young objects between two runs of the cyclic collector while a batch runs
-# (CPython's default is 700).  One alert allocates thousands of objects, which
-# are freed by reference counting (the render path makes no reference cycles,
-# tests/test_memory.py); at the default a collection ran several times per
-# alert, each walking what was alive at that moment.
-_BATCH_THRESHOLD = 10_000
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run the cyclic collector less often for the length of a batch, then as before."""
-    young, *older = gc.get_threshold()
-    gc.set_threshold(max(young, _BATCH_THRESHOLD), *older)
-    try:
-        yield
-    finally:
-        if gc.get_threshold()[0] == max(young, _BATCH_THRESHOLD):  # unless changed meanwhile
-            gc.set_threshold(young, *older)
-
-
 def run(
     paths: Iterable[str | Path],
     renderer: Renderer,
@@ -234,8 +212,7 @@ def run(
     project: ProjectDefaults | None = None,
 ) -> list[Problem]:
     """Validate everything; render (and hand to ``on_task``) while no problem is found."""
-    with _fewer_collections():
-        return _run(paths, renderer, lambda task, _source: on_task(task), project)
+    return _run(paths, renderer, lambda task, _source: on_task(task), project)
 
 
 def run_located(
@@ -246,8 +223,7 @@ def run_located(
     project: ProjectDefaults | None = None,
 ) -> list[Problem]:
     """:func:`run`, handing each task with the parameters it came from (for findings)."""
-    with _fewer_collections():
-        return _run(paths, renderer, on_task, project)
+    return _run(paths, renderer, on_task, project)
 
 
 def _run(

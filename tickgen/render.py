@@ -15,6 +15,7 @@ import hashlib
 import json
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,10 +31,18 @@ from .dbrp import DBRP
 from .errors import ParameterError, Problem, TemplateBug, TemplateError
 from .gotemplate import model_problems
 from .handlers import handler_lines, parse_version, version_problems
-from .models import Alert, AlertBase, CustomAlert, parameter_findings, task_id_problem
+from .models import (
+    Alert,
+    AlertBase,
+    CustomAlert,
+    Finding,
+    parameter_findings,
+    task_id_problem,
+)
 from .params import format_path
 from .project import DEFAULT_KAPACITOR_VERSION
 from .sandbox import BoundedLoader, BoundedSandbox, render_bounded
+from .shapes import ShapeCache, enabled_by_default, joined
 from .tick import quote
 from .tick.quote import QuoteError, Tick
 
@@ -176,10 +185,20 @@ _ESCAPES: dict[str, Callable[[Any], Tick]] = {
 FILTERS: dict[str, Callable[[Any], Tick]] = {name: _defined(f) for name, f in _ESCAPES.items()}
 
 
+# While a built-in template renders for the shape cache (tickgen/shapes.py): what
+# each ``{{ }}`` printed, in order; the output holds a NUL in its place.
+_RECORDING: ContextVar[list[str] | None] = ContextVar("_RECORDING", default=None)
+_SLOT = "\x00"
+
+
 def _refuse_unescaped(value: Any) -> Any:
     """Jinja's finalize: every ``{{ }}`` must print TICKscript made by a filter above."""
     if isinstance(value, Tick):
-        return value
+        recording = _RECORDING.get()
+        if recording is None:
+            return value
+        recording.append(value)
+        return _SLOT
     if isinstance(value, jinja2.Undefined):
         return value  # StrictUndefined raises with the variable's name
     raise TemplateError(
@@ -249,7 +268,10 @@ class Renderer:
         template_dirs: Sequence[str | Path] = (),
         *,
         kapacitor_version: str = DEFAULT_KAPACITOR_VERSION,
+        shape_cache: bool | None = None,
     ) -> None:
+        """``shape_cache``: parse and format each script shape once (tickgen/shapes.py);
+        by default on unless ``TICKGEN_SHAPE_CACHE=0``."""
         self.catalog = Catalog(template_dirs)
         self.kapacitor_version = kapacitor_version
         self._builtin_env = make_environment(
@@ -259,6 +281,8 @@ class Renderer:
             BoundedLoader([str(d) for d in self.catalog.template_dirs]), sandboxed=True
         )
         self._compiled: dict[str, jinja2.Template] = {}
+        use_cache = enabled_by_default() if shape_cache is None else shape_cache
+        self.shapes: ShapeCache | None = ShapeCache() if use_cache else None
 
     def _template(self, info: TemplateInfo) -> jinja2.Template:
         compiled = self._compiled.get(info.name)
@@ -281,6 +305,11 @@ class Renderer:
 
     def render_text(self, alert: Alert) -> str:
         """What the template writes, before it is parsed and formatted."""
+        return self._render_text(alert, None)
+
+    def _render_text(self, alert: Alert, recording: list[str] | None) -> str:
+        """:meth:`render_text`; with ``recording`` (a built-in template only), what
+        each ``{{ }}`` printed goes there and a NUL into the text in its place."""
         info = self.catalog.get(alert.template)
         template = self._template(info)
         if isinstance(alert, CustomAlert):
@@ -290,7 +319,13 @@ class Renderer:
             context = {"alert": alert, "alert_name": alert.alert_name}
         try:
             if info.builtin:
-                return template.render(context)
+                if recording is None:
+                    return template.render(context)
+                token = _RECORDING.set(recording)
+                try:
+                    return template.render(context)
+                finally:
+                    _RECORDING.reset(token)
             return render_bounded(template, context)
         except jinja2.UndefinedError as exc:
             raise TemplateError(
@@ -332,14 +367,30 @@ class Renderer:
                 raise ParameterError(
                     [Problem(message, file=source, path=format_path(p)) for p, message in broken]
                 )
-        text = self.render_text(alert)
+        # built-ins are stream tasks; a user template's type is what its script says
+        expected: Literal["stream", "batch"] | None = (
+            None if isinstance(alert, CustomAlert) else "stream"
+        )
+        text: str | None = None
+        if self.shapes is not None and not isinstance(alert, CustomAlert):
+            fragments: list[str] = []
+            segments = self._render_text(alert, fragments).split(_SLOT)
+            if len(segments) == len(fragments) + 1:
+                cached = self.shapes.canonical(
+                    alert.template,
+                    segments,
+                    fragments,
+                    check=lambda p: tick.analyse(p, expected, version=self.kapacitor_version),
+                    inspect=lambda p: _check_dbrp_names(p, alert.template),
+                )
+                if cached is not None:
+                    return self._task(alert, source, findings, cached.script, cached.analysis)
+                text = joined(segments, fragments)
+        if text is None:
+            text = self.render_text(alert)
         task_id = alert.id
         try:
             program, script = tick.parse_canonical(text)
-            # built-ins are stream tasks; a user template's type is what its script says
-            expected: Literal["stream", "batch"] | None = (
-                None if isinstance(alert, CustomAlert) else "stream"
-            )
             analysis = tick.analyse(program, expected, version=self.kapacitor_version)
         except tick.TickSyntaxError as exc:
             raise TemplateBug(
@@ -370,9 +421,22 @@ class Renderer:
                 f"the script for task {task_id!r} ({source}) fails the check: {found}",
                 template=alert.template,
             )
+        return self._task(alert, source, findings, script, analysis, program)
+
+    def _task(
+        self,
+        alert: Alert,
+        source: str,
+        findings: list[Finding],
+        script: str,
+        analysis: tick.checker.Analysis,
+        program: tick.ast.Program | None = None,
+    ) -> RenderedTask:
+        """The task of a checked script (``program`` is needed for a user template)."""
         dbrps, status, params = self._task_fields(alert, program)
+        diagnostics = analysis.diagnostics
         return RenderedTask(
-            id=task_id,
+            id=alert.id,
             template=alert.template,
             script=script,
             dbrps=dbrps,
@@ -389,12 +453,13 @@ class Renderer:
         )
 
     def _task_fields(
-        self, alert: Alert, program: tick.ast.Program
+        self, alert: Alert, program: tick.ast.Program | None
     ) -> tuple[tuple[DBRP, ...], str, dict[str, Any]]:
         """The task's dbrps and status, and the parameters its ownership hash covers."""
         if not isinstance(alert, CustomAlert):
             params = alert.model_dump(mode="json", exclude_defaults=True)
             return alert.task_dbrps, alert.status, params
+        assert program is not None
         in_script = any(isinstance(node, tick.ast.DBRP) for node in program.statements)
         schema = self.catalog.get(alert.template).schema
         filled = CustomAlert(

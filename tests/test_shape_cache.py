@@ -1,0 +1,351 @@
+"""The shape cache (tickgen/shapes.py) changes nothing but speed.
+
+Every alert is rendered by a renderer with the cache and one without, and the
+outcomes must be identical: script, payload, parameter hash, warnings, or the
+error with its message and problems.  The cached renderer sees each input list
+twice, so the second sighting of a shape builds it and the alerts after that
+(the second pass, and every further alert of a shape with other values) take
+the cached path.  Each corpus also asserts that the cache was used, so a cache
+that silently never hits fails here rather than passing for the wrong reason.
+
+Inputs: every example, the golden parameter files, the differential test's
+random parameter sets (hostile text included), a hypothesis corpus of alerts
+that differ only in their values, and -- through the cache's own interface --
+Kapacitor's scripts and the formatter's golden inputs with their literals
+replaced by random ones.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.corpus import alert_params
+from tests.differential.generator import USER_TEMPLATES, draw
+from tickgen import tick
+from tickgen.errors import ParameterError, TickgenError
+from tickgen.models import Alert
+from tickgen.pipeline import iter_loaded
+from tickgen.render import Renderer
+from tickgen.shapes import ShapeCache, joined
+from tickgen.tick import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def _outcome(renderer: Renderer, alert: Alert) -> tuple[Any, ...]:
+    try:
+        task = renderer.render(alert, source="alerts.yaml (alerts[0])")
+    except TickgenError as exc:
+        problems = exc.problems if isinstance(exc, ParameterError) else None
+        return ("error", type(exc).__name__, str(exc), problems)
+    return (
+        "task",
+        task,
+        task.payload(),
+        task.params_hash,
+        task.warnings,
+        task.param_warnings,
+    )
+
+
+def _compare(alerts: Sequence[Alert], template_dirs: Sequence[Path] = ()) -> ShapeCache:
+    """Render ``alerts`` both ways (the cached renderer twice over); return its cache."""
+    plain = Renderer(template_dirs, shape_cache=False)
+    cached = Renderer(template_dirs, shape_cache=True)
+    expected = [_outcome(plain, alert) for alert in alerts]
+    for _ in range(2):
+        for alert, want in zip(alerts, expected, strict=True):
+            assert _outcome(cached, alert) == want, alert
+    assert cached.shapes is not None
+    return cached.shapes
+
+
+def _loaded(paths: Iterable[Path], template_dirs: Sequence[Path] = ()) -> list[Alert]:
+    """Each file's alerts (loaded one file at a time: ids repeat across files)."""
+    renderer = Renderer(template_dirs, shape_cache=False)
+    alerts: list[Alert] = []
+    for path in paths:
+        problems: list[Any] = []
+        found = iter_loaded([path], renderer.catalog, renderer.kapacitor_version, problems)
+        alerts += [loaded.alert for loaded in found]
+        assert not problems
+    return alerts
+
+
+def _alert(renderer: Renderer, params: dict[str, Any]) -> Alert:
+    """The built-in model of ``params`` (raises ValueError when it does not validate)."""
+    model = renderer.catalog.get(params["template"]).model
+    assert model is not None
+    return cast(Alert, model.model_validate(params))
+
+
+def _example_files() -> list[Path]:
+    return [p for p in sorted(EXAMPLES.glob("*.yaml")) if not p.name.endswith(".test.yaml")]
+
+
+def test_examples_render_the_same_with_and_without_the_cache() -> None:
+    alerts = _loaded(_example_files(), [EXAMPLES / "templates"])
+    shapes = _compare(alerts, [EXAMPLES / "templates"])
+    assert shapes.hits > 0
+
+
+def test_golden_parameters_render_the_same_with_and_without_the_cache() -> None:
+    files = sorted((ROOT / "tests" / "golden").rglob("*.yaml"))
+    alerts = _loaded([f for f in files if "template" in f.read_text(encoding="utf-8")])
+    shapes = _compare(alerts)
+    assert shapes.hits > 0
+
+
+def test_the_benchmark_corpus_is_mostly_cached(tmp_path: Path) -> None:
+    from benchmarks.corpus import write_corpus
+
+    alerts = _loaded(write_corpus(tmp_path, 300))
+    shapes = _compare(alerts)
+    # 300 alerts, a few dozen shapes: each built on its second sighting
+    assert shapes.hits > 400
+
+
+def _differential_alerts(count: int) -> tuple[list[Alert], list[dict[str, Any]]]:
+    renderer = Renderer([USER_TEMPLATES], shape_cache=False)
+    alerts: list[Alert] = []
+    rejected: list[dict[str, Any]] = []
+    for index in range(count):
+        template, params = draw(
+            renderer.catalog, 15, index, version=renderer.kapacitor_version, log_dir="/tmp"
+        )
+        if renderer.catalog.get(template).model is None:
+            continue  # a user template: rendered without recording, nothing to compare
+        try:
+            alerts.append(_alert(renderer, {**params, "template": template}))
+        except ValueError:
+            rejected.append(params)
+    return alerts, rejected
+
+
+def test_random_parameter_sets_render_the_same_with_and_without_the_cache() -> None:
+    alerts, _ = _differential_alerts(400)
+    assert len(alerts) > 80
+    # each set is its own shape mostly; render each with other values too by
+    # pairing it with itself, so that the second sighting builds and the pass
+    # after it uses the cache
+    shapes = _compare(alerts + alerts)
+    assert shapes.hits > 0
+
+
+# -- alerts that differ only in their values ------------------------------------------
+
+_TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs"]),
+    min_size=1,
+    max_size=12,
+)
+_NUMBER = st.one_of(
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+)
+
+
+@st.composite
+def _variants(draw_: st.DrawFn) -> list[dict[str, Any]]:
+    """Alerts of a few shapes of the benchmark corpus, with drawn values."""
+    sets = []
+    for _ in range(draw_(st.integers(3, 8))):
+        index = draw_(st.integers(0, 11))
+        params = alert_params(index)
+        params["id"] = draw_(st.from_regex(r"[A-Za-z0-9_.\-]{1,20}", fullmatch=True))
+        params["message"] = draw_(_TEXT)
+        params["measurement"] = draw_(_TEXT)
+        params["where"] = {"region": [draw_(_TEXT)], "env": ["prod"]}
+        if params["template"] == "deadman":
+            params["threshold"] = abs(draw_(st.floats(0, 1e6, allow_nan=False)))
+            params["period"] = f"{draw_(st.integers(1, 10**6))}{draw_(st.sampled_from('smhd'))}"
+        else:
+            params["field"] = draw_(_TEXT)
+            params["crit"] = {
+                "op": draw_(st.sampled_from([">", "<", "=="])),
+                "value": draw_(_NUMBER),
+            }
+            if "warn" in params:
+                params["warn"] = {"op": ">", "value": draw_(_NUMBER)}
+        params.update(database="telegraf", retention_policy="autogen")
+        params.setdefault("handlers", [{"kind": "slack", "channel": draw_(_TEXT)}])
+        sets.append(params)
+    return sets
+
+
+_PLAIN = Renderer(shape_cache=False)
+_CACHED = Renderer(shape_cache=True)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_variants())
+def test_alerts_differing_in_values_render_the_same(sets: list[dict[str, Any]]) -> None:
+    for params in sets:
+        try:
+            alert = _alert(_PLAIN, params)
+        except ValueError:
+            continue
+        assert _outcome(_CACHED, alert) == _outcome(_PLAIN, alert)
+
+
+def test_the_hypothesis_corpus_went_through_the_cache() -> None:
+    """(Runs after the hypothesis test in file order; also alone, with its own alerts.)"""
+    for index in range(30):
+        params = {**alert_params(index), "database": "telegraf", "retention_policy": "autogen"}
+        params.setdefault("handlers", [{"kind": "slack", "channel": "#x"}])
+        alert = _alert(_PLAIN, params)
+        assert _outcome(_CACHED, alert) == _outcome(_PLAIN, alert)
+    assert _CACHED.shapes is not None and _CACHED.shapes.hits > 0
+
+
+# -- any script, through the cache's own interface -------------------------------------
+
+_LITERALS = {
+    tick.TokenKind.STRING,
+    tick.TokenKind.NUMBER,
+    tick.TokenKind.DURATION,
+    tick.TokenKind.REGEX,
+    tick.TokenKind.REFERENCE,
+}
+
+
+def _split(text: str) -> tuple[list[str], list[str]] | None:
+    """A script as the recorder would give it if every literal were a ``{{ }}``."""
+    tokens = tick.tokenize(text)
+    if tokens[-1].kind is tick.TokenKind.ERROR:
+        return None
+    segments, fragments, at = [], [], 0
+    for token in tokens:
+        if token.kind in _LITERALS:
+            segments.append(text[at : token.start])
+            fragments.append(token.text)
+            at = token.start + len(token.text)
+    segments.append(text[at:])
+    return segments, fragments
+
+
+def _other(fragment: str, rng: random.Random) -> str:
+    """Another literal of the same kind and first character class."""
+    first = fragment[0]
+    if first == "'" and not fragment.startswith("'''"):
+        value = rng.choice(["x", "a'b", "\\", "é日本", "{{ .ID }}", "//c", "a\\'b", ""])
+        return quote.string(value) if quote.is_literal(value) else fragment
+    if first == '"':
+        return quote.reference(rng.choice(["host", 'a"b', "é", "x y"]))
+    if first.isdigit() and fragment[-1].isalpha():
+        return f"{rng.randint(1, 10**6)}{rng.choice(['s', 'm', 'h', 'ms', 'u', 'd', 'w'])}"
+    if first.isdigit():
+        return str(rng.randint(0, 10**9)) if "." not in fragment else f"{rng.random() * 1e3:.4f}"
+    if first == "/":
+        return rng.choice(["/a/", "/^x.*$/", "/\\//", "/[a-z]+/"])
+    return fragment
+
+
+def _scripts() -> list[str]:
+    data = json.loads((ROOT / "tests/kapacitor_scripts/scripts-1.8.3.json").read_text())
+    scripts: list[str] = []
+    for value in data.values():
+        if isinstance(value, str):
+            scripts.append(value)
+    golden = sorted((ROOT / "tests/golden/tickfmt").glob("*.in.tick"))
+    scripts += [p.read_text(encoding="utf-8") for p in golden]
+    return scripts
+
+
+def _uncached(text: str) -> tuple[str, tick.checker.Analysis] | None:
+    try:
+        program, script = tick.parse_canonical(text)
+    except tick.TickSyntaxError:
+        return None
+    return script, tick.analyse(program, None, version="1.8")
+
+
+def test_scripts_with_other_literals_go_through_the_cache_unchanged() -> None:
+    rng = random.Random(15)
+    cache = ShapeCache()
+    compared = 0
+    for text in _scripts():
+        split = _split(text)
+        if split is None:
+            continue
+        segments, fragments = split
+        for round_ in range(4):
+            if round_ >= 2:
+                fragments = [_other(f, rng) for f in fragments]
+            want = _uncached(joined(segments, fragments))
+            got = cache.canonical(
+                "script",
+                segments,
+                fragments,
+                check=lambda p: tick.analyse(p, None, version="1.8"),
+                inspect=lambda p: None,
+            )
+            if got is None:
+                continue
+            compared += 1
+            assert want is not None, joined(segments, fragments)
+            script, analysis = want
+            assert got.script == script
+            assert analysis.diagnostics == [] and got.analysis.diagnostics == []
+            assert got.analysis.kind == analysis.kind
+    assert compared > 50
+
+
+_FROM = "stream\n    |from()\n        .measurement('cpu')\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "good", "bad"),
+    [
+        (_FROM + "    |window()\n        .period(5m)\n    |httpOut('x')\n", "5m", "0s"),
+        (
+            _FROM + "    |alert()\n        .message('{{ .ID }}')\n        .log('/tmp/a.log')\n",
+            "'{{ .ID }}'",
+            "'{{ .ID '",
+        ),
+        (_FROM + "    |alert()\n        .log('/tmp/a.log')\n", "'/tmp/a.log'", "'a.log'"),
+    ],
+)
+def test_a_value_the_checker_refuses_is_refused_on_the_cached_path(
+    text: str, good: str, bad: str
+) -> None:
+    """The checker runs per alert: a value it refuses in a cached shape is refused."""
+    cache = ShapeCache()
+    split = _split(text)
+    assert split is not None
+    segments, fragments = split
+    results = [
+        cache.canonical(
+            "t", segments, fragments, check=lambda p: tick.analyse(p), inspect=lambda p: None
+        )
+        for _ in range(2)
+    ]
+    assert results[0] is None and results[1] is not None  # built on the second sighting
+    swapped = [bad if f == good else f for f in fragments]
+    assert swapped != fragments
+    want = _uncached(joined(segments, swapped))
+    assert want is not None and any(d.severity == "error" for d in want[1].diagnostics)
+    # left to the uncached path, which places the diagnostics at the alert's own columns
+    assert (
+        cache.canonical(
+            "t", segments, swapped, check=lambda p: tick.analyse(p), inspect=lambda p: None
+        )
+        is None
+    )
+
+
+def test_the_environment_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TICKGEN_SHAPE_CACHE", "0")
+    assert Renderer().shapes is None
+    assert Renderer(shape_cache=True).shapes is not None
+    monkeypatch.delenv("TICKGEN_SHAPE_CACHE")
+    assert Renderer().shapes is not None

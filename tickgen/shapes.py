@@ -1,0 +1,440 @@
+"""Parse and format each script *shape* once, not once per alert.
+
+Many alerts render the same script with different literal values (a name, a
+message, a threshold).  :class:`ShapeCache` parses such a script once, and for
+every further alert of the same shape only swaps the literals in: the syntax
+tree is the cached one with this alert's literal values, and the canonical
+text is the cached layout with this alert's literals printed into it.  The
+checker still runs on every alert (see "What is still done per alert").
+
+How a shape is found without lexing the script
+----------------------------------------------
+Every value reaches a built-in template's output through an escaping filter
+(tickgen/tick/quote.py), and Jinja hands every ``{{ }}`` output to the
+environment's ``finalize``.  While a built-in template renders for the cache,
+``finalize`` records each printed fragment and writes a NUL in its place
+(tickgen/render.py).  The template's own text between the fragments (the
+*segments*) plus, per fragment, either its slot kind or, when it is not a slot,
+its whole text, is the shape key.  A render whose output has a NUL of its own
+is not cached (the count of NULs must match the fragments).
+
+A fragment is a *slot* (left out of the key) only when all of these hold:
+
+* on its own it lexes as exactly one STRING, NUMBER, DURATION, REGEX or
+  REFERENCE token spanning the whole fragment, and parses to that one literal
+  node (:func:`_literal`; a value the parser refuses, such as an invalid regex
+  or a number beyond int64, is no slot, so it is in the key and the alert takes
+  the uncached path, which reports the error exactly as before);
+* it contains no line break, and neither does its printed form: so every
+  token of every alert of a shape is on the same line, the parser's
+  ``multiline`` flags (a line break between operands, tickgen/tick/parser.py)
+  and the formatter's layout are the same, and only columns differ;
+* the template text right before it ends with a space, tab, line break, ``(``,
+  ``[`` or ``,`` (or the script starts there) and the text right after starts
+  with a space, tab, line break, ``)``, ``]`` or ``,`` (or the script ends).
+
+The slot kind is the token kind, the node type, for a string whether it is
+triple-quoted, for a number whether it is an int, and the fragment's first
+character class.  Why that is enough: Kapacitor's lexer reads left to right,
+and which token starts at a position depends only on the state (set by the
+kind of the token before) and the text from there.  The text before the first
+slot is the same for every alert of a shape, so the token stream up to it is;
+a slot starts after a delimiter that no token extends over, so a token starts
+there, in the same state, and the fragment's first character class picks the
+same alternative; it ends at its closing quote or at a character no number or
+duration continues with, so it spans exactly the fragment, and the state after
+it depends only on its kind.  By induction every alert of a shape has the same
+tokens but for the slots' texts, and the slots' kinds.  The parser builds the
+tree from the token kinds and makes each literal node from its token's text
+alone (``_primary``, ``_number``, ``_duration``, ``_string``, ``_reference``,
+``_regex``), so the trees are equal but for the slots' literal nodes, which are
+the nodes :func:`_literal` builds from the fragments alone.  When a shape is
+built (the second time its key is seen, so that a run of scripts that never
+repeat pays no more than before), this is also verified on that alert's text:
+each slot must be a literal node of its kind at its fragment's offset, the
+formatted marked tree must hold each marker once and in order, and the splice
+of this alert's literals must equal ``tick.parse_canonical``'s text; a shape
+that fails any of these is remembered as not cacheable.
+
+Formatting without parsing
+--------------------------
+The formatter prints a literal node as its comment and indentation (from the
+node's place, the same for the whole shape) followed by text that depends on
+the node alone (``_number``, ``_duration``, ``_string``, ``_reference``,
+``_regex`` in tickgen/tick/formatter.py, and the inlined string argument in
+``_function``).  The shape's tree is formatted once with a unique marker value
+in every slot; the text between the markers is kept, and an alert's script is
+those pieces joined with its literals as the formatter prints them on their
+own (``format_program`` of a one-literal program).  ``parse_canonical`` formats
+again only when the first layout is not a fixed point; a shape is cached only
+when it is (``format(parse(text)) == parse_canonical(text)``), and that fixed
+point depends on the layout's line breaks, which are the same for the shape.
+
+What is still done per alert
+----------------------------
+The checker (tickgen/tick/checker.py and what it calls: rules.py, start.py,
+influxql.py, re2.py through the parser, and the Go template checks of
+tickgen.gotemplate) reads literal values almost everywhere: durations and
+numbers that must be positive or in range, the Go templates in ``.message()``
+and ``.id()`` and the tags they read, headers, log paths, group-by names,
+string concatenation and integer division by zero, the int/float type of every
+argument.  So the checker is not cached: it runs on every alert, on the
+cached tree holding this alert's literal values, which is equal (positions
+aside) to the tree a parse of the alert's script gives.  A number's int/float
+type, a string's quoting and the regex check are in the slot kind or in
+:func:`_literal`.  tickgen's own check of ``dbrp`` names runs per alert too.
+
+Positions: the cached tree's positions are those of the alert the shape was
+built from; lines are the same for every alert of a shape, columns are not.
+The checker uses positions only to place a diagnostic and to order or choose
+among diagnostics, never to decide whether there is one.  So an alert whose
+check finds nothing is exact, and one whose check reports anything (an error,
+a warning, a note) is done again on the uncached path, whose diagnostics carry
+the alert's own positions.
+
+The tree is shared by the alerts of a shape and holds one alert's literals at
+a time: a lock guards the swap and the check, and a call that finds it held
+takes the uncached path instead of waiting.
+
+``TICKGEN_SHAPE_CACHE=0`` (or ``Renderer(shape_cache=False)``) turns the cache
+off; tests/test_shape_cache.py renders every test input and a random corpus
+both ways and compares scripts, payloads and diagnostics.
+
+Measured reason (BENCHMARKS.md, section 1, before and after in one run):
+parse and format were a third of an alert's time (959 of 2,951 us on a loaded
+machine); with the cache they are 75 us (the first sightings), plus the
+cache's own work, which on a 1,000-alert sample, with each of its 84 shapes
+built once, is 474 us per alert.  Whole path over 10,000 alerts: 404 -> 563
+alerts per CPU second; ``tickgen render`` of one 10,000-alert file, start-up
+included: 536 -> 620.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, TypeVar
+
+from . import tick
+from .tick import ast
+from .tick.checker import Analysis
+from .tick.formatter import format_program
+
+__all__ = ["Cached", "ShapeCache", "enabled_by_default", "joined"]
+
+T = TypeVar("T")
+
+_LITERAL_TOKENS = frozenset(
+    {
+        tick.TokenKind.STRING,
+        tick.TokenKind.NUMBER,
+        tick.TokenKind.DURATION,
+        tick.TokenKind.REGEX,
+        tick.TokenKind.REFERENCE,
+    }
+)
+# the fields of each literal node that hold its value (position and comment excluded)
+_VALUE_FIELDS: dict[type, tuple[str, ...]] = {
+    ast.String: ("value", "triple"),
+    ast.Number: ("value", "is_int", "octal"),
+    ast.Duration: ("literal", "nanoseconds"),
+    ast.Regex: ("literal",),
+    ast.Reference: ("name",),
+}
+# Python's str.splitlines breaks; the lexer counts "\n", this is stricter
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+_BEFORE_SLOT = frozenset(" \t\n([,")
+_AFTER_SLOT = frozenset(" \t\n)],")
+_MAX_SHAPES = 256  # a cached tree is some tens of kB
+_MAX_SEEN = 1024  # keys seen once, waiting for a second sighting (a few kB each)
+# most values are one alert's own (a name, a message): a small memo holds those that repeat
+_MAX_LITERALS = 4096
+
+
+def enabled_by_default() -> bool:
+    return os.environ.get("TICKGEN_SHAPE_CACHE", "1") != "0"
+
+
+@dataclass(frozen=True, slots=True)
+class _Literal:
+    """A fragment that is one literal token: its slot kind, value fields, printed text."""
+
+    kind: tuple[object, ...]
+    node_type: type
+    values: tuple[object, ...]
+    printed: str
+
+
+@dataclass(slots=True)
+class _Shape:
+    program: ast.Program
+    slots: list[Any]  # the program's literal nodes, in slot order
+    pieces: list[str]  # the canonical text around the slots
+    lock: threading.Lock
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """What ``parse_canonical`` and ``analyse`` give, with ``inspected`` from the caller."""
+
+    script: str
+    analysis: Analysis
+    inspected: object
+
+
+def _print_literal(node: Any) -> str:
+    text = format_program(ast.Program([node]))
+    return text[:-1]  # a program ends with a line break
+
+
+def _literal(fragment: str) -> _Literal | None:
+    """The literal that ``fragment`` is on its own, or None if it is no slot."""
+    if not fragment or not _LINE_BREAKS.isdisjoint(fragment):
+        return None
+    tokens = tick.tokenize(fragment)
+    if (
+        len(tokens) != 2
+        or tokens[0].kind not in _LITERAL_TOKENS
+        or tokens[0].start != 0
+        or len(tokens[0].text) != len(fragment)
+        or tokens[1].kind is not tick.TokenKind.EOF
+    ):
+        return None
+    try:
+        program = tick.parse(fragment)
+    except tick.TickSyntaxError:
+        return None
+    if len(program.statements) != 1:
+        return None
+    node = program.statements[0]
+    node_type = type(node)
+    fields_ = _VALUE_FIELDS.get(node_type)
+    if fields_ is None or node.comment is not None or node.pos.offset != 0:  # type: ignore[union-attr]
+        return None
+    printed = _print_literal(node)
+    if not _LINE_BREAKS.isdisjoint(printed):
+        return None
+    first = fragment[0]
+    kind: tuple[object, ...] = (
+        tokens[0].kind,
+        node_type,
+        "digit" if first.isdigit() else first,
+        getattr(node, "triple", None),
+        getattr(node, "is_int", None),
+    )
+    return _Literal(kind, node_type, tuple(getattr(node, f) for f in fields_), printed)
+
+
+def _marker(node_type: type, index: int) -> tuple[object, ...]:
+    """Value fields that print as a text found nowhere else in a script (checked)."""
+    text = f"\x00{index}\x00"
+    if node_type is ast.String:
+        return (text, False)
+    if node_type is ast.Number:
+        return (7_303_030_303_030_303_030_303 + index * 1_000_003, True, False)
+    if node_type is ast.Duration:
+        return (text, 0)
+    return (text,)  # Regex.literal, Reference.name
+
+
+def _literal_nodes(program: ast.Program) -> dict[int, Any] | None:
+    """Every literal node of ``program`` by source offset; None if two share one."""
+    found: dict[int, Any] = {}
+    stack: list[Any] = list(program.statements)
+    while stack:
+        node = stack.pop()
+        if type(node) in _VALUE_FIELDS:
+            if node.pos.offset in found:
+                return None
+            found[node.pos.offset] = node
+            continue
+        for f in fields(node):
+            if f.name in ("pos", "comment"):
+                continue
+            child = getattr(node, f.name)
+            if isinstance(child, list):
+                stack.extend(c for c in child if is_dataclass(c))
+            elif is_dataclass(child):
+                stack.append(child)
+    return found
+
+
+def joined(segments: list[str], fragments: list[str]) -> str:
+    """The rendered text: the segments with the recorded fragments back in place."""
+    parts = [segments[0]]
+    for fragment, segment in zip(fragments, segments[1:], strict=True):
+        parts += (fragment, segment)
+    return "".join(parts)
+
+
+def _set(node: Any, values: Sequence[object]) -> None:
+    for name, value in zip(_VALUE_FIELDS[type(node)], values, strict=True):
+        setattr(node, name, value)
+
+
+class ShapeCache:
+    """Per-shape syntax trees and layouts for one renderer (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._literals: dict[str, _Literal | None] = {}
+        self._shapes: dict[tuple[object, ...], _Shape | None] = {}
+        self._seen: set[tuple[object, ...]] = set()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def literal(self, fragment: str) -> _Literal | None:
+        try:
+            return self._literals[fragment]
+        except KeyError:
+            pass
+        if len(self._literals) >= _MAX_LITERALS:
+            self._literals.clear()
+        found = self._literals[fragment] = _literal(fragment)
+        return found
+
+    def key(
+        self, template: str, segments: list[str], fragments: list[str]
+    ) -> tuple[tuple[object, ...], list[_Literal | None]]:
+        """The shape key of a recorded render, and each fragment's literal if it is a slot."""
+        parts: list[object] = [template]
+        slots: list[_Literal | None] = []
+        last = len(fragments) - 1
+        for index, fragment in enumerate(fragments):
+            before, after = segments[index], segments[index + 1]
+            parts.append(before)
+            starts_clear = (not before and index == 0) or (before and before[-1] in _BEFORE_SLOT)
+            ends_clear = (not after and index == last) or (after and after[0] in _AFTER_SLOT)
+            literal = self.literal(fragment) if starts_clear and ends_clear else None
+            slots.append(literal)
+            parts.append(fragment if literal is None else literal.kind)
+        parts.append(segments[-1])
+        return tuple(parts), slots
+
+    def canonical(
+        self,
+        template: str,
+        segments: list[str],
+        fragments: list[str],
+        check: Callable[[ast.Program], Analysis],
+        inspect: Callable[[ast.Program], T],
+    ) -> Cached | None:
+        """The script and check of a recorded render, or None: take the uncached path.
+
+        ``check`` is the caller's ``analyse``; ``inspect`` runs on the tree
+        with this alert's literals (tickgen's own checks of it).
+        """
+        key, literals = self.key(template, segments, fragments)
+        shape = self._shapes.get(key)
+        if shape is None:
+            if key in self._shapes or not self._build_now(key):
+                self.misses += 1
+                return None
+            shape = self._build(key, segments, fragments, literals)
+            if shape is None:
+                self.misses += 1
+                return None
+        slot_literals = [literal for literal in literals if literal is not None]
+        if not shape.lock.acquire(blocking=False):
+            self.misses += 1
+            return None
+        try:
+            for node, literal in zip(shape.slots, slot_literals, strict=True):
+                _set(node, literal.values)
+            analysis = check(shape.program)
+            if analysis.diagnostics:
+                # positions are the building alert's: let the uncached path place them
+                self.misses += 1
+                return None
+            inspected = inspect(shape.program)
+        finally:
+            shape.lock.release()
+        pieces = shape.pieces
+        out = [pieces[0]]
+        for literal, piece in zip(slot_literals, pieces[1:], strict=True):
+            out.append(literal.printed)
+            out.append(piece)
+        self.hits += 1
+        return Cached("".join(out), analysis, inspected)
+
+    def _build_now(self, key: tuple[object, ...]) -> bool:
+        """Build a shape the second time its key is seen (scripts that never repeat
+        cost nothing more than before)."""
+        with self._lock:
+            if key in self._seen:
+                self._seen.discard(key)
+                return True
+            if len(self._seen) >= _MAX_SEEN:
+                self._seen.clear()
+            self._seen.add(key)
+            return False
+
+    def _build(
+        self,
+        key: tuple[object, ...],
+        segments: list[str],
+        fragments: list[str],
+        literals: list[_Literal | None],
+    ) -> _Shape | None:
+        shape = _make_shape(segments, fragments, literals)
+        with self._lock:
+            if len(self._shapes) >= _MAX_SHAPES:
+                del self._shapes[next(iter(self._shapes))]
+            self._shapes[key] = shape
+        return shape
+
+
+def _make_shape(
+    segments: list[str], fragments: list[str], literals: list[_Literal | None]
+) -> _Shape | None:
+    """The cached tree and layout of one shape, verified on this render; None if not cacheable."""
+    offsets: list[int] = []
+    at = 0
+    for segment, fragment, literal in zip(segments, fragments, literals, strict=False):
+        at += len(segment)
+        if literal is not None:
+            offsets.append(at)
+        at += len(fragment)
+    text = joined(segments, fragments)
+    try:
+        program = tick.parse(text)
+        canonical = format_program(program)
+        if tick.parse_canonical(text)[1] != canonical:
+            return None  # the layout moves: parse_canonical formats again
+    except tick.TickSyntaxError:
+        return None
+    by_offset = _literal_nodes(program)
+    if by_offset is None:
+        return None
+    slot_literals = [literal for literal in literals if literal is not None]
+    slots: list[Any] = []
+    for offset, literal in zip(offsets, slot_literals, strict=True):
+        node = by_offset.get(offset)
+        if type(node) is not literal.node_type:
+            return None
+        slots.append(node)
+    saved = [tuple(getattr(n, f) for f in _VALUE_FIELDS[type(n)]) for n in slots]
+    markers: list[str] = []
+    for index, node in enumerate(slots):
+        _set(node, _marker(type(node), index))
+        markers.append(_print_literal(node))
+    marked = format_program(program)
+    for node, values in zip(slots, saved, strict=True):
+        _set(node, values)
+    pieces: list[str] = []
+    start = 0
+    for marker in markers:
+        found = marked.find(marker, start)
+        if found < 0 or marked.count(marker) != 1:
+            return None
+        pieces.append(marked[start:found])
+        start = found + len(marker)
+    pieces.append(marked[start:])
+    spliced = [pieces[0]]
+    for literal, piece in zip(slot_literals, pieces[1:], strict=True):
+        spliced += (literal.printed, piece)
+    if "".join(spliced) != canonical:
+        return None
+    return _Shape(program, slots, pieces, threading.Lock())
