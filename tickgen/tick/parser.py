@@ -91,7 +91,7 @@ _PRIMARY_EXPECTED = (
     TokenKind.MINUS,
     TokenKind.NOT,
 )
-# Reading past the end gives Go's zero token, as a closed channel does.
+# Looking past the end gives Go's zero token, as a closed channel does.
 _ZERO_TOKEN = Token(TokenKind.ERROR, 0, "")
 
 # influxql.ParseDuration: nanoseconds per unit.
@@ -155,8 +155,8 @@ def parse_canonical(text: str) -> tuple[ast.Program, str]:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
-        tokens, self.comments = lex(text)
-        self.tokens = [*tokens, _ZERO_TOKEN]
+        self.tokens, self.comments = lex(text)
+        self.tokens.append(_ZERO_TOKEN)
         self.i = 0
         # the next token to consume, tokens[i] (Kapacitor's peek())
         self.current = self.tokens[0]
@@ -166,7 +166,7 @@ class _Parser:
         self.layout_may_move = bool(self.comments)
         self.ascii = text.isascii()  # then a column counts characters
         # line_starts[n] is where line n + 1 starts
-        self.line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+        self.line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
     # -- token cursor -----------------------------------------------------
 
@@ -253,7 +253,7 @@ class _Parser:
         # Comments after the last statement: the one before the last consumed
         # token if nobody took it, then the one before EOF.
         for index in (self.i - 1, self.i):
-            comment = self.comment(index) if index >= 0 else None
+            comment = self.comment(index)
             if comment is not None:
                 statements.append(comment)
         return ast.Program(statements, self.position(0))
