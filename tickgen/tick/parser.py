@@ -1,8 +1,9 @@
 """TICKscript parser, a port of Kapacitor's ``tick/ast/parser.go``.
 
 One method per rule of the grammar, named as in ``parser.go`` and in its
-order; each method's docstring gives the rule it reads, as written in
-``/work/shared/reference/kapacitor.md`` (section 1.2)::
+order; each method's docstring gives the rule it reads.  The grammar is what
+``parser.go`` accepts (the EBNF in Kapacitor's ``TICKscript.md`` is stale: it
+has no ``dbrp`` and no ``%``)::
 
     Program     = { Statement } EOF .
     Statement   = "var" Ident ( "=" Expression | Ident )
@@ -153,6 +154,10 @@ def parse_canonical(text: str) -> tuple[ast.Program, str]:
 
 
 class _Parser:
+    """Kapacitor's parser over one text: a cursor over its tokens (``current``,
+    ``look``, ``next``, ``accept``, ``expect``, ``consume_comment``) and one
+    method per grammar rule."""
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens, self.comments = lex(text)
