@@ -419,15 +419,15 @@ def _profile_notes(profile: dict[str, Any]) -> str:
     lexer = [f for name, f in own.items() if "tick/lexer.py" in name]
     if lexer:
         notes.append(
-            f"* The lexer's scan loop is the single heaviest function "
+            f"* The lexer's heaviest function is `{lexer[0]['function']}` "
             f"({lexer[0]['own_share']:.1%} of own time); the parser and checker spread their "
             "time over many small recursive calls (expression, chain, function, identifier)."
         )
-    positions = [f for name, f in own.items() if "parser.py" in name and "_position" in name]
+    positions = [f for name, f in own.items() if "parser.py" in name and "(position)" in name]
     if positions:
         per_alert = positions[0]["calls"] / max(profile["alerts"], 1)
         notes.append(
-            f"* `_position` is called {per_alert:.0f} times per alert "
+            f"* `position` is called {per_alert:.0f} times per alert "
             f"({positions[0]['own_share']:.1%}): a position is made for every node."
         )
     walks = [f for name, f in own.items() if "params.py" in name and "(walk)" in name]

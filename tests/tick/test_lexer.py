@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tickgen.tick.lexer import Token, TokenKind, go_quote, go_quote_rune, tokenize
 
@@ -313,3 +315,41 @@ def test_regex_misread_before_a_multibyte_character_can_rescan_a_slash() -> None
 
 def test_keyword_cut_short_by_a_non_letter_is_still_a_keyword() -> None:
     assert [t.kind for t in tokenize("dbrpⅫ")] == [K.DBRP, K.ERROR]
+
+
+# Go's unicode.IsSpace: what may lie between two tokens.
+GO_SPACE = set("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | {
+    chr(c) for c in range(0x2000, 0x200B)
+}
+LEXER_ALPHABET = [
+    *"ab v=~!/*'\"\n\t.()|,[]@-+%<>0123456789smuµhdw\\:_é\u2168\u0663\xa0\x1c;",
+    "'''",
+    "//",
+    "lambda:",
+    "AND ",
+    "\n// c\n",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LEXER_ALPHABET), max_size=40).map("".join))
+def test_tokens_are_the_text_in_order_with_only_spaces_between(text: str) -> None:
+    """Each token's text is the source at its start; tokens follow each other with
+    only Go whitespace between; the list ends with EOF at the end of the text or
+    with ERROR, where lexing stopped (a regex Kapacitor misreads may back up)."""
+    tokens = tokenize(text)
+    assert tokens[-1].kind in (K.EOF, K.ERROR)
+    assert all(token.kind not in (K.EOF, K.ERROR) for token in tokens[:-1])
+    position = 0
+    for token in tokens[:-1]:
+        if token.start < position:  # only Kapacitor's misread regex starts earlier
+            assert token.kind is K.REGEX
+            assert not text[token.start + 1 : token.start + 2].isascii() or position == len(text)
+        else:
+            assert set(text[position : token.start]) <= GO_SPACE, (text, token)
+        assert text[token.start : token.start + len(token.text)] == token.text
+        position = token.start + len(token.text)
+    last = tokens[-1]
+    if last.kind is K.EOF:
+        assert last.start == len(text)
+        assert set(text[position:]) <= GO_SPACE

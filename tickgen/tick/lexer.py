@@ -1,20 +1,9 @@
 """TICKscript lexer, token for token as Kapacitor's ``tick/ast/lex.go``.
 
-Kapacitor's lexer is a state machine with two states that matter: *token
-position* (start of input, after ``(`` ``,`` ``[`` ``|`` ``@`` ``.``, an
-operator, ``]``, ``*`` or a regex) and *after an operand* (after an identifier
-or keyword, a number, a duration, a reference, a string or ``)``).  Only after
-an operand are ``+ - * / % < > = !`` binary operators; in token position ``*``
-is the star, ``/`` starts a regex and ``=`` is an error.  After ``=``, ``=~``
-and ``!~`` a ``/`` (past any whitespace) always starts a regex.
-
-For speed the scan is one compiled regex run with ``finditer`` over the whole
-text, as if every token came after an operand; the loop then applies the
-state: it turns ``*`` into the star and ``= + < ...`` into errors in token
-position, and where the state changes a token's extent (a ``/`` that starts a
-regex) it restarts the scan after that token.  Quoted literals end at the first
-closing quote not preceded by a backslash: Kapacitor skips ``\\x`` only when
-``x`` is the quote, so ``\\\\'`` still escapes the quote.
+Like ``lex.go`` it is a state machine: each state is a method named after
+Kapacitor's state function, reads one token and returns the next state (see
+:class:`_Lexer`).  Where Kapacitor reads rune by rune, a state here reads its
+token with one regular expression anchored at the current position.
 
 The first lexer error ends the token list with an :data:`ERROR` token whose
 text is Kapacitor's message; the parser reports it only if it gets that far.
@@ -24,10 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import IntEnum
-from operator import methodcaller
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 __all__ = ["KEYWORDS", "OPERATORS", "Token", "TokenKind", "tokenize"]
 
@@ -129,9 +117,8 @@ OPERATORS: dict[str, TokenKind] = {
     "OR": TokenKind.OR,
 }
 _KIND_TEXT.update({kind: text for text, kind in OPERATORS.items()})
-_OPERATOR_KIND = {**OPERATORS, "=": TokenKind.ASGN}
 
-# ``lambda`` is a keyword only when a ``:`` follows at once; see _lex.
+# ``lambda`` is a keyword only when a ``:`` follows at once; see lex_ident_or_keyword.
 KEYWORDS: dict[str, TokenKind] = {
     "AND": TokenKind.AND,
     "OR": TokenKind.OR,
@@ -143,96 +130,12 @@ KEYWORDS: dict[str, TokenKind] = {
 
 
 class Token(NamedTuple):
+    """One token: its kind, where it starts (an index into the source) and its
+    source text; for ERROR, the text is the lexer's message instead."""
+
     kind: TokenKind
-    start: int  # index into the source string
-    text: str  # the source text; for ERROR, the lexer's message
-
-
-# Go's unicode.IsSpace, exactly (Python's \s also takes \x1c-\x1f).
-_SPACE = r"\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_LINE_SPACE = _SPACE.replace("\\n", "")
-
-# The token alternatives, in Kapacitor's priority where they overlap (duration
-# before number, ''' before ', // before /) and by frequency otherwise.  Every
-# alternative starts with a literal character or a class, which lets the regex
-# engine skip the ones that cannot match at once.  The scan yields (whitespace,
-# identifier, token, bad) tuples: an identifier (the most frequent token) has a
-# group of its own; any other token's first character tells its kind (see lex).
-# ``bad`` is the first character of what starts no token, or of an unterminated
-# quote: the first lexer error, so the scan takes the rest of the text with it
-# and one ``findall`` over a text full of errors stays linear.
-_ALTERNATIVES = [
-    r"lambda:",
-    r"[()|,\[\]@-]",
-    r"\.\d\d*",
-    r"\.",
-    r"'''(?s:.*?)''(?:\\'|\\(?!'))*'",
-    r"'(?!'')(?s:.*?)(?<!\\)'",
-    r'"(?s:.*?)(?<!\\)"',
-    r"\d\d*(?:ms|[uµsmhdw]|\.\d*)?",
-    r"//[^\n]*(?:\n[" + _LINE_SPACE + r"]*/[^\n]*)*",  # lines whose first non-blank is "/"
-    r"==|=~|!=|!~|<=|>=|[-+*/%<>!=]",
-    r"\Z",
-]
-# identifiers: Python's \w also takes No/Nl, see _go_ident; "lambda:" is no identifier
-_TOKEN = (
-    f"([{_SPACE}]*)(?:((?!lambda:)[^\\W\\d_]\\w*)|("
-    + "|".join(_ALTERNATIVES)
-    + r")|([\s\S])[\s\S]*)"
-)
-_SCAN = re.compile(_TOKEN).finditer
-_FINDALL = re.compile(_TOKEN).findall
-_REGEX = re.compile(r"/(?s:.*?)(?<!\\)/").match
-_IDENT_START = re.compile(r"[^\W\d_]").match
-_BAD_MESSAGE = {"'": "unterminated string", '"': "unterminated field reference"}
-
-# What the first character says of a token that is not fixed (see _FIXED), for
-# ASCII; everything else is decided in lex (a Unicode digit starts a number).
-_DIGIT, _DOT, _SLASH, _STAR, _OPERATOR, _QUOTE = range(6)
-_FIRST: dict[str, int] = {
-    ".": _DOT,
-    "/": _SLASH,
-    "*": _STAR,
-    "'": _QUOTE,
-    '"': _QUOTE,
-    **dict.fromkeys("=!<>+%", _OPERATOR),
-    **dict.fromkeys("0123456789", _DIGIT),
-}
-# Tokens whose kind the state never changes (after = =~ !~ only "/" differs).
-_FIXED: dict[str, TokenKind] = {
-    "(": TokenKind.LPAREN,
-    ")": TokenKind.RPAREN,
-    "|": TokenKind.PIPE,
-    ",": TokenKind.COMMA,
-    "[": TokenKind.LSBRACKET,
-    "]": TokenKind.RSBRACKET,
-    "@": TokenKind.AT,
-    "-": TokenKind.MINUS,
-    ".": TokenKind.DOT,
-    "lambda:": TokenKind.LAMBDA,
-}
-_UNITS = frozenset("uµsmhdw")
-
-# Kinds after which Kapacitor looks for a binary operator (tryLexBinaryOperator).
-_OPERAND_KINDS = frozenset(
-    {
-        TokenKind.IDENT,
-        TokenKind.VAR,
-        TokenKind.DBRP,
-        TokenKind.LAMBDA,
-        TokenKind.TRUE,
-        TokenKind.FALSE,
-        TokenKind.AND,
-        TokenKind.OR,
-        TokenKind.NUMBER,
-        TokenKind.DURATION,
-        TokenKind.REFERENCE,
-        TokenKind.STRING,
-        TokenKind.RPAREN,
-    }
-)
-# After these, a "/" past any whitespace starts a regex even after an operand.
-_REGEX_FOLLOWS = frozenset({TokenKind.ASGN, TokenKind.REGEX_EQUAL, TokenKind.REGEX_NOT_EQUAL})
+    start: int
+    text: str
 
 
 def tokenize(text: str) -> list[Token]:
@@ -241,219 +144,253 @@ def tokenize(text: str) -> list[Token]:
     A comment token's text is its lines up to the last one's end; Kapacitor's
     also holds the line break and indentation that follow.
     """
-    kinds, starts, values, comments = lex(text)
-    tokens: list[Token] = []
-    for index, kind in enumerate(kinds):
-        for start, comment in comments.get(index, ()):
-            tokens.append(Token(TokenKind.COMMENT, start, comment))
-        tokens.append(Token(kind, starts[index], values[index]))
-    return tokens
+    tokens, comments = lex(text)
+    if not comments:
+        return tokens
+    merged: list[Token] = []
+    for index, token in enumerate(tokens):
+        merged.extend(comments.get(index, ()))
+        merged.append(token)
+    return merged
 
 
-Comments = dict[int, list[tuple[int, str]]]
+Comments = dict[int, list[Token]]
 
 
-def lex(text: str) -> tuple[list[TokenKind], list[int], list[str], Comments]:
-    """The parser's view: parallel lists of kind, start and text for every token
-    but comments, plus ``comments[i]``: the ``(start, text)`` of each comment
-    token just before token ``i`` (Kapacitor attaches comments forward)."""
-    kinds, starts, values, comments, _, _ = lex_lines(text)
-    return kinds, starts, values, comments
+def lex(text: str) -> tuple[list[Token], Comments]:
+    """The parser's view of ``text``: every token but comments, ending with EOF
+    or ERROR, and ``comments[i]``, the comment tokens just before token ``i``
+    (Kapacitor's parser attaches a comment to the token that follows it)."""
+    lexer = _Lexer(text)
+    lexer.run()
+    return lexer.tokens, lexer.comments
 
 
-Lexed = tuple[list[TokenKind], list[int], list[str], Comments, list[int], list[int]]
+# Go's unicode.IsSpace, exactly (Python's \s also takes \x1c-\x1f).
+_SPACE = r"\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_LINE_SPACE = _SPACE.replace("\\n", "")
+
+# lexToken's switch on the next character, past any whitespace: each group is a
+# case, named after the state that reads the token.  Identifiers, numbers and
+# punctuation (most tokens) are read whole here; the other states read their
+# token themselves.  Python's \w also takes No/Nl (Roman numerals,
+# superscripts), which Go's identifiers do not; see _go_ident.
+_TOKEN = re.compile(
+    f"[{_SPACE}]*(?:"
+    r"(?P<ident_or_keyword>[^\W\d_]\w*)"
+    r"|(?P<punctuation>[()\[\]|@,*])"
+    r"|(?P<number_or_duration_or_dot>\d+(?:ms|[uµsmhdw]|\.\d*)?|\.\d+|\.)"
+    r"|(?P<unary_operator>[-!])"
+    r"|(?P<single_or_triple_string>')"
+    r'|(?P<reference>")'
+    r"|(?P<comment>//)"
+    r"|(?P<regex>/)"
+    r"|(?P<eof>\Z)"
+    r"|(?P<unknown>[\s\S])"
+    ")"
+)
+# tryLexBinaryOperator: an operator after an operand, past any whitespace.
+_BINARY_OPERATOR = re.compile(f"[{_SPACE}]*" + r"(==|=~|!=|!~|<=|>=|[-+*%<>!=]|/(?!/))?")
+_BINARY_OPERATOR_KIND = {**OPERATORS, "=": TokenKind.ASGN}
+# After these, a "/" past any whitespace starts a regex (even "//").
+_REGEX_FOLLOWS = frozenset({TokenKind.ASGN, TokenKind.REGEX_EQUAL, TokenKind.REGEX_NOT_EQUAL})
+_SPACES = re.compile(f"[{_SPACE}]*")
+_UNITS = frozenset("uµsmhdw")
+# A quoted literal ends at the first closing quote not preceded by a backslash:
+# Kapacitor skips "\x" only when x is the quote, so "\\'" still escapes it.
+_REFERENCE = re.compile(r'"(?s:.*?)(?<!\\)"')
+_SINGLE_STRING = re.compile(r"'(?!'')(?s:.*?)(?<!\\)'")
+# Inside ''' Kapacitor counts closing quotes and starts again on any other
+# rune, except that once two quotes are counted a backslash skips a quote
+# after it (or nothing): the single-quote escape rule, reached by its counter.
+_TRIPLE_STRING = re.compile(r"'''(?s:.*?)''(?:\\'|\\(?!'))*'")
+_REGEX = re.compile(r"/(?s:.*?)(?<!\\)/")
+# A comment goes on over every next line whose first non-blank is "/".
+_COMMENT = re.compile(f"//[^\\n]*(?:\\n[{_LINE_SPACE}]*/[^\\n]*)*")
+_PUNCTUATION = {
+    "(": TokenKind.LPAREN,
+    ")": TokenKind.RPAREN,
+    "[": TokenKind.LSBRACKET,
+    "]": TokenKind.RSBRACKET,
+    "|": TokenKind.PIPE,
+    "@": TokenKind.AT,
+    ",": TokenKind.COMMA,
+    "*": TokenKind.STAR,
+}
+
+# A state reads one token (or none) and returns the next state; None stops.
+# (Go's stateFn; the type is recursive, which mypy cannot spell.)
+_State = Callable[[], Any]
 
 
-def lex_lines(text: str) -> Lexed:
-    """:func:`lex`, plus every token's line and column (1-based; the column
-    counts characters, which are bytes of UTF-8 only in an ASCII text).  The
-    lexer passes every line break anyway, so here they cost least."""
-    kinds: list[TokenKind] = []
-    starts: list[int] = []
-    values: list[str] = []
-    comments: Comments = {}
-    lines: list[int] = []
-    columns: list[int] = []
-    add_line = lines.append
-    add_column = columns.append
-    line = 1
-    line_base = -1  # the offset of the last line break: column = offset - line_base
-    # The five appends of a token are written out at each kind rather than in a
-    # helper: this loop runs once per token, and a call there costs more than
-    # the appends themselves.
-    add_kind = kinds.append
-    add_start = starts.append
-    add_value = values.append
-    fixed = _FIXED.get
-    keyword = KEYWORDS.get
-    ident_kind = TokenKind.IDENT
-    operand_kinds = _OPERAND_KINDS
-    ascii_text = text.isascii()  # then no identifier needs trimming
+class _Lexer:
+    """Kapacitor's lexer: one method per state of ``lex.go``, with its names.
 
-    def fail(message: str, at: int) -> Lexed:
-        add_kind(TokenKind.ERROR)
-        add_start(at)
-        add_value(message)
-        add_line(line)
-        add_column(at - line_base)
-        return kinds, starts, values, comments, lines, columns
+    Two states decide what a character means: ``lex_token`` (start of input,
+    after ``( [ ] | @ , *``, an operator, a regex or a comment) and
+    ``try_lex_binary_operator`` (after an operand: an identifier or keyword, a
+    number, a duration, a reference, a string or ``)``).  Only in the second
+    are ``+ - * / % < > = !`` binary operators; in the first ``*`` is the star,
+    ``/`` starts a regex and ``= + < ...`` are errors.  After ``=``, ``=~`` and
+    ``!~`` a ``/`` past any whitespace always starts a regex.
 
-    operand = False  # the last token was an operand: binary operators may follow
-    regex_next = False  # the last token was = =~ !~: a "/" starts a regex
-    pos = 0
-    # The first scan reads the whole text at once (it ends at the first lexer
-    # error, see _TOKEN); where the state changes a token's extent (a regex
-    # literal, a trimmed identifier) the scan restarts after that token, lazily
-    # then, so that a text of many regexes is not scanned once per regex.
-    scan: Iterable[tuple[str, str, str, str]] = _FINDALL(text)
-    while True:
-        end = pos
-        for space, ident, token, bad in scan:
-            start = end + len(space)
-            if "\n" in space:
-                line += space.count("\n")
-                line_base = end + space.rindex("\n")
-            if ident:
-                end = start + len(ident)
-                regex_next = False
-                if not ascii_text and not ident.isascii():
-                    trimmed = _go_ident(ident)
-                    if not trimmed:
-                        return fail(_unknown(ident[0]), start)
-                    if trimmed != ident:
-                        add_kind(keyword(trimmed, ident_kind))
-                        add_start(start)
-                        add_line(line)
-                        add_column(start - line_base)
-                        add_value(trimmed)
-                        operand = True
-                        pos = start + len(trimmed)
-                        break
-                add_kind(keyword(ident, ident_kind))
-                add_start(start)
-                add_line(line)
-                add_column(start - line_base)
-                add_value(ident)
-                operand = True
-                continue
-            if not token:
-                if bad:
-                    return fail(_BAD_MESSAGE.get(bad) or _unknown(bad), start)
-                add_kind(TokenKind.EOF)
-                add_start(start)
-                add_line(line)
-                add_column(start - line_base)
-                add_value("")
-                return kinds, starts, values, comments, lines, columns
-            end = start + len(token)
-            if regex_next:
-                regex_next = False
-                if token[0] == "/":  # even "//": after = =~ !~ it is a regex
-                    regex = _REGEX(text, start)
-                    if regex is None:
-                        return fail("unterminated regex", start)
-                    add_kind(TokenKind.REGEX)
-                    add_start(start)
-                    add_line(line)
-                    add_column(start - line_base)
-                    add_value(regex.group())
-                    operand = False
-                    pos = regex.end()
-                    if "\n" in values[-1]:
-                        line += values[-1].count("\n")
-                        line_base = start + values[-1].rindex("\n")
-                    break
-            kind = fixed(token)
-            if kind is not None:
-                add_kind(kind)
-                add_start(start)
-                add_line(line)
-                add_column(start - line_base)
-                add_value(token)
-                operand = kind in operand_kinds
-                continue
-            first = token[0]
-            code = _FIRST.get(first)
-            if code is None:  # not ASCII: a Unicode digit starts a number
-                if not first.isdecimal():
-                    return fail(_unknown(first), start)
-                code = _DIGIT
-            if code in (_DIGIT, _DOT):
-                if token[-1] in _UNITS:
-                    kind = TokenKind.DURATION
-                elif text.startswith(".", end):
-                    return fail("multiple decimals in number", start)
-                else:
-                    kind = TokenKind.NUMBER
-            elif code == _QUOTE:
-                add_kind(TokenKind.STRING if first == "'" else TokenKind.REFERENCE)
-                add_start(start)
-                add_line(line)
-                add_column(start - line_base)
-                add_value(token)
-                operand = True  # both are operands
-                if "\n" in token:
-                    line += token.count("\n")
-                    line_base = start + token.rindex("\n")
-                continue
-            elif code == _STAR:
-                kind = TokenKind.MULT if operand else TokenKind.STAR
-            elif code == _SLASH:
-                if token != "/":
-                    comments.setdefault(len(kinds), []).append((start, token))
-                    operand = False
-                    if "\n" in token:
-                        line += token.count("\n")
-                        line_base = start + token.rindex("\n")
-                    continue
-                if operand:
-                    kind = TokenKind.DIV
-                else:
-                    regex_end: int | str
-                    if text[end : end + 1].isascii() and end < len(text):
-                        regex = _REGEX(text, start)
-                        regex_end = -1 if regex is None else regex.end()
-                    else:
-                        regex_end = _misread_regex(text, start)
-                    if isinstance(regex_end, str):
-                        return fail(regex_end, start)
-                    if regex_end < 0:
-                        return fail("unterminated regex", start)
-                    add_kind(TokenKind.REGEX)
-                    add_start(start)
-                    add_line(line)
-                    add_column(start - line_base)
-                    add_value(text[start:regex_end])
-                    operand = False
-                    pos = regex_end
-                    if "\n" in values[-1]:
-                        line += values[-1].count("\n")
-                        line_base = start + values[-1].rindex("\n")
-                    break
-            elif token == "!":  # unary "!" or a lone "!" after an operand: TokenNot
-                kind = TokenKind.NOT
-            else:  # _OPERATOR
-                if not operand:
-                    if first == "!":  # "!=" in token position: unary "!", then "="
-                        add_kind(TokenKind.NOT)
-                        add_start(start)
-                        add_line(line)
-                        add_column(start - line_base)
-                        add_value("!")
-                        start += 1
-                    return fail(_unknown(text[start]), start)
-                kind = _OPERATOR_KIND[token]
-                regex_next = kind in _REGEX_FOLLOWS
-            add_kind(kind)
-            add_start(start)
-            add_line(line)
-            add_column(start - line_base)
-            add_value(token)
-            operand = kind in operand_kinds
-        scan = map(_groups, _SCAN(text, pos))
+    The first error ends the token list with an ERROR token whose text is
+    Kapacitor's message; the parser reports it only if it gets that far.
+    """
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0  # where the current token starts
+        self.tokens: list[Token] = []
+        self.comments: Comments = {}
 
-_groups: Callable[[re.Match[str]], tuple[str, str, str, str]] = methodcaller("groups", "")
+    def run(self) -> None:
+        state: _State | None = self.lex_token
+        while state is not None:
+            state = state()
+
+    def emit(self, kind: TokenKind, end: int) -> None:
+        """The token from ``pos`` to ``end``."""
+        self.tokens.append(Token(kind, self.pos, self.text[self.pos : end]))
+        self.pos = end
+
+    def errorf(self, message: str) -> _State | None:
+        """End the tokens with an error at ``pos``, and stop (no next state)."""
+        self.tokens.append(Token(TokenKind.ERROR, self.pos, message))
+        return None
+
+    # -- states -----------------------------------------------------------
+
+    def lex_token(self) -> _State | None:
+        """lexToken: a token where no binary operator can be."""
+        match = _TOKEN.match(self.text, self.pos)
+        assert match is not None  # the last case takes any character
+        case = match.lastgroup
+        self.pos, end = match.span(case)  # type: ignore[arg-type]
+        if case == "ident_or_keyword":
+            return self.lex_ident_or_keyword(end)
+        if case == "punctuation":
+            kind = _PUNCTUATION[self.text[self.pos]]
+            self.emit(kind, end)
+            return self.try_lex_binary_operator if kind is TokenKind.RPAREN else self.lex_token
+        if case == "number_or_duration_or_dot":
+            return self.lex_number_or_duration_or_dot(end)
+        if case == "unary_operator":
+            return self.lex_unary_operator
+        if case == "single_or_triple_string":
+            return self.lex_single_or_triple_string
+        if case == "reference":
+            return self.lex_reference
+        if case == "comment":
+            return self.lex_comment
+        if case == "regex":
+            # Kapacitor peeks at the rune after "/" and then backs up by that
+            # rune's width: right only if it is one byte of UTF-8.
+            following = self.text[end : end + 1]
+            if following and following.isascii():
+                return self.lex_regex
+            return self.lex_misread_regex
+        if case == "eof":
+            self.emit(TokenKind.EOF, end)
+            return None
+        return self.errorf(_unknown(self.text[self.pos]))
+
+    def lex_unary_operator(self) -> _State | None:
+        """lexUnaryOperator: ``-`` or ``!`` in token position."""
+        self.emit(OPERATORS[self.text[self.pos]], self.pos + 1)
+        return self.lex_token
+
+    def try_lex_binary_operator(self) -> _State | None:
+        """tryLexBinaryOperator: after an operand, a binary operator or ``!``, if any."""
+        match = _BINARY_OPERATOR.match(self.text, self.pos)
+        assert match is not None  # the operator is optional
+        operator = match.group(1)
+        if operator is None:
+            return self.lex_token
+        self.pos = match.start(1)
+        kind = _BINARY_OPERATOR_KIND[operator]
+        self.emit(kind, match.end())
+        if kind in _REGEX_FOLLOWS:
+            self.pos = _SPACES.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            if self.text.startswith("/", self.pos):
+                return self.lex_regex
+        return self.lex_token
+
+    def lex_ident_or_keyword(self, end: int) -> _State | None:
+        """lexIdentOrKeyword: a letter, then letters, digits and ``_``, up to
+        ``end``; ``lambda`` is a keyword only with a ``:`` right after it."""
+        text = self.text
+        word = text[self.pos : end]
+        if not word.isascii():
+            word = _go_ident(word)
+            if not word:  # not a letter to Go
+                return self.errorf(_unknown(text[self.pos]))
+            end = self.pos + len(word)
+        if word == "lambda" and text.startswith(":", end):
+            self.emit(TokenKind.LAMBDA, end + 1)
+        else:
+            self.emit(KEYWORDS.get(word, TokenKind.IDENT), end)
+        return self.try_lex_binary_operator
+
+    def lex_number_or_duration_or_dot(self, end: int) -> _State | None:
+        """lexNumberOrDurationOrDot, up to ``end``: digits with one optional
+        ``.``, digits followed by a unit, or a ``.`` with no digit after it."""
+        literal = self.text[self.pos : end]
+        if literal == ".":
+            self.emit(TokenKind.DOT, end)
+            return self.lex_token
+        if literal[-1] in _UNITS:
+            self.emit(TokenKind.DURATION, end)
+        elif self.text.startswith(".", end):
+            return self.errorf("multiple decimals in number")
+        else:
+            self.emit(TokenKind.NUMBER, end)
+        return self.try_lex_binary_operator
+
+    def lex_reference(self) -> _State | None:
+        """lexReference: a double-quoted name; ``\\"`` does not end it."""
+        match = _REFERENCE.match(self.text, self.pos)
+        if match is None:
+            return self.errorf("unterminated field reference")
+        self.emit(TokenKind.REFERENCE, match.end())
+        return self.try_lex_binary_operator
+
+    def lex_single_or_triple_string(self) -> _State | None:
+        """lexSingleOrTripleString: ``'...'`` (``\\'`` does not end it) or ``'''...'''``."""
+        text = self.text
+        match = _TRIPLE_STRING.match(text, self.pos) or _SINGLE_STRING.match(text, self.pos)
+        if match is None:
+            return self.errorf("unterminated string")
+        self.emit(TokenKind.STRING, match.end())
+        return self.try_lex_binary_operator
+
+    def lex_regex(self) -> _State | None:
+        """lexRegex: ``/.../``; ``\\/`` does not end it."""
+        match = _REGEX.match(self.text, self.pos)
+        if match is None:
+            return self.errorf("unterminated regex")
+        self.emit(TokenKind.REGEX, match.end())
+        return self.lex_token
+
+    def lex_misread_regex(self) -> _State | None:
+        """lexRegex as Kapacitor reaches it from lexToken when the rune after
+        the ``/`` is not one byte of UTF-8, or there is none: see _misread_regex."""
+        end = _misread_regex(self.text, self.pos)
+        if isinstance(end, str):
+            return self.errorf(end)
+        if end < 0:
+            return self.errorf("unterminated regex")
+        self.emit(TokenKind.REGEX, end)
+        return self.lex_token
+
+    def lex_comment(self) -> _State | None:
+        """lexComment: ``//`` to the end of the line, and every next line whose
+        first non-blank is ``/``."""
+        end = _COMMENT.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        comment = Token(TokenKind.COMMENT, self.pos, self.text[self.pos : end])
+        self.comments.setdefault(len(self.tokens), []).append(comment)
+        self.pos = end
+        return self.lex_token
 
 
 def _unknown(char: str) -> str:

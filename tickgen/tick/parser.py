@@ -1,11 +1,32 @@
 """TICKscript parser, a port of Kapacitor's ``tick/ast/parser.go``.
 
-The methods below are Kapacitor's, one for one and in its order, because the
-places where Kapacitor peeks, backs up and *consumes comments* decide which node
-a comment ends up on, and the formatter prints comments where they are.  A
-comment belongs to the token after it; ``_consume_comment`` hands out the
-comment of the token consumed last, once.  Kapacitor keeps a two-token buffer
-for this; an index into the token list behaves the same.
+One method per rule of the grammar, named as in ``parser.go`` and in its
+order; each method's docstring gives the rule it reads.  The grammar is what
+``parser.go`` accepts (the EBNF in Kapacitor's ``TICKscript.md`` is stale: it
+has no ``dbrp`` and no ``%``)::
+
+    Program     = { Statement } EOF .
+    Statement   = "var" Ident ( "=" Expression | Ident )
+                | "dbrp" Reference "." Reference
+                | Expression .
+    Expression  = Ident ChainTail | Func ( ChainTail | { BinOp Primary } )
+                | "lambda:" PrimaryExpr | "[" [ ListItem { "," ListItem } [ "," ] ] "]"
+                | PrimaryExpr .
+    ChainTail   = { "|" Func | "." ( Func | Ident ) | "@" ( Func | Ident ) } .
+    Func        = Ident "(" [ Expression { "," Expression } [ "," ] ] ")" .
+    ListItem    = Ident | String | "*" .
+    PrimaryExpr = Primary { BinOp Primary } .
+    Primary     = "(" PrimaryExpr ")" | Number | String | TRUE | FALSE | Duration
+                | Regex | "*" | Reference
+                | Ident "(" [ PrimaryExpr { "," PrimaryExpr } [ "," ] ] ")"
+                | Ident | "-" Primary | "!" Primary .
+
+The places where Kapacitor peeks and *consumes comments* decide which node a
+comment ends up on, and the formatter prints comments where they are, so they
+are Kapacitor's exactly.  A comment belongs to the token after it;
+``consume_comment`` hands out the comment of the token consumed last, once.
+Kapacitor keeps a two-token buffer for this; an index into the token list
+behaves the same.
 
 Kapacitor recurses without limit; Python cannot, so nesting (parentheses,
 unary operators and calls inside one another) deeper than
@@ -16,44 +37,18 @@ operators are loops, not recursion, and have no limit.
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
-from itertools import accumulate
 
 from . import ast
 from .errors import TickSyntaxError
 from .formatter import format_program
-from .lexer import TokenKind, go_quote, lex_lines
+from .lexer import Token, TokenKind, go_quote, lex
 from .re2 import check_regex
 
-__all__ = ["MAX_NESTING", "parse"]
+__all__ = ["MAX_NESTING", "parse", "parse_canonical"]
 
 MAX_NESTING = 100
-
-_ERROR = TokenKind.ERROR
-_EOF = TokenKind.EOF
-_VAR = TokenKind.VAR
-_DBRP = TokenKind.DBRP
-_ASGN = TokenKind.ASGN
-_DOT = TokenKind.DOT
-_PIPE = TokenKind.PIPE
-_AT = TokenKind.AT
-_IDENT = TokenKind.IDENT
-_REFERENCE = TokenKind.REFERENCE
-_LAMBDA = TokenKind.LAMBDA
-_NUMBER = TokenKind.NUMBER
-_STRING = TokenKind.STRING
-_DURATION = TokenKind.DURATION
-_LPAREN = TokenKind.LPAREN
-_RPAREN = TokenKind.RPAREN
-_LSBRACKET = TokenKind.LSBRACKET
-_RSBRACKET = TokenKind.RSBRACKET
-_COMMA = TokenKind.COMMA
-_NOT = TokenKind.NOT
-_TRUE = TokenKind.TRUE
-_FALSE = TokenKind.FALSE
-_REGEX = TokenKind.REGEX
-_STAR = TokenKind.STAR
-_MINUS = TokenKind.MINUS
 
 # Operator precedence (parser.go); membership also means "binary operator".
 _PRECEDENCE = {
@@ -73,25 +68,32 @@ _PRECEDENCE = {
     TokenKind.DIV: 5,
     TokenKind.MOD: 5,
 }
-_Position = ast.Position
-_GLOBAL = ast.FuncKind.GLOBAL
-_CHAIN = ast.FuncKind.CHAIN
-_PLUS_ONE = (1).__add__
-_CHAIN_OPS = {_DOT: ast.FuncKind.PROPERTY, _PIPE: ast.FuncKind.CHAIN, _AT: ast.FuncKind.DYNAMIC}
-_ARGUMENT_END = frozenset({_COMMA, _RPAREN})
-_CHAIN_OR_IDENT = frozenset({_DOT, _PIPE, _AT, _VAR, _IDENT})
-_PRIMARY_EXPECTED = (
-    _NUMBER,
-    _STRING,
-    _DURATION,
-    _IDENT,
-    _TRUE,
-    _FALSE,
-    TokenKind.EQUAL,
-    _LPAREN,
-    _MINUS,
-    _NOT,
+# What a link of a chain makes of the name after it.
+_CHAIN_LINKS = {
+    TokenKind.DOT: ast.FuncKind.PROPERTY,
+    TokenKind.PIPE: ast.FuncKind.CHAIN,
+    TokenKind.AT: ast.FuncKind.DYNAMIC,
+}
+# After an identifier or a global call at the start of an expression, these
+# make it a chain (var and an identifier make a chain of no links: the next
+# statement starts there).
+_CHAIN_FOLLOWS = frozenset(
+    {TokenKind.DOT, TokenKind.PIPE, TokenKind.AT, TokenKind.VAR, TokenKind.IDENT}
 )
+_PRIMARY_EXPECTED = (
+    TokenKind.NUMBER,
+    TokenKind.STRING,
+    TokenKind.DURATION,
+    TokenKind.IDENT,
+    TokenKind.TRUE,
+    TokenKind.FALSE,
+    TokenKind.EQUAL,
+    TokenKind.LPAREN,
+    TokenKind.MINUS,
+    TokenKind.NOT,
+)
+# Looking past the end gives Go's zero token, as a closed channel does.
+_ZERO_TOKEN = Token(TokenKind.ERROR, 0, "")
 
 # influxql.ParseDuration: nanoseconds per unit.
 _UNIT_NS = {
@@ -105,6 +107,7 @@ _UNIT_NS = {
     "w": 604_800_000_000_000,
 }
 _INT64_MAX = 2**63 - 1
+_LINE_BREAK = re.compile("\n")
 
 
 def parse(text: str) -> ast.Program:
@@ -151,400 +154,391 @@ def parse_canonical(text: str) -> tuple[ast.Program, str]:
 
 
 class _Parser:
+    """Kapacitor's parser over one text: a cursor over its tokens (``current``,
+    ``look``, ``next``, ``accept``, ``expect``, ``consume_comment``) and one
+    method per grammar rule."""
+
     def __init__(self, text: str) -> None:
         self.text = text
-        kinds, starts, values, comments, lines, columns = lex_lines(text)
-        # Reading past the end gives Go's zero token, as a closed channel does.
-        pad = len(kinds) + 2
-        self.kinds = kinds + [_ERROR] * (pad - len(kinds))
-        self.starts = starts + [0] * (pad - len(starts))
-        self.values = values + [""] * (pad - len(values))
-        self.comments = comments
+        self.tokens, self.comments = lex(text)
+        self.tokens.append(_ZERO_TOKEN)
         self.i = 0
+        # the next token to consume, tokens[i] (Kapacitor's peek())
+        self.current = self.tokens[0]
         self.depth = 0
         # whether formatting may move line breaks into a span that had none
         # (see parse_canonical): comments, multi-line nodes, chains in calls
-        self.layout_may_move = bool(comments)
-        # A token's position is three list lookups: the lexer counts lines.
-        self.lines = lines
-        self.line_starts: list[int] | None = None  # for _position, made when needed
-        self.ascii = text.isascii()
-        if self.ascii:
-            self.columns = columns
-        else:  # the column counts bytes of UTF-8
-            self.columns = [self._position(offset).column for offset in starts]
+        self.layout_may_move = bool(self.comments)
+        self.ascii = text.isascii()  # then a column counts characters
+        # line_starts[n] is where line n + 1 starts
+        self.line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
     # -- token cursor -----------------------------------------------------
 
-    def _expect(self, kind: TokenKind) -> int:
-        i = self.i
-        if self.kinds[i] is not kind:
-            raise self._unexpected(i, (kind,))
-        self.i = i + 1
-        return i
+    def look(self) -> Token:
+        """The token after the current one (Kapacitor: next, peek, backup)."""
+        return self.tokens[self.i + 1]
 
-    def _consume_comment(self) -> ast.Comment | None:
+    def next(self) -> Token:
+        """Consume the current token."""
+        token = self.current
+        self.i += 1
+        self.current = self.tokens[self.i]
+        return token
+
+    def accept(self, kind: TokenKind) -> bool:
+        """Consume the current token if it is of ``kind``."""
+        if self.current.kind is not kind:
+            return False
+        self.next()
+        return True
+
+    def expect(self, kind: TokenKind) -> Token:
+        """Consume the current token, which must be of ``kind``."""
+        if self.current.kind is not kind:
+            raise self.unexpected(self.current, kind)
+        return self.next()
+
+    def consume_comment(self) -> ast.Comment | None:
         """The comment before the token consumed last, which nobody may take again."""
         if not self.comments:
             return None
-        raw = self.comments.pop(self.i - 1, None)
-        if raw is None:
-            return None
-        return ast.Comment(_comment_lines(raw), self._position(raw[0][0]))
+        return self.comment(self.i - 1)
 
-    def _position(self, offset: int) -> ast.Position:
-        """The position of any offset (of a comment, say); tokens have theirs."""
-        line_starts = self.line_starts
-        if line_starts is None:
-            # line_starts[n] is where line n + 1 starts
-            line_starts = self.line_starts = [
-                0,
-                *accumulate(map(_PLUS_ONE, map(len, self.text.split("\n")))),
-            ]
-        line = bisect_right(line_starts, offset)
-        line_start = line_starts[line - 1]
+    def comment(self, index: int) -> ast.Comment | None:
+        """Take the comment before token ``index``, if any is left there."""
+        tokens = self.comments.pop(index, None)
+        if tokens is None:
+            return None
+        return ast.Comment(_comment_lines(tokens), self.position(tokens[0].start))
+
+    def position(self, offset: int) -> ast.Position:
+        line = bisect_right(self.line_starts, offset)
+        line_start = self.line_starts[line - 1]
         if self.ascii:
             column = offset - line_start + 1
-        else:
+        else:  # Kapacitor's column counts bytes of UTF-8
             column = len(self.text[line_start:offset].encode("utf-8", "surrogatepass")) + 1
-        return _Position(offset, line, column)
+        return ast.Position(offset, line, column)
 
-    def _token_position(self, i: int) -> ast.Position:
-        return _Position(self.starts[i], self.lines[i], self.columns[i])
-
-    def _unexpected(self, i: int, expected: tuple[TokenKind, ...]) -> TickSyntaxError:
-        """Kapacitor's ``unexpected()``: token ``i`` is none of ``expected``."""
-        kind = self.kinds[i]
-        what = self.values[i] if kind is _ERROR else str(kind)
-        message = what if kind is _ERROR else f"unexpected {what}"
+    def unexpected(self, token: Token, *expected: TokenKind) -> TickSyntaxError:
+        """Kapacitor's ``unexpected()``: ``token`` is none of ``expected``."""
+        if token.kind is TokenKind.ERROR:
+            message = what = token.text  # the lexer's message
+        else:
+            what = str(token.kind)
+            message = f"unexpected {what}"
         return TickSyntaxError(
             message,
             self.text,
-            self.starts[i],
-            expected=[str(k) for k in expected],
+            token.start,
+            expected=[str(kind) for kind in expected],
             unexpected=what,
         )
 
-    def _error(self, message: str, i: int) -> TickSyntaxError:
-        return TickSyntaxError(message, self.text, self.starts[i])
+    def error(self, message: str, token: Token) -> TickSyntaxError:
+        return TickSyntaxError(message, self.text, token.start)
 
-    def _enter(self, i: int) -> None:
+    def enter(self, token: Token) -> None:
+        """One level deeper into parentheses, unary operators or calls, at ``token``."""
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise self._error(f"expression nests more than {MAX_NESTING} levels deep", i)
+            raise self.error(f"expression nests more than {MAX_NESTING} levels deep", token)
+
+    def leave(self) -> None:
+        self.depth -= 1
 
     # -- grammar ----------------------------------------------------------
-    #
-    # The hot paths (calls, chains, identifiers, strings) inline the cursor
-    # helpers: ``_expect`` as a kind check, ``_consume_comment`` behind a check
-    # that any comment is left, ``_token_position`` as three list lookups.
 
     def program(self) -> ast.Program:
+        """Program = { Statement } EOF ."""
         statements: list[ast.Statement] = []
-        kinds = self.kinds
-        while True:
-            i = self.i
-            kind = kinds[i]
-            if kind is _EOF:
-                # Comments after the last statement: the one before the last
-                # consumed token if nobody took it, then the one before EOF.
-                for index in (i - 1, i):
-                    raw = self.comments.pop(index, None) if index >= 0 else None
-                    if raw is not None:
-                        statements.append(
-                            ast.Comment(_comment_lines(raw), self._position(raw[0][0]))
-                        )
-                return ast.Program(statements, self._position(0))
-            if kind is _VAR:
-                statements.append(self._declaration())
-            elif kind is _DBRP:
-                statements.append(self._dbrp())
-            else:
-                statements.append(self._expression())
+        while self.current.kind is not TokenKind.EOF:
+            statements.append(self.statement())
+        # Comments after the last statement: the one before the last consumed
+        # token if nobody took it, then the one before EOF.
+        for index in (self.i - 1, self.i):
+            comment = self.comment(index)
+            if comment is not None:
+                statements.append(comment)
+        return ast.Program(statements, self.position(0))
 
-    def _dbrp(self) -> ast.DBRP:
-        i = self._expect(_DBRP)
-        comment = self._consume_comment()
-        db = self._reference()
-        self._expect(_DOT)
-        rp = self._reference()
-        return ast.DBRP(db, rp, self._token_position(i), comment)
+    def statement(self) -> ast.Statement:
+        """Statement = "var" ... | "dbrp" ... | Expression ."""
+        kind = self.current.kind
+        if kind is TokenKind.VAR:
+            return self.declaration()
+        if kind is TokenKind.DBRP:
+            return self.dbrp()
+        return self.expression()
 
-    def _declaration(self) -> ast.Declaration | ast.TypeDeclaration:
-        i = self._expect(_VAR)
-        comment = self._consume_comment() if self.comments else None
-        name = self._identifier()
-        if self.kinds[self.i] is _ASGN:
-            self.i += 1
-            value = self._expression()
-            return ast.Declaration(
-                name, value, _Position(self.starts[i], self.lines[i], self.columns[i]), comment
-            )
-        type_name = self._identifier()
-        return ast.TypeDeclaration(name, type_name, self._token_position(i), comment)
+    def dbrp(self) -> ast.DBRP:
+        """Statement = "dbrp" Reference "." Reference ."""
+        token = self.expect(TokenKind.DBRP)
+        comment = self.consume_comment()
+        db = self.reference()
+        self.expect(TokenKind.DOT)
+        rp = self.reference()
+        return ast.DBRP(db, rp, self.position(token.start), comment)
 
-    def _expression(self) -> ast.Expr:
-        kinds = self.kinds
-        i = self.i
-        kind = kinds[i]
-        if kind is _IDENT:
-            after = kinds[i + 1]
-            if after is _LPAREN:
-                term = self._function(_GLOBAL)
-                if kinds[self.i] in _CHAIN_OR_IDENT:
-                    return self._chain(term)
-                return self._precedence(term, 0)
-            if after in _CHAIN_OR_IDENT:
-                return self._chain(self._identifier())
-        elif kind is _LAMBDA:
-            return self._lambda()
-        elif kind is _LSBRACKET:
-            return self._string_list()
-        # _primary_expr: a primary, then any binary operators
-        node = self._primary()
-        if kinds[self.i] in _PRECEDENCE:
-            return self._precedence(node, 0)
-        return node
+    def declaration(self) -> ast.Declaration | ast.TypeDeclaration:
+        """Statement = "var" Ident ( "=" Expression | Ident ) ."""
+        token = self.expect(TokenKind.VAR)
+        comment = self.consume_comment()
+        name = self.identifier()
+        if self.accept(TokenKind.ASGN):
+            value = self.expression()
+            return ast.Declaration(name, value, self.position(token.start), comment)
+        type_name = self.identifier()
+        return ast.TypeDeclaration(name, type_name, self.position(token.start), comment)
 
-    def _chain(self, lhs: ast.Expr) -> ast.Expr:
-        """``|``, ``.`` and ``@`` links, left-associative."""
-        kinds = self.kinds
-        values = self.values
-        starts = self.starts
-        lines = self.lines
-        columns = self.columns
-        comments = self.comments
-        while (func_kind := _CHAIN_OPS.get(kinds[self.i])) is not None:
-            op = self.i
-            self.i = op + 1
-            comment = self._consume_comment() if comments else None
-            rhs: ast.Function | ast.Identifier
-            if func_kind is _CHAIN or kinds[op + 2] is _LPAREN:
-                rhs = self._function(func_kind)
-            else:
-                rhs = self._identifier()
-            lhs = ast.Chain(
-                lhs, values[op], rhs, _Position(starts[op], lines[op], columns[op]), comment
-            )
+    def expression(self) -> ast.Expr:
+        """Expression = Ident ChainTail | Func ( ChainTail | { BinOp Primary } )
+        | "lambda:" PrimaryExpr | "[" ... "]" | PrimaryExpr ."""
+        kind = self.current.kind
+        if kind is TokenKind.IDENT:
+            after = self.look().kind
+            if after is TokenKind.LPAREN:
+                term = self.function(ast.FuncKind.GLOBAL)
+                if self.current.kind in _CHAIN_FOLLOWS:
+                    return self.chain(term)
+                return self.precedence(term, 0)
+            if after in _CHAIN_FOLLOWS:
+                return self.chain(self.identifier())
+        elif kind is TokenKind.LAMBDA:
+            return self.lambda_()
+        elif kind is TokenKind.LSBRACKET:
+            return self.string_list()
+        return self.primary_expr()
+
+    def chain(self, lhs: ast.Expr) -> ast.Expr:
+        """ChainTail = { "|" Func | "." ( Func | Ident ) | "@" ( Func | Ident ) } .
+
+        Left-associative; a loop where Kapacitor recurses once per link."""
+        while (func_kind := _CHAIN_LINKS.get(self.current.kind)) is not None:
+            link = self.next()
+            comment = self.consume_comment()
+            rhs = self.func_or_ident(func_kind)
+            lhs = ast.Chain(lhs, link.text, rhs, self.position(link.start), comment)
         return lhs
 
-    def _identifier(self) -> ast.Identifier:
-        i = self.i
-        if self.kinds[i] is not _IDENT:
-            raise self._unexpected(i, (_IDENT,))
-        self.i = i + 1
-        comment = self._consume_comment() if self.comments else None
-        return ast.Identifier(
-            self.values[i], _Position(self.starts[i], self.lines[i], self.columns[i]), comment
-        )
+    def func_or_ident(self, func_kind: ast.FuncKind) -> ast.Function | ast.Identifier:
+        """After ``|`` a Func; after ``.`` or ``@`` a Func if ``(`` follows the
+        name, else an Ident."""
+        if func_kind is ast.FuncKind.CHAIN or self.look().kind is TokenKind.LPAREN:
+            return self.function(func_kind)
+        return self.identifier()
 
-    def _function(self, func_kind: ast.FuncKind) -> ast.Function:
-        i = self.i
-        kinds = self.kinds
-        if kinds[i] is not _IDENT:
-            raise self._unexpected(i, (_IDENT,))
-        self.i = i + 1
-        self.depth += 1
-        if self.depth > MAX_NESTING:
-            raise self._error(f"expression nests more than {MAX_NESTING} levels deep", i)
-        comment = self._consume_comment() if self.comments else None
-        if kinds[i + 1] is not _LPAREN:
-            raise self._unexpected(i + 1, (_LPAREN,))
-        self.i = i + 2
-        args: list[ast.Expr] = []
-        if kinds[i + 2] is not _RPAREN:
-            expression = self._expression
-            values = self.values
-            while True:
-                j = self.i
-                kind = kinds[j]
-                if (kind is _STRING or kind is _IDENT) and kinds[j + 1] in _ARGUMENT_END:
-                    # a lone string or identifier, as _expression would make it
-                    self.i = j + 1
-                    pos = _Position(self.starts[j], self.lines[j], self.columns[j])
-                    taken = self._consume_comment() if self.comments else None
-                    text = values[j]
-                    if kind is _IDENT:
-                        args.append(ast.Identifier(text, pos, taken))
-                    elif len(text) >= 6 and text.startswith("'''"):
-                        args.append(ast.String(text[3:-3], True, pos, taken))
-                    else:
-                        args.append(ast.String(text[1:-1].replace("\\'", "'"), False, pos, taken))
-                else:
-                    arg = expression()
-                    if type(arg) is ast.Chain:  # its links go on lines of their own
-                        self.layout_may_move = True
-                    args.append(arg)
-                if kinds[self.i] is not _COMMA:
-                    break
-                self.i += 1
-                if kinds[self.i] is _RPAREN:
-                    break
-        j = self.i
-        if kinds[j] is not _RPAREN:
-            raise self._unexpected(j, (_RPAREN,))
-        self.i = j + 1
-        self.depth -= 1
-        start = self.starts[i]
-        multiline = bool(args) and self.text.find("\n", start, args[-1].pos.offset) != -1
-        if multiline:
-            self.layout_may_move = True
+    def identifier(self) -> ast.Identifier:
+        """Ident."""
+        token = self.expect(TokenKind.IDENT)
+        return ast.Identifier(token.text, self.position(token.start), self.consume_comment())
+
+    def function(self, func_kind: ast.FuncKind) -> ast.Function:
+        """Func = Ident "(" [ Expression { "," Expression } [ "," ] ] ")" ."""
+        name = self.expect(TokenKind.IDENT)
+        self.enter(name)
+        comment = self.consume_comment()
+        self.expect(TokenKind.LPAREN)
+        args = self.parameters()
+        self.expect(TokenKind.RPAREN)
+        self.leave()
         return ast.Function(
-            self.values[i],
+            name.text,
             args,
             func_kind,
-            multiline,
-            _Position(start, self.lines[i], self.columns[i]),
+            self.multiline_call(name, args),
+            self.position(name.start),
             comment,
         )
 
-    def _string_list(self) -> ast.List:
-        i = self._expect(_LSBRACKET)
-        comment = self._consume_comment()
-        items: list[ast.Identifier | ast.String | ast.Star] = []
-        kinds = self.kinds
-        while kinds[self.i] is not _RSBRACKET:
-            kind = kinds[self.i]
-            if kind is _IDENT:
-                items.append(self._identifier())
-            elif kind is _STRING:
-                items.append(self._string())
-            elif kind is _STAR:
-                items.append(self._star())
-            else:
-                raise self._unexpected(self.i, (_IDENT, _STRING, _STAR))
-            if kinds[self.i] is not _COMMA:
+    def parameters(self) -> list[ast.Expr]:
+        """[ Expression { "," Expression } [ "," ] ], the arguments of a Func."""
+        args: list[ast.Expr] = []
+        while self.current.kind is not TokenKind.RPAREN:
+            arg = self.expression()
+            if isinstance(arg, ast.Chain):  # its links go on lines of their own
+                self.layout_may_move = True
+            args.append(arg)
+            if not self.accept(TokenKind.COMMA):
                 break
-            self.i += 1
-        self._expect(_RSBRACKET)
-        return ast.List(items, self._token_position(i), comment)
+        return args
 
-    def _lambda(self) -> ast.Lambda:
-        i = self.i
-        self.i = i + 1
-        comment = self._consume_comment()
-        expr = self._primary()
-        if self.kinds[self.i] in _PRECEDENCE:
-            expr = self._precedence(expr, 0)
-        return ast.Lambda(expr, self._token_position(i), comment)
+    def multiline_call(self, name: Token, args: list[ast.Expr]) -> bool:
+        """Whether a line break comes between a call's name and its last argument."""
+        if not args or self.text.find("\n", name.start, args[-1].pos.offset) == -1:
+            return False
+        self.layout_may_move = True
+        return True
 
-    def _precedence(self, lhs: ast.Expr, min_precedence: int) -> ast.Expr:
-        """Precedence climbing, left-associative (parser.go ``precedence``)."""
-        kinds = self.kinds
-        look = _PRECEDENCE.get(kinds[self.i])
+    def string_list(self) -> ast.List:
+        """Expression = "[" [ ListItem { "," ListItem } [ "," ] ] "]" ."""
+        token = self.expect(TokenKind.LSBRACKET)
+        comment = self.consume_comment()
+        items: list[ast.Identifier | ast.String | ast.Star] = []
+        while self.current.kind is not TokenKind.RSBRACKET:
+            items.append(self.string_item())
+            if not self.accept(TokenKind.COMMA):
+                break
+        self.expect(TokenKind.RSBRACKET)
+        return ast.List(items, self.position(token.start), comment)
+
+    def string_item(self) -> ast.Identifier | ast.String | ast.Star:
+        """ListItem = Ident | String | "*" ."""
+        token = self.current
+        if token.kind is TokenKind.IDENT:
+            return self.identifier()
+        if token.kind is TokenKind.STRING:
+            return self.string()
+        if token.kind is TokenKind.STAR:
+            return self.star()
+        raise self.unexpected(token, TokenKind.IDENT, TokenKind.STRING, TokenKind.STAR)
+
+    def lambda_(self) -> ast.Lambda:
+        """Expression = "lambda:" PrimaryExpr ."""
+        token = self.next()
+        comment = self.consume_comment()
+        expr = self.primary_expr()
+        return ast.Lambda(expr, self.position(token.start), comment)
+
+    def primary_expr(self) -> ast.Expr:
+        """PrimaryExpr = Primary { BinOp Primary } ."""
+        return self.precedence(self.primary(), 0)
+
+    def precedence(self, lhs: ast.Expr, min_precedence: int) -> ast.Expr:
+        """{ BinOp Primary } after ``lhs``: precedence climbing, left-associative."""
+        look = _PRECEDENCE.get(self.current.kind)
         while look is not None and look >= min_precedence:
-            op = self.i
-            self.i = op + 1
-            op_precedence = look
-            comment = self._consume_comment() if self.comments else None
-            rhs = self._primary()
-            look = _PRECEDENCE.get(kinds[self.i])
-            while look is not None and look > op_precedence:
-                rhs = self._precedence(rhs, look)
-                look = _PRECEDENCE.get(kinds[self.i])
+            operator = self.next()
+            operator_precedence = look
+            comment = self.consume_comment()
+            rhs = self.primary()
+            look = _PRECEDENCE.get(self.current.kind)
+            while look is not None and look > operator_precedence:
+                rhs = self.precedence(rhs, look)
+                look = _PRECEDENCE.get(self.current.kind)
             multiline = self.text.find("\n", lhs.pos.offset, rhs.pos.offset) != -1
             if multiline:
                 self.layout_may_move = True
             lhs = ast.Binary(
-                self.values[op],
+                operator.text,
                 lhs,
                 rhs,
                 False,
                 multiline,
-                _Position(self.starts[op], self.lines[op], self.columns[op]),
+                self.position(operator.start),
                 comment,
             )
         return lhs
 
-    def _lambda_function(self) -> ast.Function:
-        """A call inside a lambda: arguments are primary expressions, and the
-        comment before the name is not taken (so it is lost, as in Kapacitor)."""
-        i = self._expect(_IDENT)
-        self._enter(i)
-        self._expect(_LPAREN)
-        args: list[ast.Expr] = []
-        kinds = self.kinds
-        while kinds[self.i] is not _RPAREN:
-            arg = self._primary()
-            if kinds[self.i] in _PRECEDENCE:
-                arg = self._precedence(arg, 0)
-            args.append(arg)
-            if kinds[self.i] is not _COMMA:
-                break
-            self.i += 1
-        self._expect(_RPAREN)
-        self.depth -= 1
-        start = self.starts[i]
-        multiline = bool(args) and self.text.find("\n", start, args[-1].pos.offset) != -1
-        if multiline:
-            self.layout_may_move = True
-        return ast.Function(self.values[i], args, _GLOBAL, multiline, self._token_position(i), None)
+    def lfunction(self) -> ast.Function:
+        """Primary = Ident "(" [ PrimaryExpr { "," PrimaryExpr } [ "," ] ] ")" .
 
-    def _primary(self) -> ast.Expr:
-        i = self.i
-        kinds = self.kinds
-        kind = kinds[i]
-        if kind is _STRING:
-            self.i = i + 1
-            text = self.values[i]
-            pos = _Position(self.starts[i], self.lines[i], self.columns[i])
-            comment = self._consume_comment() if self.comments else None
-            if len(text) >= 6 and text.startswith("'''"):
-                return ast.String(text[3:-3], True, pos, comment)
-            return ast.String(text[1:-1].replace("\\'", "'"), False, pos, comment)
-        if kind is _IDENT:
-            if kinds[i + 1] is _LPAREN:
-                return self._lambda_function()
-            self.i = i + 1
-            comment = self._consume_comment() if self.comments else None
-            return ast.Identifier(
-                self.values[i], _Position(self.starts[i], self.lines[i], self.columns[i]), comment
-            )
-        if kind is _REFERENCE:
-            return self._reference()
-        if kind is _NUMBER:
-            return self._number()
-        if kind is _DURATION:
-            return self._duration()
-        if kind is _LPAREN:
-            self._enter(i)
-            self.i += 1
-            comment = self._consume_comment()
-            node = self._primary()
-            if kinds[self.i] in _PRECEDENCE:
-                node = self._precedence(node, 0)
-            if isinstance(node, ast.Binary):
-                node.parens = True
-            # Kapacitor sets the comment before "(" even when it is nil,
-            # dropping any comment the inner node had.
-            node.comment = comment
-            self._expect(_RPAREN)
-            self.depth -= 1
-            return node
-        if kind is _TRUE or kind is _FALSE:
-            self.i += 1
-            return ast.Bool(kind is _TRUE, self._token_position(i), self._consume_comment())
-        if kind is _REGEX:
-            return self._regex()
-        if kind is _STAR:
-            return self._star()
-        if kind is _MINUS or kind is _NOT:
-            self._enter(i)
-            self.i += 1
-            operand = self._primary()
-            self.depth -= 1
-            # Kapacitor takes the comment after parsing the operand: the one
-            # before the operand's last token, if nothing took it.
-            return ast.Unary(
-                self.values[i], operand, self._token_position(i), self._consume_comment()
-            )
-        raise self._unexpected(i, _PRIMARY_EXPECTED)
+        A call inside a lambda; the comment before the name is not taken (so it
+        is lost, as in Kapacitor)."""
+        name = self.expect(TokenKind.IDENT)
+        self.enter(name)
+        self.expect(TokenKind.LPAREN)
+        args = self.lparameters()
+        self.expect(TokenKind.RPAREN)
+        self.leave()
+        return ast.Function(
+            name.text,
+            args,
+            ast.FuncKind.GLOBAL,
+            self.multiline_call(name, args),
+            self.position(name.start),
+            None,
+        )
+
+    def lparameters(self) -> list[ast.Expr]:
+        """[ PrimaryExpr { "," PrimaryExpr } [ "," ] ], the arguments of a call in a lambda."""
+        args: list[ast.Expr] = []
+        while self.current.kind is not TokenKind.RPAREN:
+            args.append(self.primary_expr())
+            if not self.accept(TokenKind.COMMA):
+                break
+        return args
+
+    def primary(self) -> ast.Expr:
+        """Primary = "(" PrimaryExpr ")" | Number | String | TRUE | FALSE | Duration
+        | Regex | "*" | Reference | Ident "(" ... ")" | Ident | "-" Primary | "!" Primary ."""
+        token = self.current
+        kind = token.kind
+        if kind is TokenKind.STRING:
+            return self.string()
+        if kind is TokenKind.IDENT:
+            if self.look().kind is TokenKind.LPAREN:
+                return self.lfunction()
+            return self.identifier()
+        if kind is TokenKind.REFERENCE:
+            return self.reference()
+        if kind is TokenKind.NUMBER:
+            return self.number()
+        if kind is TokenKind.DURATION:
+            return self.duration()
+        if kind is TokenKind.LPAREN:
+            return self.parenthesized()
+        if kind is TokenKind.TRUE or kind is TokenKind.FALSE:
+            return self.boolean()
+        if kind is TokenKind.REGEX:
+            return self.regex()
+        if kind is TokenKind.STAR:
+            return self.star()
+        if kind is TokenKind.MINUS or kind is TokenKind.NOT:
+            return self.unary()
+        raise self.unexpected(token, *_PRIMARY_EXPECTED)
+
+    def parenthesized(self) -> ast.Expr:
+        """Primary = "(" PrimaryExpr ")" ; only a binary expression keeps the parentheses."""
+        token = self.next()
+        self.enter(token)
+        comment = self.consume_comment()
+        node = self.primary_expr()
+        if isinstance(node, ast.Binary):
+            node.parens = True
+        # Kapacitor sets the comment before "(" even when it is nil,
+        # dropping any comment the inner node had.
+        node.comment = comment
+        self.expect(TokenKind.RPAREN)
+        self.leave()
+        return node
+
+    def unary(self) -> ast.Unary:
+        """Primary = "-" Primary | "!" Primary ."""
+        operator = self.next()
+        self.enter(operator)
+        operand = self.primary()
+        self.leave()
+        # Kapacitor takes the comment after parsing the operand: the one
+        # before the operand's last token, if nothing took it.
+        comment = self.consume_comment()
+        return ast.Unary(operator.text, operand, self.position(operator.start), comment)
 
     # -- literals -----------------------------------------------------------
 
-    def _number(self) -> ast.Number:
-        i = self._expect(_NUMBER)
-        text = self.values[i]
+    def duration(self) -> ast.Duration:
+        """Duration: digits and a unit, as influxql.ParseDuration reads them."""
+        token = self.expect(TokenKind.DURATION)
+        text = token.text
+        unit = text.lstrip("0123456789")
+        digits = text[: len(text) - len(unit)]
+        if not digits or unit not in _UNIT_NS or int(digits) > _INT64_MAX:
+            raise self.error("invalid duration", token)
+        # Go multiplies in int64 and wraps; only a negative result is caught.
+        nanoseconds = (int(digits) * _UNIT_NS[unit]) % 2**64
+        if nanoseconds > _INT64_MAX:
+            raise self.error(
+                f"overflowed duration {int(digits)}{unit}: choose a smaller duration or INF",
+                token,
+            )
+        return ast.Duration(text, nanoseconds, self.position(token.start), self.consume_comment())
+
+    def number(self) -> ast.Number:
+        """Number: an int64 (octal with a leading 0) or a finite float64, as
+        Go's strconv reads it."""
+        token = self.expect(TokenKind.NUMBER)
+        text = token.text
         value: int | float | None = None
         octal = False
         if text.isascii():  # Go's strconv takes ASCII digits only
@@ -558,75 +552,66 @@ class _Parser:
                 if number_int is not None and number_int <= _INT64_MAX:
                     value = number_int
         if value is None:
-            raise self._error(f"illegal number syntax: {go_quote(text)}", i)
+            raise self.error(f"illegal number syntax: {go_quote(text)}", token)
         return ast.Number(
             value,
             isinstance(value, int),
             octal,
-            self._token_position(i),
-            self._consume_comment(),
+            self.position(token.start),
+            self.consume_comment(),
         )
 
-    def _duration(self) -> ast.Duration:
-        i = self._expect(_DURATION)
-        text = self.values[i]
-        unit = text.lstrip("0123456789")
-        digits = text[: len(text) - len(unit)]
-        if not digits or unit not in _UNIT_NS or int(digits) > _INT64_MAX:
-            raise self._error("invalid duration", i)
-        # Go multiplies in int64 and wraps; only a negative result is caught.
-        nanoseconds = (int(digits) * _UNIT_NS[unit]) % 2**64
-        if nanoseconds > _INT64_MAX:
-            raise self._error(
-                f"overflowed duration {int(digits)}{unit}: choose a smaller duration or INF", i
-            )
-        return ast.Duration(text, nanoseconds, self._token_position(i), self._consume_comment())
-
-    def _string(self) -> ast.String:
-        i = self._expect(_STRING)
-        text = self.values[i]
+    def string(self) -> ast.String:
+        """String: ``'...'`` with ``\\'`` unescaped, or ``'''...'''`` as written."""
+        token = self.expect(TokenKind.STRING)
+        text = token.text
+        position = self.position(token.start)
+        comment = self.consume_comment()
         if len(text) >= 6 and text.startswith("'''"):
-            node = ast.String(text[3:-3], True, self._token_position(i))
-        else:
-            node = ast.String(text[1:-1].replace("\\'", "'"), False, self._token_position(i))
-        node.comment = self._consume_comment()
-        return node
+            return ast.String(text[3:-3], True, position, comment)
+        return ast.String(text[1:-1].replace("\\'", "'"), False, position, comment)
 
-    def _reference(self) -> ast.Reference:
-        i = self._expect(_REFERENCE)
-        return ast.Reference(
-            self.values[i][1:-1].replace('\\"', '"'),
-            self._token_position(i),
-            self._consume_comment(),
-        )
-
-    def _regex(self) -> ast.Regex:
-        i = self._expect(_REGEX)
-        if len(self.values[i]) < 2:  # see lexer._misread_regex; Go's newRegex panics
-            raise self._error("regex literal that crashes Kapacitor's parser", i)
-        literal = self.values[i][1:-1]
+    def regex(self) -> ast.Regex:
+        """Regex: ``/.../``, which must compile as RE2 syntax."""
+        token = self.expect(TokenKind.REGEX)
+        if len(token.text) < 2:  # see lexer._misread_regex; Go's newRegex panics
+            raise self.error("regex literal that crashes Kapacitor's parser", token)
+        literal = token.text[1:-1]
         problem = check_regex(literal.replace("\\/", "/"))
         if problem is not None:
-            raise self._error(problem, i)
-        return ast.Regex(literal, self._token_position(i), self._consume_comment())
+            raise self.error(problem, token)
+        return ast.Regex(literal, self.position(token.start), self.consume_comment())
 
-    def _star(self) -> ast.Star:
-        i = self._expect(_STAR)
-        return ast.Star(self._token_position(i), self._consume_comment())
+    def star(self) -> ast.Star:
+        """``*``."""
+        token = self.expect(TokenKind.STAR)
+        return ast.Star(self.position(token.start), self.consume_comment())
+
+    def reference(self) -> ast.Reference:
+        """Reference: ``"..."`` with ``\\"`` unescaped."""
+        token = self.expect(TokenKind.REFERENCE)
+        name = token.text[1:-1].replace('\\"', '"')
+        return ast.Reference(name, self.position(token.start), self.consume_comment())
+
+    def boolean(self) -> ast.Bool:
+        """TRUE | FALSE."""
+        token = self.next()
+        value = token.kind is TokenKind.TRUE
+        return ast.Bool(value, self.position(token.start), self.consume_comment())
 
 
 def _is_base(text: str, octal: bool) -> bool:
     return not octal or all(c in "01234567" for c in text)
 
 
-def _comment_lines(raw: list[tuple[int, str]]) -> list[str]:
+def _comment_lines(tokens: list[Token]) -> list[str]:
     """Kapacitor's newComment: trim each line, drop blank ones, strip ``//`` and
     one space; consecutive comment tokens are separated by a ``"\\n"`` entry."""
     lines: list[str] = []
-    for index, (_, token) in enumerate(raw):
+    for index, token in enumerate(tokens):
         if index:
             lines.append("\n")
-        for line in token.split("\n"):
+        for line in token.text.split("\n"):
             line = line.strip(_GO_SPACE)
             if not line:
                 continue
