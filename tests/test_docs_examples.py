@@ -46,6 +46,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -326,7 +327,11 @@ def run_python_main(argv: list[str], *, module: str | None = None, path: Path | 
     try:
         with contextlib.redirect_stdout(out):
             if module is not None:
-                runpy.run_module(module, run_name="__main__", alter_sys=False)
+                with warnings.catch_warnings():
+                    # runpy warns when another test of this process imported the module
+                    # already; running it as __main__ is still a fresh run of its code
+                    warnings.filterwarnings("ignore", "'.*' found in sys.modules", RuntimeWarning)
+                    runpy.run_module(module, run_name="__main__", alter_sys=False)
             else:
                 assert path is not None
                 runpy.run_path(str(path), run_name="__main__")
