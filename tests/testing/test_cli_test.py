@@ -136,7 +136,7 @@ def test_url_mode_leaves_nothing_behind_after_ctrl_c(
         assert process.returncode == 130, err.decode()
         assert b"interrupted" in err
         assert client.list_tasks() == []
-        assert [t.id for t in client.list_topics() if "tickgen-test" in t.id] == []
+        assert [t.id for t in client.list_topics() if "tickgen-test-" in t.id] == []
 
 
 def test_url_mode_runs_on_a_server_and_cleans_up(
@@ -211,7 +211,7 @@ def test_url_mode_stops_at_the_command_deadline_and_leaves_nothing_behind(
     with KapacitorClient(kapacitor.url) as client:
         left = [t.id for t in client.list_tasks() if t.id.startswith("tickgen-test-")]
         assert left == []
-        assert [t.id for t in client.list_topics() if "tickgen-test" in t.id] == []
+        assert [t.id for t in client.list_topics() if "tickgen-test-" in t.id] == []
 
 
 def test_without_arguments_the_project_files_paths_and_defaults_are_tested(
