@@ -212,3 +212,24 @@ def test_broken_details_html_from_a_parameter_is_the_parameters_fault(
     assert "html/template:details: ends in a non-text context" in err
     assert "a parameter's value reaches this Go template" in err
     assert "bug" not in err
+
+
+def test_the_template_time_limit_is_set_by_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+    directory = make_template(tmp_path / "templates", "slow", body)
+    params = tmp_path / "s.yaml"
+    params.write_text("template: slow\nid: s\ndatabase: db\n", encoding="utf-8")
+    argv = ["validate", "--templates", str(directory), str(params)]
+    monkeypatch.setenv("TICKGEN_TEMPLATE_TIME_LIMIT", "0.2")
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "the template ran longer than 0.2 seconds for one alert" in err
+    assert "$TICKGEN_TEMPLATE_TIME_LIMIT sets the limit" in err
+    for bad in ("0", "-1", "soon", "nan", "7200"):
+        monkeypatch.setenv("TICKGEN_TEMPLATE_TIME_LIMIT", bad)
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert "$TICKGEN_TEMPLATE_TIME_LIMIT must be a number of seconds above 0" in err, err
+        assert "Traceback" not in err

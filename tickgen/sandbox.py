@@ -19,6 +19,7 @@ its line.  Built-in templates are trusted and render without these checks.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import signal
@@ -42,18 +43,45 @@ __all__ = [
     "BoundedLoader",
     "BoundedSandbox",
     "render_bounded",
+    "time_limit",
 ]
 
 MAX_SIZE = 1_000_000  # items of a string or list a template builds with an operator or method
 MAX_EXPONENT = 1024
 MAX_OUTPUT = 4 << 20  # characters of one rendered script (Kapacitor scripts are kilobytes)
 MAX_TEMPLATE_BYTES = 1 << 20
-TIME_LIMIT = 10.0  # seconds per alert
+TIME_LIMIT = 10.0  # seconds per alert, unless $TICKGEN_TEMPLATE_TIME_LIMIT says otherwise
 _WIDTH = re.compile(r"[{%][^}%]*?(\d{7,}|\*)")  # a format width of a million or more, or *
 
 
 class _Deadline(threading.local):
     at: float | None = None
+    seconds: float = TIME_LIMIT
+
+
+def time_limit() -> float:
+    """Seconds a user template may run for one alert: ``$TICKGEN_TEMPLATE_TIME_LIMIT``,
+    else TIME_LIMIT."""
+    value = os.environ.get("TICKGEN_TEMPLATE_TIME_LIMIT", "")
+    if not value:
+        return TIME_LIMIT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (0 < seconds <= 3600):
+        raise TemplateError(
+            f"$TICKGEN_TEMPLATE_TIME_LIMIT must be a number of seconds above 0 and at most "
+            f"3600 (for example 10), not {value!r}"
+        )
+    return seconds
+
+
+def _too_long() -> TemplateError:
+    return TemplateError(
+        f"the template ran longer than {_deadline.seconds:g} seconds for one alert "
+        "($TICKGEN_TEMPLATE_TIME_LIMIT sets the limit)"
+    )
 
 
 _deadline = _Deadline()
@@ -62,7 +90,7 @@ _deadline = _Deadline()
 def _check_deadline() -> None:
     at = _deadline.at
     if at is not None and time.monotonic() > at:
-        raise TemplateError(f"the template ran longer than {TIME_LIMIT:g} seconds for one alert")
+        raise _too_long()
 
 
 def _too_big(what: str) -> TemplateError:
@@ -144,8 +172,8 @@ class BoundedLoader(jinja2.FileSystemLoader):
 @contextmanager
 def _timer(seconds: float) -> Iterator[None]:
     """Deadline for this thread; in the main thread also a SIGALRM that raises."""
-    previous = _deadline.at
-    _deadline.at = time.monotonic() + seconds
+    previous, previous_seconds = _deadline.at, _deadline.seconds
+    _deadline.at, _deadline.seconds = time.monotonic() + seconds, seconds
     use_signal = (
         threading.current_thread() is threading.main_thread()
         and hasattr(signal, "setitimer")
@@ -155,9 +183,7 @@ def _timer(seconds: float) -> Iterator[None]:
     if use_signal:
 
         def expired(signum: int, frame: FrameType | None) -> None:
-            raise TemplateError(
-                f"the template ran longer than {TIME_LIMIT:g} seconds for one alert"
-            )
+            raise _too_long()
 
         signal.signal(signal.SIGALRM, expired)
         signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -167,13 +193,16 @@ def _timer(seconds: float) -> Iterator[None]:
         if use_signal:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
-        _deadline.at = previous
+        _deadline.at, _deadline.seconds = previous, previous_seconds
 
 
 def render_bounded(
-    template: jinja2.Template, context: Mapping[str, Any], *, seconds: float = TIME_LIMIT
+    template: jinja2.Template, context: Mapping[str, Any], *, seconds: float | None = None
 ) -> str:
-    """Render within the time, output, size and recursion limits."""
+    """Render within the time (``seconds``, else :func:`time_limit`), output, size and
+    recursion limits."""
+    if seconds is None:
+        seconds = time_limit()
     parts: list[str] = []
     written = 0
     try:
