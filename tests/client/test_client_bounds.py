@@ -117,8 +117,8 @@ def _tickgen(
 @pytest.mark.parametrize(
     ("mode", "expected"),
     [
-        ("trickle-headers", "no complete answer within 2 seconds"),
-        ("trickle-body", "no complete answer within 2 seconds"),
+        ("trickle-headers", "no complete answer within 1 seconds"),
+        ("trickle-body", "no complete answer within 1 seconds"),
         ("endless-body", "larger than 1 MiB"),
     ],
 )
@@ -129,7 +129,7 @@ def test_plan_and_apply_fail_clearly_against_a_hostile_server(
         result = _tickgen(
             [command, "--url", url],
             tmp_path,
-            TICKGEN_REQUEST_DEADLINE="2",
+            TICKGEN_REQUEST_DEADLINE="1",
             TICKGEN_MAX_RESPONSE_MB="1",
         )
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
@@ -161,14 +161,14 @@ def test_a_server_slow_on_every_request_ends_at_the_command_deadline(
     # every answer comes well inside the per-request deadline (60 s), and the task
     # list never runs out of full pages: only the command deadline ends the run
     args, where = DEADLINE_COMMANDS[command]
-    option = ["--deadline", "2"] if how == "option" else []
-    env = {"TICKGEN_COMMAND_DEADLINE": "2"} if how == "variable" else {}
+    option = ["--deadline", "1"] if how == "option" else []
+    env = {"TICKGEN_COMMAND_DEADLINE": "1"} if how == "variable" else {}
     with hostile_server("slow-pages") as url:
         result = _tickgen([*args, "--url", url, *option], tmp_path,
                           alert=command != "import", **env)  # fmt: skip
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert result.returncode == 1, result.stderr[-3000:]
-    reached = "the command deadline of 2 seconds was reached"
+    reached = "the command deadline of 1 seconds was reached"
     assert f"{where}{reached}" in result.stderr, result.stderr
     assert "--deadline SECONDS or $TICKGEN_COMMAND_DEADLINE gives it more time" in result.stderr
     if command == "apply":
