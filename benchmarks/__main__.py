@@ -24,6 +24,7 @@ from tickgen.render import RenderedTask, shared_renderer
 
 from . import render_validate
 from .corpus import DEFAULT_PER_FILE, write_corpus
+from .floors import measure_floors
 from .machine import describe_machine
 from .profile_hot import profile_pipeline
 from .report import markdown
@@ -103,6 +104,7 @@ class Run:
             )
             self.note_load()
         figures["shapes"] = self.shapes()
+        figures["floors"] = self.floors()
         return figures
 
     def shapes(self) -> dict[str, Any]:
@@ -119,6 +121,17 @@ class Run:
             _say(f"tickgen render of one file of {count:,} alerts ({label})")
             figures[label] = render_validate.measure_cli(one_file, cache=cache)
             self.note_load()
+        return figures
+
+    def floors(self) -> dict[str, Any]:
+        """The libraries' own cost on the files of the shape benchmark (benchmarks/floors.py)."""
+        count = 300 if self.quick else 10_000
+        one_file = next(iter(sorted(self.corpus(count, per_file=count).glob("*.yaml"))))
+        files = sorted(self.corpus(count, distinct=True).glob("*.yaml"))[:20]
+        scripts = [t.script for t in render_paths(files, renderer=shared_renderer())]
+        _say(f"floors: YAML load of {count:,} alerts, parse of {len(scripts):,} distinct scripts")
+        figures = measure_floors(one_file, count, scripts)
+        self.note_load()
         return figures
 
     def rendered(self, count: int, variant: int = 0) -> list[RenderedTask]:
