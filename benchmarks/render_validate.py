@@ -263,21 +263,16 @@ def _cached(renderer: Renderer, alert: AlertBase, laps: _Laps) -> None:
     assert renderer.shapes is not None
     fragments: list[str] = []
     segments = renderer._render_text(alert, fragments).split(_SLOT)  # type: ignore[arg-type]
-    checking = 0.0
-
-    def check(program: tick.ast.Program) -> tick.checker.Analysis:
-        nonlocal checking
-        began = time.perf_counter()
-        analysis = tick.analyse(program, "stream", version=renderer.kapacitor_version)
-        checking += time.perf_counter() - began
-        return analysis
-
     laps.lap("render")
     cached = renderer.shapes.canonical(
-        alert.template, segments, fragments, check=check, inspect=lambda program: None
+        alert.template,
+        segments,
+        fragments,
+        kind="stream",
+        version=renderer.kapacitor_version,
+        inspect=lambda program: None,
     )
     laps.lap("shape")
-    laps.move(checking, "shape", "check")
     if cached is None:  # a shape's first sightings: the uncached path
         _uncached(joined(segments, fragments), renderer.kapacitor_version, laps)
 

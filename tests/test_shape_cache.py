@@ -286,7 +286,8 @@ def test_scripts_with_other_literals_go_through_the_cache_unchanged() -> None:
                 "script",
                 segments,
                 fragments,
-                check=lambda p: tick.analyse(p, None, version="1.8"),
+                kind=None,
+                version="1.8",
                 inspect=lambda p: None,
             )
             if got is None:
@@ -325,7 +326,7 @@ def test_a_value_the_checker_refuses_is_refused_on_the_cached_path(
     segments, fragments = split
     results = [
         cache.canonical(
-            "t", segments, fragments, check=lambda p: tick.analyse(p), inspect=lambda p: None
+            "t", segments, fragments, kind=None, version="1.8", inspect=lambda p: None
         )
         for _ in range(2)
     ]
@@ -337,7 +338,7 @@ def test_a_value_the_checker_refuses_is_refused_on_the_cached_path(
     # left to the uncached path, which places the diagnostics at the alert's own columns
     assert (
         cache.canonical(
-            "t", segments, swapped, check=lambda p: tick.analyse(p), inspect=lambda p: None
+            "t", segments, swapped, kind=None, version="1.8", inspect=lambda p: None
         )
         is None
     )

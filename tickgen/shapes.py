@@ -114,12 +114,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
 from . import tick
-from .tick import ast
-from .tick.checker import Analysis
+from .tick import ast, checker
+from .tick.checker import Analysis, Structure, TaskKind
+from .tick.deferred import Slot
 from .tick.formatter import format_program
 
 __all__ = ["Cached", "ShapeCache", "enabled_by_default", "joined"]
@@ -143,6 +144,9 @@ _VALUE_FIELDS: dict[type, tuple[str, ...]] = {
     ast.Regex: ("literal",),
     ast.Reference: ("name",),
 }
+# value fields that are part of the slot kind (the same for every alert of a shape):
+# they keep their value in the structure phase; the others hold placeholders
+_KIND_FIELDS = frozenset(["triple", "is_int"])
 # Python's str.splitlines breaks; the lexer counts "\n", this is stricter
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 _BEFORE_SLOT = frozenset(" \t\n([,")
@@ -173,11 +177,22 @@ class _Shape:
     slots: list[Any]  # the program's literal nodes, in slot order
     pieces: list[str]  # the canonical text around the slots
     lock: threading.Lock
+    # per (task kind, Kapacitor version): the structure phase's check, or None when
+    # the checker reads a value where it does not defer (then it runs in full per alert)
+    structures: dict[tuple[TaskKind | None, str], Structure | None] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Cached:
-    """What ``parse_canonical`` and ``analyse`` give, with ``inspected`` from the caller."""
+    """What ``parse_canonical`` and ``analyse`` give, with ``inspected`` from the caller.
+
+    ``analysis.diagnostics`` is empty (an alert with any is not cached) and
+    ``analysis.kind`` is the script's; ``analysis.pipeline`` is the shape's,
+    which holds placeholders where the structure phase did not know a value:
+    for the pipeline of one alert (``tickgen graph``), call ``tick.analyse``.
+    """
 
     script: str
     analysis: Analysis
@@ -284,6 +299,7 @@ class ShapeCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.full_checks = 0  # hits whose shape the checker cannot split (see _structure)
 
     def literal(self, fragment: str) -> _Literal | None:
         try:
@@ -318,13 +334,16 @@ class ShapeCache:
         template: str,
         segments: list[str],
         fragments: list[str],
-        check: Callable[[ast.Program], Analysis],
+        *,
+        kind: TaskKind | None,
+        version: str,
         inspect: Callable[[ast.Program], T],
     ) -> Cached | None:
         """The script and check of a recorded render, or None: take the uncached path.
 
-        ``check`` is the caller's ``analyse``; ``inspect`` runs on the tree
-        with this alert's literals (tickgen's own checks of it).
+        ``kind`` and ``version`` are the caller's arguments of ``tick.analyse``;
+        ``inspect`` runs on the tree with this alert's literals (tickgen's own
+        checks of it).
         """
         key, literals = self.key(template, segments, fragments)
         shape = self._shapes.get(key)
@@ -341,10 +360,22 @@ class ShapeCache:
             self.misses += 1
             return None
         try:
+            structure = shape.structures.get((kind, version), _UNBUILT)
+            if structure is _UNBUILT:
+                structure = _structure(shape, kind, version)
+                shape.structures[(kind, version)] = structure
             for node, literal in zip(shape.slots, slot_literals, strict=True):
                 _set(node, literal.values)
-            analysis = check(shape.program)
-            if analysis.diagnostics:
+            if structure is None:
+                self.full_checks += 1
+                analysis = checker.analyse(shape.program, kind, version=version)
+                clean = not analysis.diagnostics
+            else:
+                assert isinstance(structure, Structure)
+                clean = structure.clean([literal.values for literal in slot_literals])
+                found = structure.analysis
+                analysis = Analysis([], found.pipeline, found.kind)
+            if not clean:
                 # positions are the building alert's: let the uncached path place them
                 self.misses += 1
                 return None
@@ -384,6 +415,24 @@ class ShapeCache:
                 del self._shapes[next(iter(self._shapes))]
             self._shapes[key] = shape
         return shape
+
+
+_UNBUILT = object()
+
+
+def _structure(shape: _Shape, kind: TaskKind | None, version: str) -> Structure | None:
+    """The structure phase of the shape's check: each slot's value fields (but those
+    that are part of its kind) hold placeholders (caller holds the shape's lock)."""
+    for index, node in enumerate(shape.slots):
+        names = _VALUE_FIELDS[type(node)]
+        _set(
+            node,
+            [
+                getattr(node, name) if name in _KIND_FIELDS else Slot(index, position)
+                for position, name in enumerate(names)
+            ],
+        )
+    return checker.analyse_structure(shape.program, kind, version=version)
 
 
 def _make_shape(
