@@ -37,8 +37,8 @@ from .nodes import (
     parse_version,
 )
 from .parser import parse
-from .rules import binary_error, binary_result, node_errors
-from .start import DBRP, node_config_notes, node_start_errors
+from .rules import binary_error, binary_result, has_node_rules, node_errors
+from .start import DBRP, has_start_rules, node_config_notes, node_start_errors
 
 __all__ = [
     "Analysis",
@@ -162,12 +162,12 @@ class Structure:
 
     ``analysis`` holds what is found whatever the values are (its pipeline
     holds placeholders: it is not for printing); ``deferred`` the checks whose
-    finding depends on values, each a function and its arguments, whose result
+    finding depends on values: each a function of the slot values whose result
     is true when the full checker would report something.
     """
 
     analysis: Analysis
-    deferred: tuple[tuple[Callable[..., object], Resolver], ...]
+    deferred: tuple[Resolver, ...]  # each gives the check's finding for the slot values
 
     def clean(self, env: Env) -> bool:
         """Whether the full check of the script with the slot values ``env`` reports nothing.
@@ -178,11 +178,11 @@ class Structure:
         """
         if self.analysis.diagnostics:
             return False
-        for func, args in self.deferred:
+        for finding in self.deferred:
             try:
-                if func(*args(env)):
+                if finding(env):
                     return False
-            except Exception:  # the full check will say what is wrong
+            except (ValueRead, Exception):  # the full check will say what is wrong
                 return False
         return True
 
@@ -196,7 +196,8 @@ def analyse_structure(
     checker = _Checker(parse_version(version), kind, structural=True)
     try:
         analysis = checker.run(program)
-        deferred = tuple((func, resolver(args)) for func, args in checker.deferred)
+        # a check resolves as the value derived from its arguments: its finding
+        deferred = tuple(resolver(Derived(func, args)) for func, args in checker.deferred)
     except (ValueRead, Exception):
         return None
     return Structure(analysis, deferred)
@@ -1058,11 +1059,15 @@ class _Checker:
         nodes = self.nodes
         if self.structural:
             # a node holding a placeholder is validated per alert, in full: any finding
-            # of it (error, start error or note) sends the alert to the full check
+            # of it (error, start error or note) sends the alert to the full check;
+            # a node of a kind no rule looks at is not (no rule reads its values)
             dbrps_known = not has_placeholder(dbrps)
             nodes = []
             for node in self.nodes:
-                if dbrps_known and not has_placeholder(_NodeValues(node)):
+                if (
+                    not (has_node_rules(node.kind) or has_start_rules(node.kind))
+                    or (dbrps_known and not has_placeholder(_NodeValues(node)))
+                ):
                     nodes.append(node)
                 else:
                     self.deferred.append((_node_findings, (_NodeValues(node), dbrps)))

@@ -20,6 +20,7 @@ from .influxql import read_query
 __all__ = [
     "CONFIG",
     "config_notes",
+    "has_start_rules",
     "node_config_notes",
     "node_start_errors",
     "start_errors",
@@ -38,6 +39,12 @@ def start_errors(
     """The node constructors' refusals; ``dbrps`` are the script's dbrp statements
     (None when it has none: the task's dbrps then come with the request)."""
     return [(node, message) for node in nodes for message in node_start_errors(node, dbrps)]
+
+
+def has_start_rules(kind: str) -> bool:
+    """Whether :func:`node_start_errors` or :func:`node_config_notes` looks at a
+    node of ``kind`` at all."""
+    return kind in _START_RULES or kind in _CONFIG_NOTES
 
 
 def node_start_errors(node: PipelineNode, dbrps: list[DBRP] | None) -> list[str]:
