@@ -13,6 +13,12 @@ random parameter sets (hostile text included), a hypothesis corpus of alerts
 that differ only in their values, and -- through the cache's own interface --
 Kapacitor's scripts and the formatter's golden inputs with their literals
 replaced by random ones.
+
+The check of a hit is split (a structure phase per shape, deferred value checks
+per alert): the tests at the end show that hits skip the full checker, that the
+value phase refuses exactly what the full checker finds anything wrong with
+(targeted cases for every deferred check, random invalid values of each slot
+kind), and that breaking any deferred check makes that comparison fail.
 """
 
 from __future__ import annotations
@@ -319,7 +325,7 @@ _FROM = "stream\n    |from()\n        .measurement('cpu')\n"
 def test_a_value_the_checker_refuses_is_refused_on_the_cached_path(
     text: str, good: str, bad: str
 ) -> None:
-    """The checker runs per alert: a value it refuses in a cached shape is refused."""
+    """The value phase: a value the checker refuses in a cached shape is refused."""
     cache = ShapeCache()
     split = _split(text)
     assert split is not None
