@@ -663,3 +663,28 @@ def test_every_use_of_a_placeholder_raises(use: Any) -> None:
 
     with pytest.raises(ValueRead):
         use(Slot(0, 0))
+
+
+def test_the_structure_is_per_kapacitor_version() -> None:
+    """Kapacitor 1.5 does not parse .mqtt()'s topic as a Go template, 1.8 does:
+    one shape, one structure per version, each agreeing with the full check."""
+    text = _BASE + "    |alert()\n        .mqtt('{{ .ID }}')\n"
+    split = _split(text)
+    assert split is not None
+    segments, fragments = split
+    bad = ["'{{ .ID '" if f == "'{{ .ID }}'" else f for f in fragments]
+    cache = ShapeCache()
+
+    def cached(values: list[str], version: str) -> bool:
+        got = cache.canonical(
+            "t", segments, values, kind=None, version=version, inspect=lambda p: None
+        )
+        return got is not None
+
+    cached(fragments, "1.8")  # the first sighting; the second builds
+    for version in ("1.8", "1.5"):
+        assert cached(fragments, version)
+    assert tick.check(joined(segments, bad), version="1.5") == []
+    assert tick.check(joined(segments, bad), version="1.8") != []
+    assert cached(bad, "1.5") and not cached(bad, "1.8")
+    assert cache.full_checks == 0
