@@ -39,7 +39,6 @@ __all__ = [
     "ValueRead",
     "has_placeholder",
     "register",
-    "resolve",
     "resolver",
 ]
 
@@ -170,11 +169,6 @@ def resolver(value: Any) -> Resolver:
 
 def _holes(items: Any) -> list[tuple[int, Resolver]]:
     return [(i, resolver(item)) for i, item in enumerate(items) if has_placeholder(item)]
-
-
-def resolve(value: Any, env: Env) -> Any:
-    """``value`` with every placeholder replaced by its value in ``env``."""
-    return resolver(value)(env)
 
 
 # other types whose objects may hold values: has_placeholder and resolver for each;
