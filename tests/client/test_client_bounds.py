@@ -146,10 +146,21 @@ def test_a_bad_deadline_setting_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+# where the deadline may stop each command: reading the task pages, or, on a machine so
+# loaded that start-up and rendering take most of the second, the version read before them
 DEADLINE_COMMANDS = {
-    "plan": (["plan"], "cannot read its tasks: GET /kapacitor/v1/tasks: stopped: "),
-    "apply": (["apply"], ""),
-    "import": (["import", "--out", "imported"], "GET /kapacitor/v1/tasks: stopped: "),
+    "plan": (
+        ["plan"],
+        (
+            "cannot read its tasks: GET /kapacitor/v1/tasks: stopped: ",
+            "cannot read its version: GET /kapacitor/v1/ping: stopped: ",
+        ),
+    ),
+    "apply": (["apply"], ("",)),
+    "import": (
+        ["import", "--out", "imported"],
+        ("GET /kapacitor/v1/tasks: stopped: ", "GET /kapacitor/v1/ping: stopped: "),
+    ),
 }
 
 
@@ -169,7 +180,7 @@ def test_a_server_slow_on_every_request_ends_at_the_command_deadline(
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert result.returncode == 1, result.stderr[-3000:]
     reached = "the command deadline of 1 second was reached"
-    assert f"{where}{reached}" in result.stderr, result.stderr
+    assert any(f"{place}{reached}" in result.stderr for place in where), result.stderr
     assert "--deadline SECONDS or $TICKGEN_COMMAND_DEADLINE gives it more time" in result.stderr
     if command == "apply":
         assert f"{reached} before any change: nothing was changed" in result.stderr
