@@ -64,3 +64,28 @@ def test_aliases_that_only_share_values_load(tmp_path: Path) -> None:
     path = tmp_path / "shared.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert read_document(path).data["k999"] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the duplicate is found before the unhashable key that precedes it
+        ("m: {[1]: 1, z: 1, z: 2}\n", r"bad.yaml:1: invalid YAML: duplicate key 'z'"),
+        ("? [1]\n: 2\n", r"bad.yaml:1: invalid YAML: found unhashable key"),
+        ("a: &a x\nb: " + "[" * MAX_DEPTH + "*a" + "]" * MAX_DEPTH + "\n", r"through an alias"),
+        ("b: " + "[" * MAX_DEPTH + "x" + "]" * MAX_DEPTH + "\n", r"levels deep"),
+    ],
+)
+def test_refusals_of_the_strict_loader(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ParameterError, match=expected):
+        read_document(path)
+
+
+def test_aliased_scalars_and_merge_keys_load(tmp_path: Path) -> None:
+    path = tmp_path / "ok.yaml"
+    text = "a: &a x\nb: [*a, *a]\nc: &c {k: 1}\nd: {<<: *c, j: 2}\n" + "e: " + "[" * 60 + "]" * 60
+    path.write_text(text + "\n", encoding="utf-8")
+    data = read_document(path).data
+    assert data["b"] == ["x", "x"] and data["d"] == {"k": 1, "j": 2}

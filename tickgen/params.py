@@ -130,11 +130,16 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
 
 def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: dict[Any, int] = {}
+    keys: list[Any] = []
+    plain = type(node) is yaml.MappingNode
     for key_node, _ in node.value:
-        if key_node.tag == _MERGE_TAG:
-            continue  # "<<: *base": the merged keys may be overridden, that is its point
+        if key_node.tag in _SPECIAL_KEY_TAGS:
+            plain = False
+            if key_node.tag == _MERGE_TAG:
+                continue  # "<<: *base": the merged keys may be overridden, that is its point
         key = loader.construct_object(key_node)
-        if not isinstance(key, Hashable):
+        keys.append(key)
+        if not _hashable(key):
             continue  # construct_mapping says "found unhashable key" at its line
         if key in seen:
             raise yaml.MarkedYAMLError(
@@ -144,15 +149,36 @@ def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode)
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line + 1
-    return loader.construct_mapping(node)
+    if not plain:  # merge keys and "=" keys: PyYAML rewrites the node first
+        return loader.construct_mapping(node)
+    # What PyYAML's construct_mapping does next, with the keys built above: calling
+    # it took 10 us per alert of the benchmark corpus, to build each key again and
+    # look for merge keys again.
+    mapping: dict[Any, Any] = {}
+    for key, (key_node, value_node) in zip(keys, node.value, strict=True):
+        if not _hashable(key):
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping",
+                node.start_mark,
+                "found unhashable key",
+                key_node.start_mark,
+            )
+        mapping[key] = loader.construct_object(value_node)
+    return mapping
+
+
+def _hashable(key: object) -> bool:
+    return type(key) is str or isinstance(key, Hashable)
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_SPECIAL_KEY_TAGS = frozenset({_MERGE_TAG, "tag:yaml.org,2002:value"})
 
 
 def _int_or_infinity(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | float:
-    digits = sum(ch.isdigit() for ch in node.value)
-    if digits > _MAX_INT_DIGITS:
+    # the length first: counting the digits of every integer cost 1 us per alert
+    long = len(node.value) > _MAX_INT_DIGITS
+    if long and sum(ch.isdigit() for ch in node.value) > _MAX_INT_DIGITS:
         return -math.inf if node.value.lstrip().startswith("-") else math.inf
     value: int = loader.construct_yaml_int(node)
     return value
@@ -228,12 +254,34 @@ def _expand(
     elif isinstance(node, yaml.SequenceNode):
         children = node.value
     for child in children:
+        if type(child) is yaml.ScalarNode:
+            # What the call below does for a scalar, without the call: most nodes
+            # are scalars, and the call per node made this walk 55 us per alert of
+            # the benchmark corpus (whose defaults are aliased), now 25 us.
+            if id(child) in sizes:  # an alias of a scalar
+                if depth + 1 > MAX_DEPTH:
+                    raise _Refused(
+                        f"nested more than {MAX_DEPTH} levels deep (through an alias)",
+                        child.start_mark.line + 1,
+                    )
+            elif depth + 1 > MAX_DEPTH:
+                raise _Refused(
+                    f"nested more than {MAX_DEPTH} levels deep", child.start_mark.line + 1
+                )
+            else:
+                sizes[id(child)] = _SCALAR_SIZE
+            total += 1
+            height = max(height, 1)
+            continue
         size, child_height = _expand(child, depth + 1, sizes, open_nodes)
         total += size
         height = max(height, child_height + 1)
     open_nodes.discard(key)
     sizes[key] = (total, height)
     return total, height
+
+
+_SCALAR_SIZE = (1, 0)  # a scalar stands for one value and has no height
 
 
 def _load_yaml(text: str) -> Any:

@@ -239,13 +239,15 @@ def _run(
             continue
         try:
             # "file (alerts[3])", not "file:line": lines cost a second parse of the file
-            task = renderer.render(loaded.alert, source=loaded.source.where)
+            # validated: iter_loaded checked it for this version, with located warnings
+            task = renderer.render(
+                loaded.alert, source=loaded.source.where, validated=loaded.warnings
+            )
         except TemplateError as exc:
             source = loaded.source
             problems.append(Problem(str(exc), file=source.document.name, line=source.line))
             continue
-        # the renderer's own findings know no lines; these were located in the file
-        on_task(dataclasses.replace(task, param_warnings=loaded.warnings), loaded.source)
+        on_task(task, loaded.source)
     return problems
 
 
