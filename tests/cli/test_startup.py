@@ -55,6 +55,12 @@ UNUSED = ("tickgen._build", "pygments", "tickgen.cli.graph", "tickgen.cli.templa
 RENDERING = ("pydantic", "jinja2", "yaml", "jsonschema", "jsonschema_rs", "tickgen.models")
 # jsonschema only words the errors of an invalid alert, when jsonschema-rs is there
 WORDING = ("jsonschema",) if importlib.util.find_spec("jsonschema_rs") else ()
+# the handler models: the seed alert sends to no handler, so it loads none of them
+HANDLER_MODULES = (
+    "tickgen.handlers._chat",
+    "tickgen.handlers._incident",
+    "tickgen.handlers._transport",
+)
 
 
 def _loaded(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, set[str]]:
@@ -77,8 +83,8 @@ def _found(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
 @pytest.mark.parametrize(
     ("argv", "also_unused"),
     [
-        (["render", SEED], WORDING),
-        (["validate", SEED], WORDING),
+        (["render", SEED], WORDING + HANDLER_MODULES),
+        (["validate", SEED], WORDING + HANDLER_MODULES),
         (["lint", SCRIPT], ()),
         (["fmt", "--check", SCRIPT], RENDERING),
     ],
@@ -172,3 +178,13 @@ def test_a_project_file_loads_no_deploy_side_for_offline_commands() -> None:
         code, _, modules = _loaded(command, "--config", config, SEED)
         assert code == 0
         assert _found(modules, DEPLOY + UNUSED) == []
+
+
+def test_an_alert_loads_the_handler_modules_it_uses(tmp_path: Path) -> None:
+    """One Slack handler: the chat handlers' module, not the other two."""
+    alert = Path(SEED).read_text() + "handlers:\n  - kind: slack\n    channel: '#ops'\n"
+    (tmp_path / "slack.yaml").write_text(alert)
+    code, out, modules = _loaded("render", str(tmp_path / "slack.yaml"))
+    assert code == 0
+    assert ".slack()" in out
+    assert _found(modules, HANDLER_MODULES) == ["tickgen.handlers._chat"]
