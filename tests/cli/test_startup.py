@@ -188,3 +188,25 @@ def test_an_alert_loads_the_handler_modules_it_uses(tmp_path: Path) -> None:
     assert code == 0
     assert ".slack()" in out
     assert _found(modules, HANDLER_MODULES) == ["tickgen.handlers._chat"]
+
+
+def test_the_command_freezes_what_it_loaded_and_collects_during_the_run() -> None:
+    """console_main loads the command with the collector off, freezes it, then runs
+    with the collector on (the measured reason is at tickgen.cli._load_command)."""
+    code = (
+        "import gc, sys\n"
+        "import tickgen.cli as cli\n"
+        "real_main = cli.main\n"
+        "def main():\n"
+        "    print(gc.isenabled(), gc.get_freeze_count() > 10_000, 'tickgen.cli.render' in sys.modules,\n"
+        "          file=sys.stderr)\n"
+        "    return real_main()\n"
+        "cli.main = main\n"
+        f"sys.argv = ['tickgen', 'render', {SEED!r}]\n"
+        "cli.console_main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == "True True True"
