@@ -53,6 +53,12 @@ DEPLOY = (
 UNUSED = ("tickgen._build", "pygments", "tickgen.cli.graph", "tickgen.cli.templates")
 # the alert side: models, templates, parameter files, schemas
 RENDERING = ("pydantic", "jinja2", "yaml", "jsonschema", "jsonschema_rs", "tickgen.models")
+# what only rendering parameter files needs (PyYAML aside: tickgen.params reads YAML)
+RENDERING_CODE = (
+    *(m for m in RENDERING if m != "yaml"),
+    "tickgen.render",
+    "tickgen.pipeline",
+)
 # jsonschema only words the errors of an invalid alert, when jsonschema-rs is there
 WORDING = ("jsonschema",) if importlib.util.find_spec("jsonschema_rs") else ()
 # the handler models: the seed alert sends to no handler, so it loads none of them
@@ -85,7 +91,7 @@ def _found(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
     [
         (["render", SEED], WORDING + HANDLER_MODULES),
         (["validate", SEED], WORDING + HANDLER_MODULES),
-        (["lint", SCRIPT], ()),
+        (["lint", SCRIPT], RENDERING_CODE),
         (["fmt", "--check", SCRIPT], RENDERING),
     ],
     ids=["render", "validate", "lint", "fmt"],
