@@ -59,6 +59,8 @@ RENDERING_CODE = (
     "tickgen.render",
     "tickgen.pipeline",
 )
+# what checking a script needs beyond parsing it: fmt only parses and formats
+CHECKING = ("tickgen.tick.checker", "tickgen.tick.nodes", "tickgen.gotemplate")
 # jsonschema only words the errors of an invalid alert, when jsonschema-rs is there
 WORDING = ("jsonschema",) if importlib.util.find_spec("jsonschema_rs") else ()
 # the handler models: the seed alert sends to no handler, so it loads none of them
@@ -92,7 +94,7 @@ def _found(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
         (["render", SEED], WORDING + HANDLER_MODULES),
         (["validate", SEED], WORDING + HANDLER_MODULES),
         (["lint", SCRIPT], RENDERING_CODE),
-        (["fmt", "--check", SCRIPT], RENDERING),
+        (["fmt", "--check", SCRIPT], RENDERING + CHECKING),
     ],
     ids=["render", "validate", "lint", "fmt"],
 )
