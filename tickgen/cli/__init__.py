@@ -16,7 +16,6 @@ import sys
 from collections.abc import Sequence
 
 from .._version import __version__
-from ..errors import TickgenError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -91,9 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         autocomplete(build_parser())  # every command; prints the candidates and exits
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments)
-    args: argparse.Namespace | None = None
+    args = parser.parse_args(arguments)  # --version, --help and usage errors exit here
+    from ..errors import TickgenError  # after: `tickgen --version` loads no more of tickgen
+
     try:
-        args = parser.parse_args(arguments)
         if getattr(args, "run", None) is None:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
