@@ -24,6 +24,7 @@ from tickgen.render import RenderedTask, shared_renderer
 
 from . import render_validate
 from .corpus import DEFAULT_PER_FILE, write_corpus
+from .floors import measure_floors
 from .machine import describe_machine
 from .profile_hot import profile_pipeline
 from .report import markdown
@@ -104,6 +105,7 @@ class Run:
             )
             self.note_load()
         figures["shapes"] = self.shapes()
+        figures["floors"] = self.floors()
         return figures
 
     def shapes(self) -> dict[str, Any]:
@@ -126,6 +128,17 @@ class Run:
         repeats = 3 if self.quick else 10
         _say(f"start-up: tickgen --version, render, validate, fmt, lint; {repeats} runs each")
         figures = measure_startup(repeats)
+        self.note_load()
+        return figures
+
+    def floors(self) -> dict[str, Any]:
+        """The libraries' own cost on the files of the shape benchmark (benchmarks/floors.py)."""
+        count = 300 if self.quick else 10_000
+        one_file = next(iter(sorted(self.corpus(count, per_file=count).glob("*.yaml"))))
+        files = sorted(self.corpus(count, distinct=True).glob("*.yaml"))[:20]
+        scripts = [t.script for t in render_paths(files, renderer=shared_renderer())]
+        _say(f"floors: YAML load of {count:,} alerts, parse of {len(scripts):,} distinct scripts")
+        figures = measure_floors(one_file, count, scripts)
         self.note_load()
         return figures
 

@@ -31,6 +31,8 @@ from typing import IO, Any
 import httpx
 import pytest
 
+from tickgen.testing.server import kapacitord_config
+
 # Not $TICKGEN_KAPACITOR_VERSION: that one is the CLI's target version.
 KAPACITOR_VERSIONS: tuple[str, ...] = tuple(
     os.environ.get("TICKGEN_KAPACITOR_VERSIONS", "1.5.9 1.8.3").split()
@@ -182,6 +184,19 @@ bind-address = "127.0.0.1:0"
     return server
 
 
+# Kafka clusters that tasks may name (the handler's golden options use 'events');
+# disabled and without brokers, like the stock 'default' (listed, as a [[kafka]]
+# of our own would replace it): a task using one starts, and must never fire
+# with a topic set, which makes kapacitord exit (differential-findings D12).
+_KAFKA_CLUSTERS = """[[kafka]]
+  enabled = false
+  id = "default"
+[[kafka]]
+  enabled = false
+  id = "events"
+"""
+
+
 def start_kapacitor(
     workdir: Path,
     influxdb_url: str | None = None,
@@ -204,51 +219,17 @@ def start_kapacitor(
     version = version or KAPACITOR_VERSIONS[0]
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "kapacitor.conf"
-    influx = f'''[[influxdb]]
-  enabled = {"true" if influxdb_url else "false"}
-  name = "default"
-  default = true
-  urls = ["{influxdb_url or "http://127.0.0.1:8086"}"]
-  disable-subscriptions = true
-  startup-timeout = "30s"
-'''
     config.write_text(
-        f"""hostname = "localhost"
-data_dir = "{workdir / "data"}"
-default-retention-policy = "autogen"
-skip-config-overrides = true
-[http]
-  bind-address = "127.0.0.1:{port}"
-  auth-enabled = {"true" if shared_secret else "false"}
-  shared-secret = "{shared_secret or ""}"
-  log-enabled = true
-[logging]
-  file = "STDERR"
-  level = "DEBUG"
-[storage]
-  boltdb = "{workdir / "kapacitor.db"}"
-[replay]
-  dir = "{workdir / "replay"}"
-[task]
-  dir = "{workdir / "tasks"}"
-[load]
-  enabled = false
-[reporting]
-  enabled = false
-[stats]
-  enabled = false
-{influx}
-# Kafka clusters that tasks may name (the handler's golden options use 'events');
-# disabled and without brokers, like the stock 'default' (listed, as a [[kafka]]
-# of our own would replace it): a task using one starts, and must never fire
-# with a topic set, which makes kapacitord exit (differential-findings D12).
-[[kafka]]
-  enabled = false
-  id = "default"
-[[kafka]]
-  enabled = false
-  id = "events"
-"""
+        kapacitord_config(
+            workdir,
+            influxdb_url=influxdb_url,
+            port=port,
+            shared_secret=shared_secret,
+            log_level="DEBUG",
+            log_requests=True,  # tests count requests from the HTTP log
+            influxdb_startup_timeout="30s",
+            extra=_KAFKA_CLUSTERS,
+        )
     )
     binary = find_binary("kapacitord", version)
     argv = [str(binary), "-config", str(config)]

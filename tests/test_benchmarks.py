@@ -62,6 +62,11 @@ def test_quick_run_reports_every_section() -> None:
     for key in ("distinct", "distinct_before", "cli", "cli_before"):
         assert shapes[key]["alerts"] == 300
         assert shapes[key]["alerts_per_cpu_s"] > 0
+    floors = results["render"]["floors"]
+    assert floors["alerts"] == 300
+    assert floors["scripts"] == 300  # the distinct corpus: each script a shape of its own
+    for figure in ("yaml_load_us", "json_load_us", "parse_us"):
+        assert floors[figure] > 0
     for section in ("two_kb", "corpus"):
         for op in ("parse", "format", "format_ast", "check"):
             assert results["tick"][section][op]["scripts_per_s"] > 0

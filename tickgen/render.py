@@ -380,7 +380,8 @@ class Renderer:
                     alert.template,
                     segments,
                     fragments,
-                    check=lambda p: tick.analyse(p, expected, version=self.kapacitor_version),
+                    kind=expected,
+                    version=self.kapacitor_version,
                     inspect=lambda p: _check_dbrp_names(p, alert.template),
                 )
                 if cached is not None:

@@ -5,7 +5,8 @@ message, a threshold).  :class:`ShapeCache` parses such a script once, and for
 every further alert of the same shape only swaps the literals in: the syntax
 tree is the cached one with this alert's literal values, and the canonical
 text is the cached layout with this alert's literals printed into it.  The
-checker still runs on every alert (see "What is still done per alert").
+checker runs once per shape with the values unknown, and per alert only the
+checks that depend on values (see "What is still done per alert").
 
 How a shape is found without lexing the script
 ----------------------------------------------
@@ -73,28 +74,102 @@ point depends on the layout's line breaks, which are the same for the shape.
 What is still done per alert
 ----------------------------
 The checker (tickgen/tick/checker.py and what it calls: rules.py, start.py,
-influxql.py, re2.py through the parser, and the Go template checks of
-tickgen.gotemplate) reads literal values almost everywhere: durations and
-numbers that must be positive or in range, the Go templates in ``.message()``
-and ``.id()`` and the tags they read, headers, log paths, group-by names,
-string concatenation and integer division by zero, the int/float type of every
-argument.  So the checker is not cached: it runs on every alert, on the
-cached tree holding this alert's literal values, which is equal (positions
-aside) to the tree a parse of the alert's script gives.  A number's int/float
-type, a string's quoting and the regex check are in the slot kind or in
-:func:`_literal`.  tickgen's own check of ``dbrp`` names runs per alert too.
+influxql.py, and the Go template checks of tickgen.gotemplate) runs in two
+phases.  The *structure phase* runs once per shape (and task kind and
+Kapacitor version), on the cached tree with every slot's value fields holding
+a placeholder (tickgen/tick/deferred.py) -- but the fields that are part of
+the slot kind, a string's quoting and a number's int/float type, which are the
+same for every alert of the shape.  The *value phase* runs per alert: it
+replays, with the alert's literal values, the checks the structure phase
+deferred, and answers only "the full check finds nothing" or "it may find
+something".  An alert of the second kind takes the uncached path (parse, full
+check), so the value phase never has to word a diagnostic, only to be sure.
+
+Which checker results depend on literal values, and so are checked per value:
+
+* integer division and modulo by zero (``var x = 10 / 0``), outside lambdas;
+* values computed from literals: string concatenation (``'a' + name``, which
+  may then be a message), the negation of a number or duration (``-5m``),
+  the tag names of a ``groupBy`` (string slots) and the tags each node's
+  group therefore has, the ``.as()`` and ``.tags()`` names and the join
+  delimiter -- these are derived values, computed per alert by the same
+  functions the full check uses;
+* the Go templates of ``.id()``, ``.message()``, ``.details()`` and the
+  handler properties Kapacitor parses as templates, and the tags a template
+  reads that the pipeline does not group by (across slots: the template and
+  the group-by names are separate slots);
+* the handler checks: a ``.log()`` path that is not absolute, an empty SNMP
+  trap oid, an SNMP data type, an ``Authenticate`` header;
+* every node rule of rules.py and start.py (and the configuration notes) of a
+  node that holds a value from a slot: zero or negative periods, intervals,
+  counts and shifts, flapping thresholds, log file modes, fill options, the
+  text of a batch query and its FROM against the dbrp statements, join and
+  combine prefixes, empty dimensions, ...: such a node's whole validation is
+  deferred and runs per alert on a copy of the node holding the alert's values.
+
+What does not depend on them and is found once: every type (a slot's type is
+in its kind), method names and their arity, the pipeline's nodes and edges,
+undefined names, the task type, and the rules of nodes that hold no slot value
+or whose kind no rule looks at.
+
+Why it is sound.  The checker reads a value only through two methods:
+``derive`` (a value computed from others) and ``flag`` (a check whose finding
+depends on values).  Given a placeholder, ``derive`` returns a placeholder for
+the computation and ``flag`` records the check and returns "no finding": the
+walk goes on as for values that pass, which are the only ones the structure
+matters for, since an alert whose deferred check finds something is refused.
+For every other alert, each derived value is what the full check computes,
+each control-flow decision is the same, so the full check's findings are the
+structure phase's, which hold for every value: an alert is taken from the
+cache only when the structure phase found nothing and no deferred check finds
+anything.  A read anywhere else cannot give a silently wrong answer: every use
+of a placeholder -- comparison, hashing, truth, arithmetic, ``str`` and
+formatting, ``len``, iteration, indexing, attribute access (also
+``getattr`` with a default), ``isinstance`` (through ``__class__``) --
+raises ``ValueRead``, a ``BaseException`` so that no ``except Exception`` can
+swallow it; the structure phase then gives no structure (so does any other
+exception, such as a C function refusing a placeholder), and that shape runs
+the full checker on every alert, as before.  tests/test_shape_cache.py breaks
+each deferred check in turn and makes derive and flag read placeholders
+directly, and the comparison with the full checker must fail, resp. fall back.
+
+Audited, because no placeholder method can intercept them:
+
+* identity tests: ``is None``, ``is UNSET``, ``type(x) is int``.  In the
+  checker's walk they apply to tree nodes, types, scope entries and method
+  tables, not to values, except two that are meant: an ``.id()`` or
+  ``.message()`` text that is a placeholder is kept (the tag check resolves
+  it), and a ``groupBy`` group that is a placeholder is a group set, never
+  ``UNSET``.  rules.py and start.py test values with ``type(x) is int`` and
+  ``is None``, but never see a placeholder: validate_nodes defers any node
+  that holds one (``has_placeholder`` over all its fields but its links), so
+  they run only on resolved copies;
+* the identity shortcut of containers (``p in (p,)``, tuple equality) answers
+  without ``__eq__``: sound, since a placeholder resolves to one value per
+  alert and no literal is a NaN;
+* C functions given a placeholder (``re``, ``str.join``) raise ``TypeError``:
+  no structure, as above; the ``lru_cache`` of ``read_query`` and of the Go
+  template check hashes its argument: raises;
+* exceptions: rules.py, start.py and the checker catch none; the Go template
+  code runs only on resolved values (through ``flag``);
+* the fields of a slot node that are not placeholders (a string's quoting, a
+  number's int/float) are in the slot kind; a regex's validity is checked by
+  :func:`_literal`; a reference's name is read only as a dbrp name.
+
+The value phase itself catches any exception as "may find something": the
+uncached path then behaves exactly as without the cache.
 
 Positions: the cached tree's positions are those of the alert the shape was
 built from; lines are the same for every alert of a shape, columns are not.
-The checker uses positions only to place a diagnostic and to order or choose
-among diagnostics, never to decide whether there is one.  So an alert whose
-check finds nothing is exact, and one whose check reports anything (an error,
-a warning, a note) is done again on the uncached path, whose diagnostics carry
-the alert's own positions.
+The value phase reports no diagnostic, only whether there is one; the
+structure phase's diagnostics (which hold for every value of the shape) are
+never shown either: any finding sends the alert to the uncached path, whose
+diagnostics carry the alert's own positions.  The tree with the alert's values
+swapped in is still used, for tickgen's own check of ``dbrp`` names.
 
 The tree is shared by the alerts of a shape and holds one alert's literals at
-a time: a lock guards the swap and the check, and a call that finds it held
-takes the uncached path instead of waiting.
+a time: a lock guards the swap, the structure phase and the value phase, and a
+call that finds it held takes the uncached path instead of waiting.
 
 ``TICKGEN_SHAPE_CACHE=0`` (or ``Renderer(shape_cache=False)``) turns the cache
 off; tests/test_shape_cache.py renders every test input and a random corpus
@@ -106,7 +181,11 @@ machine); with the cache they are 75 us (the first sightings), plus the
 cache's own work, which on a 1,000-alert sample, with each of its 84 shapes
 built once, is 474 us per alert.  Whole path over 10,000 alerts: 404 -> 563
 alerts per CPU second; ``tickgen render`` of one 10,000-alert file, start-up
-included: 536 -> 620.
+included: 536 -> 620.  Checking each shape once (the structure and value
+phases above), per cache hit over one 10,000-alert file: the full checker took
+439 us, the value phase takes 157-165 us, of which about 95 us is parsing the
+alert's own Go templates (its ``.id()``), which the full check does too; with
+the templates already parsed, 234-338 us against 62-65 us.
 """
 
 from __future__ import annotations
@@ -114,12 +193,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
 from . import tick
-from .tick import ast
-from .tick.checker import Analysis
+from .tick import ast, checker
+from .tick.checker import Analysis, Structure, TaskKind
+from .tick.deferred import Slot
 from .tick.formatter import format_program
 
 __all__ = ["Cached", "ShapeCache", "enabled_by_default", "joined"]
@@ -143,6 +223,9 @@ _VALUE_FIELDS: dict[type, tuple[str, ...]] = {
     ast.Regex: ("literal",),
     ast.Reference: ("name",),
 }
+# value fields that are part of the slot kind (the same for every alert of a shape):
+# they keep their value in the structure phase; the others hold placeholders
+_KIND_FIELDS = frozenset(["triple", "is_int"])
 # Python's str.splitlines breaks; the lexer counts "\n", this is stricter
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 _BEFORE_SLOT = frozenset(" \t\n([,")
@@ -173,11 +256,22 @@ class _Shape:
     slots: list[Any]  # the program's literal nodes, in slot order
     pieces: list[str]  # the canonical text around the slots
     lock: threading.Lock
+    # per (task kind, Kapacitor version): the structure phase's check, or None when
+    # the checker reads a value where it does not defer (then it runs in full per alert)
+    structures: dict[tuple[TaskKind | None, str], Structure | None] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Cached:
-    """What ``parse_canonical`` and ``analyse`` give, with ``inspected`` from the caller."""
+    """What ``parse_canonical`` and ``analyse`` give, with ``inspected`` from the caller.
+
+    ``analysis.diagnostics`` is empty (an alert with any is not cached) and
+    ``analysis.kind`` is the script's; ``analysis.pipeline`` is the shape's,
+    which holds placeholders where the structure phase did not know a value:
+    for the pipeline of one alert (``tickgen graph``), call ``tick.analyse``.
+    """
 
     script: str
     analysis: Analysis
@@ -284,6 +378,7 @@ class ShapeCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.full_checks = 0  # hits whose shape the checker cannot split (see _structure)
 
     def literal(self, fragment: str) -> _Literal | None:
         try:
@@ -318,13 +413,16 @@ class ShapeCache:
         template: str,
         segments: list[str],
         fragments: list[str],
-        check: Callable[[ast.Program], Analysis],
+        *,
+        kind: TaskKind | None,
+        version: str,
         inspect: Callable[[ast.Program], T],
     ) -> Cached | None:
         """The script and check of a recorded render, or None: take the uncached path.
 
-        ``check`` is the caller's ``analyse``; ``inspect`` runs on the tree
-        with this alert's literals (tickgen's own checks of it).
+        ``kind`` and ``version`` are the caller's arguments of ``tick.analyse``;
+        ``inspect`` runs on the tree with this alert's literals (tickgen's own
+        checks of it).
         """
         key, literals = self.key(template, segments, fragments)
         shape = self._shapes.get(key)
@@ -341,10 +439,22 @@ class ShapeCache:
             self.misses += 1
             return None
         try:
+            structure = shape.structures.get((kind, version), _UNBUILT)
+            if structure is _UNBUILT:
+                structure = _structure(shape, kind, version)
+                shape.structures[(kind, version)] = structure
             for node, literal in zip(shape.slots, slot_literals, strict=True):
                 _set(node, literal.values)
-            analysis = check(shape.program)
-            if analysis.diagnostics:
+            if structure is None:
+                self.full_checks += 1
+                analysis = checker.analyse(shape.program, kind, version=version)
+                clean = not analysis.diagnostics
+            else:
+                assert isinstance(structure, Structure)
+                clean = structure.clean([literal.values for literal in slot_literals])
+                found = structure.analysis
+                analysis = Analysis([], found.pipeline, found.kind)
+            if not clean:
                 # positions are the building alert's: let the uncached path place them
                 self.misses += 1
                 return None
@@ -384,6 +494,24 @@ class ShapeCache:
                 del self._shapes[next(iter(self._shapes))]
             self._shapes[key] = shape
         return shape
+
+
+_UNBUILT = object()
+
+
+def _structure(shape: _Shape, kind: TaskKind | None, version: str) -> Structure | None:
+    """The structure phase of the shape's check: each slot's value fields (but those
+    that are part of its kind) hold placeholders (caller holds the shape's lock)."""
+    for index, node in enumerate(shape.slots):
+        names = _VALUE_FIELDS[type(node)]
+        _set(
+            node,
+            [
+                getattr(node, name) if name in _KIND_FIELDS else Slot(index, position)
+                for position, name in enumerate(names)
+            ],
+        )
+    return checker.analyse_structure(shape.program, kind, version=version)
 
 
 def _make_shape(

@@ -55,7 +55,7 @@ CLIENTS = {"sync": _sync_list, "async": _async_list}
 def test_a_trickling_server_fails_at_the_deadline(client: str, mode: str) -> None:
     with hostile_server(mode) as url, pytest.raises(RequestTimeout) as caught:
         CLIENTS[client](url, deadline=1.0, timeout=30.0)
-    assert "no complete answer within 1 seconds" in str(caught.value)
+    assert "no complete answer within 1 second" in str(caught.value)
 
 
 @pytest.mark.parametrize("client", CLIENTS)
@@ -117,8 +117,8 @@ def _tickgen(
 @pytest.mark.parametrize(
     ("mode", "expected"),
     [
-        ("trickle-headers", "no complete answer within 1 seconds"),
-        ("trickle-body", "no complete answer within 1 seconds"),
+        ("trickle-headers", "no complete answer within 1 second"),
+        ("trickle-body", "no complete answer within 1 second"),
         ("endless-body", "larger than 1 MiB"),
     ],
 )
@@ -168,7 +168,7 @@ def test_a_server_slow_on_every_request_ends_at_the_command_deadline(
                           alert=command != "import", **env)  # fmt: skip
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert result.returncode == 1, result.stderr[-3000:]
-    reached = "the command deadline of 1 seconds was reached"
+    reached = "the command deadline of 1 second was reached"
     assert f"{where}{reached}" in result.stderr, result.stderr
     assert "--deadline SECONDS or $TICKGEN_COMMAND_DEADLINE gives it more time" in result.stderr
     if command == "apply":

@@ -126,7 +126,7 @@ def test_a_server_slow_on_every_request_ends_at_the_overall_deadline(kind: str) 
     # each answer is far inside the per-request deadline; the pages never run out
     with hostile_server("slow-pages") as url, pytest.raises(DeadlineExceeded) as caught:
         _list(kind, url, overall_deadline=1.0, deadline=60.0)
-    assert "the overall deadline of 1 seconds was reached" in str(caught.value)
+    assert "the overall deadline of 1 second was reached" in str(caught.value)
 
 
 def test_plan_tasks_takes_a_deadline() -> None:

@@ -82,3 +82,65 @@ def test_import_then_render_reproduces_live_scripts(
     assert params["name"] == "dutianze-t"
     assert params["change"] == "percent"
     assert params["shift"] == "10m"
+
+
+def test_import_from_a_target_takes_its_prefix_off_and_plans_clean(
+    kapacitor: servers.Server,
+    tmp_path: Path,
+    project: Callable[..., Path],
+    unique_id: Callable[..., str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``import --target`` reads what ``apply --target`` wrote; the files plan clean there."""
+    prefix = unique_id("tgt") + "."
+    # not threshold-full: its handlers are not in the script's order, so the file read
+    # back lists them in another order and its mark's params hash differs (script equal)
+    chosen = [p for p in BUILTIN_ALERTS if p["id"] != "threshold-full"]
+    alerts = tmp_path / "alerts"
+    alerts.mkdir()
+    for params in chosen:
+        (alerts / f"{params['id']}.yaml").write_text(yaml.safe_dump(params))
+    config = project(kapacitor.url, id_prefix=prefix)
+    with KapacitorClient(kapacitor.url) as client:
+        # a task outside the target's prefix is not the target's: not imported
+        outsider = unique_id("outside")
+        client.create_task(outsider, "stream\n    |from()\n        .measurement('cpu')\n", dbrps=[DBRP("telegraf", "autogen")])
+        try:
+            code, out, err = run_cli(capsys, "apply", str(alerts), "--config", str(config), "--target", "test")
+            assert code == 0, out + err
+            out_dir = tmp_path / "imported"
+            code, out, err = run_cli(
+                capsys, "import", "--config", str(config), "--target", "test", "--out", str(out_dir)
+            )
+            assert code == 0, err
+            assert sorted(p.stem for p in out_dir.iterdir()) == sorted(p["id"] for p in chosen)
+            assert f"imported from target test ({kapacitor.url}" in (out_dir / "deadman.yaml").read_text()
+            # --pattern matches the ids as written, after the prefix
+            picked = tmp_path / "picked"
+            code, out, err = run_cli(
+                capsys, "import", "--config", str(config), "--target", "test",
+                "--pattern", "relative-*", "--out", str(picked),
+            )
+            assert code == 0, err
+            assert sorted(p.stem for p in picked.iterdir()) == ["relative-abs", "relative-up"]
+
+            code, out, err = run_cli(
+                capsys, "plan", str(out_dir), "--config", str(config), "--target", "test",
+                "--detailed-exitcode",
+            )
+            assert code == 0, out + err  # nothing to change: the files are what runs there
+        finally:
+            client.delete_task(outsider)
+            for params in chosen:
+                client.delete_task(f"{prefix}{params['id']}")
+
+
+def test_import_refuses_a_target_with_a_rules_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run_cli(
+        capsys, "import", "chronograf", str(CHRONOGRAF / "rules.json"), "--target", "prod",
+        "--out", str(tmp_path),
+    )
+    assert code == 1
+    assert "--url, --target and --pattern read a server; a rules file needs none of them" in err

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tickgen.deploy.live import read_live
+from tickgen.deploy.live import prefix_pattern, read_live
 from tickgen.deploy.run import target_version
 from tickgen.deploy.state import DeployError, LiveTask
-from tickgen.deploy.targets import url_target
+from tickgen.deploy.targets import resolve_targets
 from tickgen.deploy.versions import TargetVersion
 from tickgen.importer import (
     Imported,
@@ -29,9 +30,11 @@ from ._common import (
     command_deadline,
     command_parser,
     pinned_version,
+    project_of,
     renderer_from,
     use_project,
 )
+from .completion import complete_with, target_names
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,6 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         example=(
             "tickgen import --url http://kapacitor:9092 --out alerts/\n"
             "tickgen import --url http://kapacitor:9092 --pattern 'chronograf-v1-*' --out alerts/\n"
+            "tickgen import --target prod --out alerts/   # a target of tickgen.toml\n"
             "tickgen import chronograf rules.json --out alerts/"
         ),
     )
@@ -63,7 +67,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument(
         "--url", help="the Kapacitor server (default: $KAPACITOR_URL, else http://localhost:9092)"
     )
-    parser.add_argument("--pattern", help="only tasks whose id matches this glob")
+    complete_with(
+        parser.add_argument(
+            "--target",
+            metavar="NAME",
+            help="read this target of tickgen.toml: its URL, credentials and version pin; "
+            "with an id_prefix, only its tasks, written without the prefix "
+            "(default: --url, $KAPACITOR_URL, default_target, http://localhost:9092)",
+        ),
+        target_names,
+    )
+    parser.add_argument(
+        "--pattern",
+        help="only tasks whose id matches this glob (after a target's id_prefix)",
+    )
     add_deadline_option(parser)
     add_template_options(parser)
     parser.set_defaults(run=run)
@@ -74,8 +91,10 @@ def run(args: argparse.Namespace) -> int:
     if args.source:
         if len(args.source) != 2 or args.source[0] != "chronograf":
             raise DeployError("usage: tickgen import chronograf RULES.json --out DIR")
-        if args.url or args.pattern:
-            raise DeployError("--url and --pattern read a server; a rules file needs neither")
+        if args.url or args.pattern or args.target:
+            raise DeployError(
+                "--url, --target and --pattern read a server; a rules file needs none of them"
+            )
         results, origin = _from_rules(Path(args.source[1]), renderer_from(args))
     else:
         results, origin = _from_server(args)
@@ -92,20 +111,35 @@ def _from_rules(path: Path, renderer: Renderer) -> tuple[list[Imported], str]:
 
 
 def _from_server(args: argparse.Namespace) -> tuple[list[Imported], str]:
-    """The server's tasks, rendered back for its version (or --kapacitor-version)."""
+    """The server's tasks, rendered back for its version (or --kapacitor-version).
+
+    The server is chosen as plan and apply choose it.  A target's ``id_prefix`` is
+    taken off the ids written, so that a plan of the files against that target
+    finds the tasks they came from.
+    """
     deadline = command_deadline(args)
-    target = url_target(args.url)
+    names = [args.target] if args.target else []
+    (target,) = resolve_targets(names, args.url, args.config, project=project_of(args))
     pinned = pinned_version(args)
+    prefix = target.id_prefix
+    pattern = prefix_pattern(prefix, args.pattern or "*") if prefix else args.pattern
 
     async def read() -> tuple[tuple[LiveTask, ...], str, TargetVersion]:
         async with target.client(deadline=deadline) as client:
             version = await target_version(target, client, pinned)
-            live = await read_live(client, pattern=args.pattern)
+            live = await read_live(client, pattern=pattern)
             return live.tasks, client.url, version
 
     tasks, url, version = asyncio.run(read())
+    if prefix:
+        tasks = tuple(
+            dataclasses.replace(task, id=task.id[len(prefix) :])
+            for task in tasks
+            if task.id.startswith(prefix) and len(task.id) > len(prefix)
+        )
     renderer = renderer_from(args, version.version)
-    return import_tasks(tasks, renderer), f"imported from {url}, {version}"
+    named = url if target.name == "default" and not names else f"target {target.name} ({url})"
+    return import_tasks(tasks, renderer), f"imported from {named}, {version}"
 
 
 def _write(results: Sequence[Imported], out: Path, origin: str) -> None:

@@ -23,6 +23,7 @@ import httpx
 import pydantic
 
 from tickgen.client import errors
+from tickgen.client.deadline import in_seconds
 from tickgen.client.models import (
     Event,
     Handler,
@@ -373,7 +374,7 @@ class ClientCore:
         if limit is not None and overall is not None and limit < self.settings.deadline:
             return self.past_deadline(call)
         return errors.RequestTimeout(
-            f"{call.label}: no complete answer within {self.settings.deadline:g} seconds; "
+            f"{call.label}: no complete answer within {in_seconds(self.settings.deadline)}; "
             "gave up (the server is slow or trickling; $TICKGEN_REQUEST_DEADLINE sets the limit)"
         )
 

@@ -19,6 +19,11 @@ import time
 from collections.abc import Callable
 
 
+def in_seconds(seconds: float) -> str:
+    """``1 second``, ``1.5 seconds``, ``900 seconds``: a limit as messages word it."""
+    return f"{seconds:g} second" if seconds == 1 else f"{seconds:g} seconds"
+
+
 class Deadline:
     """``seconds`` from now (on ``clock``); ``str()`` names it for messages.
 
@@ -46,7 +51,7 @@ class Deadline:
         return f"Deadline({self.seconds:g}, remaining={self.remaining():.3g})"
 
     def __str__(self) -> str:
-        return f"{self.name} of {self.seconds:g} seconds"
+        return f"{self.name} of {in_seconds(self.seconds)}"
 
     def remaining(self) -> float:
         """Seconds left; zero or less once it has passed."""

@@ -46,9 +46,10 @@ async def read_live(
     return LiveState(tasks, len(tasks) // page_size + 1)
 
 
-def prefix_pattern(id_prefix: str) -> str | None:
-    """The list pattern for ids starting with ``id_prefix`` (glob characters escaped)."""
+def prefix_pattern(id_prefix: str, rest: str = "*") -> str | None:
+    """The list pattern for ids starting with ``id_prefix`` (glob characters escaped)
+    and going on as the glob ``rest`` says."""
     if not id_prefix:
         return None
     escaped = "".join("\\" + ch if ch in "*?[\\" else ch for ch in id_prefix)
-    return escaped + "*"
+    return escaped + rest

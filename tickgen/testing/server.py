@@ -43,6 +43,7 @@ __all__ = [
     "ServerStartError",
     "cached_kapacitords",
     "find_kapacitord",
+    "kapacitord_config",
 ]
 
 START_TIMEOUT = 60.0  # a cold start on a loaded 2-core machine takes a few seconds
@@ -231,17 +232,37 @@ class EventSink:
         self._thread.join(STOP_TIMEOUT)
 
 
-def _config(workdir: Path, influxdb_url: str) -> str:
+def kapacitord_config(
+    workdir: Path,
+    *,
+    influxdb_url: str | None = None,
+    port: int = 0,
+    shared_secret: str | None = None,
+    log_level: str = "INFO",
+    log_requests: bool = False,
+    influxdb_startup_timeout: str = "5s",
+    extra: str = "",
+) -> str:
+    """The configuration of a private kapacitord: every directory under ``workdir``, the
+    HTTP API on 127.0.0.1:``port`` (0: any free), nothing reported or loaded from
+    elsewhere, its log on stderr (where "listening on" says the port).
+
+    ``influxdb_url``: the InfluxDB its tasks write to (subscriptions off, so the
+    database never pushes writes back); None leaves the [[influxdb]] section off.
+    ``shared_secret`` turns authentication on.  ``extra`` is appended as it is.
+    """
     return f"""hostname = "localhost"
 data_dir = "{workdir / "data"}"
 default-retention-policy = "autogen"
 skip-config-overrides = true
 [http]
-  bind-address = "127.0.0.1:0"
-  log-enabled = false
+  bind-address = "127.0.0.1:{port}"
+  auth-enabled = {"true" if shared_secret else "false"}
+  shared-secret = "{shared_secret or ""}"
+  log-enabled = {"true" if log_requests else "false"}
 [logging]
   file = "STDERR"
-  level = "INFO"
+  level = "{log_level}"
 [storage]
   boltdb = "{workdir / "kapacitor.db"}"
 [replay]
@@ -255,13 +276,13 @@ skip-config-overrides = true
 [stats]
   enabled = false
 [[influxdb]]
-  enabled = true
+  enabled = {"true" if influxdb_url else "false"}
   name = "default"
   default = true
-  urls = ["{influxdb_url}"]
+  urls = ["{influxdb_url or "http://127.0.0.1:8086"}"]
   disable-subscriptions = true
-  startup-timeout = "5s"
-"""
+  startup-timeout = "{influxdb_startup_timeout}"
+{extra}"""
 
 
 class EphemeralKapacitor:
@@ -291,7 +312,8 @@ class EphemeralKapacitor:
     def start(self) -> EphemeralKapacitor:
         began = time.monotonic()
         config = self._workdir / "kapacitor.conf"
-        config.write_text(_config(self._workdir, self.sink.url), encoding="utf-8")
+        text = kapacitord_config(self._workdir, influxdb_url=self.sink.url)
+        config.write_text(text, encoding="utf-8")
         self._log_file = self.log_path.open("wb")
         try:
             self._process = subprocess.Popen(

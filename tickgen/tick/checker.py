@@ -16,14 +16,15 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar
 
 from ..gotemplate import tick_call_problems
 from . import ast
 from .dag import TIME_DIMENSION, UNSET, HandlerCall, Pipeline, PipelineNode
+from .deferred import Derived, Env, Resolver, ValueRead, has_placeholder, register, resolver
 from .nodes import (
     CHAIN_METHODS,
     HANDLERS,
@@ -36,10 +37,21 @@ from .nodes import (
     parse_version,
 )
 from .parser import parse
-from .rules import binary_error, binary_result, node_errors
-from .start import DBRP, config_notes, start_errors
+from .rules import binary_error, binary_result, has_node_rules, node_errors
+from .start import DBRP, has_start_rules, node_config_notes, node_start_errors
 
-__all__ = ["Analysis", "Diagnostic", "Severity", "TaskKind", "analyse", "check"]
+__all__ = [
+    "Analysis",
+    "Diagnostic",
+    "Severity",
+    "Structure",
+    "TaskKind",
+    "analyse",
+    "analyse_structure",
+    "check",
+]
+
+T = TypeVar("T")
 
 # "note": what only the server's configuration decides (a UDF, a kafka cluster, an
 # httppost endpoint); shown, but never an error, not even with --strict.
@@ -139,6 +151,186 @@ def analyse(
     return _Checker(parse_version(version), kind).run(program)
 
 
+# --- the structure phase (see tickgen/shapes.py, "What is still done per alert") ----
+
+Deferred = tuple[Callable[..., object], tuple[object, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """The check of a script whose slot values are placeholders (tickgen.tick.deferred).
+
+    ``analysis`` holds what is found whatever the values are (its pipeline
+    holds placeholders: it is not for printing); ``deferred`` the checks whose
+    finding depends on values: each a function of the slot values whose result
+    is true when the full checker would report something.
+    """
+
+    analysis: Analysis
+    deferred: tuple[Resolver, ...]  # each gives the check's finding for the slot values
+
+    def clean(self, env: Env) -> bool:
+        """Whether the full check of the script with the slot values ``env`` reports nothing.
+
+        Never true when it would report something; false also when a deferred
+        check fails in a way the checker would not (the caller then runs the
+        full checker, which decides).
+        """
+        if self.analysis.diagnostics:
+            return False
+        for finding in self.deferred:
+            try:
+                if finding(env):
+                    return False
+            except (ValueRead, Exception):  # the full check will say what is wrong
+                return False
+        return True
+
+
+def analyse_structure(
+    program: ast.Program, kind: TaskKind | None = None, *, version: str = "1.8"
+) -> Structure | None:
+    """The structure phase of :func:`analyse` for a tree whose literal slots hold
+    placeholders; None when the checker reads a value where it does not defer
+    (then only the full check of each alert's own values can tell)."""
+    checker = _Checker(parse_version(version), kind, structural=True)
+    try:
+        analysis = checker.run(program)
+        # a check resolves as the value derived from its arguments: its finding
+        deferred = tuple(resolver(Derived(func, args)) for func, args in checker.deferred)
+    except (ValueRead, Exception):
+        return None
+    return Structure(analysis, deferred)
+
+
+# The value-dependent parts of the checker, each a function of values alone: the
+# full check calls them directly, the structure phase defers them (_Checker.derive
+# and _Checker.flag).  A flag function's result is true when there is a finding.
+
+
+def _negated(const: object, op: str) -> object:
+    return -const if isinstance(const, (int, float)) and op == "-" else None
+
+
+def _is_zero(const: object) -> bool:
+    return const == 0
+
+
+def _concatenated(left: object, right: object) -> str | None:
+    return left + right if isinstance(left, str) and isinstance(right, str) else None
+
+
+def _str_or_none(const: object) -> str | None:
+    return const if isinstance(const, str) else None
+
+
+def _dimension_names(*consts: object) -> frozenset[str] | None:
+    if any(not isinstance(c, str) for c in consts):
+        return None
+    return frozenset(str(c) for c in consts)
+
+
+def _union(group: frozenset[str] | None, parent: frozenset[str] | None) -> frozenset[str] | None:
+    return None if group is None or parent is None else group | parent
+
+
+def _authenticate(header: object) -> bool:
+    return isinstance(header, str) and header.lower() == "authenticate"
+
+
+def _bad_snmp_type(data_type: object) -> bool:
+    return isinstance(data_type, str) and data_type not in _SNMP_TYPES
+
+
+def _is_empty(const: object) -> bool:
+    return const == ""
+
+
+def _relative_path(path: object) -> bool:
+    return isinstance(path, str) and not path.startswith("/")
+
+
+def _tags_not_grouped(text: object, group: frozenset[str] | None) -> list[str]:
+    """The tags the template ``text`` reads that ``group`` (None: any) lacks."""
+    if not isinstance(text, str) or group is None:
+        return []
+    found = []
+    for match in _TAG_IN_TEMPLATE.finditer(text):
+        tag = match.group(1) or match.group(2)
+        if tag not in group:
+            found.append(tag)
+    return found
+
+
+class _NodeValues:
+    """A pipeline node as a deferred check's argument: it resolves to a copy of the
+    node whose value fields (all but its links) hold the alert's values."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: PipelineNode) -> None:
+        self.node = node
+
+
+_NODE_LINKS = frozenset(["parent_refs", "children"])
+_NODE_VALUE_FIELDS = tuple(
+    f.name for f in dataclasses.fields(PipelineNode) if f.name not in _NODE_LINKS
+)
+
+
+def _node_has_placeholder(wrapped: _NodeValues) -> bool:
+    node = wrapped.node
+    return any(has_placeholder(getattr(node, name)) for name in _NODE_VALUE_FIELDS)
+
+
+def _node_resolver(wrapped: _NodeValues) -> Resolver:
+    """A copy of the node (sharing its links: the rules read len(node.parents))
+    with the alert's values in each field that holds a placeholder."""
+    node = wrapped.node
+    fields_ = [
+        (name, resolver(getattr(node, name)))
+        for name in _NODE_VALUE_FIELDS
+        if has_placeholder(getattr(node, name))
+    ]
+
+    def resolved(env: Env) -> PipelineNode:
+        copied = object.__new__(PipelineNode)
+        copied.__dict__.update(node.__dict__)
+        for name, value in fields_:
+            setattr(copied, name, value(env))
+        return copied
+
+    return resolved
+
+
+def _handler_has_placeholder(call: HandlerCall) -> bool:
+    return has_placeholder(call.args) or has_placeholder(call.settings)
+
+
+def _handler_resolver(call: HandlerCall) -> Resolver:
+    args, settings = resolver(call.args), resolver(call.settings)
+
+    def resolved(env: Env) -> HandlerCall:
+        copied = object.__new__(HandlerCall)
+        copied.__dict__.update(call.__dict__)
+        copied.args, copied.settings = args(env), settings(env)
+        return copied
+
+    return resolved
+
+
+register(_NodeValues, _node_has_placeholder, _node_resolver)
+register(HandlerCall, _handler_has_placeholder, _handler_resolver)
+
+
+def _node_findings(
+    node: PipelineNode, dbrps: list[DBRP] | None
+) -> list[str]:
+    """Every diagnostic the validation of ``node`` gives (the deferred form of
+    validate_nodes: any finding makes the alert take the full check)."""
+    return node_errors(node) + node_start_errors(node, dbrps) + node_config_notes(node)
+
+
 def _plainly_fits(method: Method, values: list[_Value]) -> bool:
     """The usual call, settled without arguments(): no argument where none is
     needed, or one (not a list, which would be spread) of a type it takes.
@@ -183,13 +375,35 @@ def _suggest(name: str, candidates: list[str]) -> str:
 
 
 class _Checker:
-    def __init__(self, version: Version, kind: TaskKind | None) -> None:
+    def __init__(
+        self, version: Version, kind: TaskKind | None, *, structural: bool = False
+    ) -> None:
         self.version = version
         self.expected = kind
         self.diagnostics: list[Diagnostic] = []
         self.pipeline = Pipeline()
         self.scope: dict[str, _Value] = {}
         self.nodes: list[PipelineNode] = []
+        # the structure phase: values may be placeholders (tickgen.tick.deferred)
+        self.structural = structural
+        self.deferred: list[Deferred] = []
+
+    # -- reading values (the only places that may; see tickgen/shapes.py)
+
+    def derive(self, func: Callable[..., T], *args: object) -> T:
+        """``func(*args)``; a placeholder for it when an argument is one."""
+        if self.structural and has_placeholder(args):
+            return Derived(func, args)  # type: ignore[return-value]
+        return func(*args)
+
+    def flag(self, func: Callable[..., T], *args: object) -> T | None:
+        """``func(*args)``, a finding when true; when an argument is a placeholder,
+        the check is deferred to the value phase and None (no finding) is returned:
+        the walk goes on as for values that pass, the only ones it matters for."""
+        if self.structural and has_placeholder(args):
+            self.deferred.append((func, args))
+            return None
+        return func(*args)
 
     # -- reporting
 
@@ -346,9 +560,7 @@ class _Checker:
                 return _BOOL
             if operand.type not in _SCALARS:
                 return _UNKNOWN
-            const = operand.const
-            negated = -const if isinstance(const, (int, float)) and expr.op == "-" else None
-            return _Value(operand.type, negated)
+            return _Value(operand.type, self.derive(_negated, operand.const, expr.op))
         if isinstance(expr, ast.Binary):
             return self.binary(expr, in_lambda)
         assert isinstance(expr, ast.Function)
@@ -375,11 +587,19 @@ class _Checker:
         if error is not None:
             self.error(expr.pos, error)
             return _UNKNOWN
-        if expr.op in ("/", "%") and left.type == right.type == "int" and right.const == 0:
+        if (
+            expr.op in ("/", "%")
+            and left.type == right.type == "int"
+            and self.flag(_is_zero, right.const)
+        ):
             self.error(expr.pos, "runtime error: integer divide by zero")  # Go's panic, as is
             return _UNKNOWN
-        if expr.op == "+" and isinstance(left.const, str) and isinstance(right.const, str):
-            return _Value("string", left.const + right.const)
+        if expr.op == "+":
+            if left.type == right.type == "string":
+                # the concatenation, or (a typed var's None) a string not known
+                return _Value("string", self.derive(_concatenated, left.const, right.const))
+            if isinstance(left.const, str) and isinstance(right.const, str):
+                return _Value("string", left.const + right.const)
         result = binary_result(left.type, expr.op, right.type)
         return _Value(result) if result in _SCALARS else _UNKNOWN
 
@@ -567,7 +787,8 @@ class _Checker:
         name = func.name
         if node.kind == "alert":  # arguments Kapacitor parses as Go templates at task start
             args = [v.const for v in self.spread(values)]
-            for message in tick_call_problems(target.handler, name, args, self.version):
+            problems = self.flag(tick_call_problems, target.handler, name, args, self.version)
+            for message in problems or ():
                 self.error(func.pos, message)
         method: Method | None = None
         if target.handler is not None:
@@ -604,15 +825,13 @@ class _Checker:
         if name == "header" and node.kind == "httpPost":
             self.authenticate_header(func, values, "")
         if name in ("as", "tags"):
-            names = tuple(
-                v.const if isinstance(v.const, str) else None for v in self.spread(values)
-            )
+            names = tuple(self.derive(_str_or_none, v.const) for v in self.spread(values))
             if name == "as":
                 node.as_names = names
             else:
                 node.tags = names
         elif name == "delimiter":
-            node.delimiter = values[0].const if isinstance(values[0].const, str) else None
+            node.delimiter = self.derive(_str_or_none, values[0].const)
         elif name == "groupBy" or (name == "on" and node.kind == "join"):
             node.own_group = self.group_dims(values, func)
         return target
@@ -629,7 +848,7 @@ class _Checker:
             self.authenticate_header(func, values, "invalid post: ")
         elif target.handler == "snmpTrap" and func.name == "data":
             oid, data_type = values[0].const, values[1].const
-            if isinstance(data_type, str) and data_type not in _SNMP_TYPES:
+            if self.flag(_bad_snmp_type, data_type):
                 self.error(
                     func.pos,
                     f'invalid SNMP trap "{target.const}": unsupported data type "{data_type}" '
@@ -637,8 +856,7 @@ class _Checker:
                 )
 
     def authenticate_header(self, func: ast.Function, values: list[_Value], prefix: str) -> None:
-        header = values[0].const
-        if isinstance(header, str) and header.lower() == "authenticate":
+        if self.flag(_authenticate, values[0].const):
             self.error(func.pos, f"{prefix}cannot set 'authenticate' header")
 
     def ambiguous(
@@ -665,10 +883,10 @@ class _Checker:
         name = func.name
         if name in HANDLERS:
             node.handlers += 1
-            if name == "snmpTrap" and values and values[0].const == "":
+            if name == "snmpTrap" and values and self.flag(_is_empty, values[0].const):
                 self.error(func.pos, 'invalid SNMP trap "": you must supply a trap Oid')
             path = values[0].const if name == "log" and values else None
-            if isinstance(path, str) and not path.startswith("/"):
+            if self.flag(_relative_path, path):
                 # checked when the task starts: a 500 after the task is stored
                 self.error(func.pos, f"log path must be absolute: {path!r}")
             creator_arg = values[0].const if values else None  # the snmpTrap oid, for messages
@@ -687,8 +905,11 @@ class _Checker:
                 node.settings[name] = tuple(map(_CONST, self.spread(values)))
         if name == "topic":
             node.topic = True
-        elif name in ("id", "message", "details") and values and isinstance(values[0].const, str):
-            node.templates.append((name, values[0].const, func.pos))
+        elif name in ("id", "message", "details") and values:
+            # a placeholder is kept: validate_nodes defers the check of the tags it reads
+            text = self.derive(_str_or_none, values[0].const)
+            if text is not None:
+                node.templates.append((name, text, func.pos))
         return target
 
     # -- method resolution and arguments
@@ -811,9 +1032,9 @@ class _Checker:
         types = {v.type for v in args}
         if "star" in types and types & {"string", "unknown"}:
             self.error(func.pos, "cannot group by both '*' and named dimensions.")
-        if types != {"string"} or any(not isinstance(v.const, str) for v in args):
+        if types != {"string"}:
             return None if args else frozenset()
-        return frozenset(str(v.const) for v in args)
+        return self.derive(_dimension_names, *[v.const for v in args])
 
     def group_of(
         self, node: PipelineNode, memo: dict[int, frozenset[str] | None]
@@ -822,14 +1043,10 @@ class _Checker:
             return memo[id(node)]
         memo[id(node)] = None  # a cycle cannot happen, but never recurse forever
         group: frozenset[str] | None = node.own_group
-        if group is UNSET:
+        if group is UNSET:  # (a group_dims placeholder is a group set, never UNSET)
             group = frozenset()
             for parent in node.parents:
-                parent_group = self.group_of(parent, memo)
-                if parent_group is None:
-                    group = None
-                    break
-                group |= parent_group
+                group = self.derive(_union, group, self.group_of(parent, memo))
             if not node.parents:
                 group = None
         memo[id(node)] = group
@@ -839,17 +1056,34 @@ class _Checker:
         """The checks of each node's validate() (reference §3.7) and of its
         constructor when the task starts, and the warnings."""
         memo: dict[int, frozenset[str] | None] = {}
-        for node in self.nodes:
+        nodes = self.nodes
+        if self.structural:
+            # a node holding a placeholder is validated per alert, in full: any finding
+            # of it (error, start error or note) sends the alert to the full check;
+            # a node of a kind no rule looks at is not (no rule reads its values)
+            dbrps_known = not has_placeholder(dbrps)
+            nodes = []
+            for node in self.nodes:
+                if (
+                    not (has_node_rules(node.kind) or has_start_rules(node.kind))
+                    or (dbrps_known and not has_placeholder(_NodeValues(node)))
+                ):
+                    nodes.append(node)
+                else:
+                    self.deferred.append((_node_findings, (_NodeValues(node), dbrps)))
+        for node in nodes:
             for message in node_errors(node):
                 self.error(node.pos, message)
         # a task starts only once it is defined: what its start would refuse is
         # reported when nothing before does (else it is mostly a cascade: window()
         # has no period because |period(1m) was written instead of .period(1m))
         if not any(d.severity == "error" for d in self.diagnostics):
-            for node, message in start_errors(self.nodes, dbrps):
-                self.error(node.pos, message)
-        for node, message in config_notes(self.nodes):
-            self.note(node.pos, message)
+            for node in nodes:
+                for message in node_start_errors(node, dbrps):
+                    self.error(node.pos, message)
+        for node in nodes:
+            for message in node_config_notes(node):
+                self.note(node.pos, message)
         for node in self.nodes:
             if node.kind != "alert":
                 continue
@@ -860,14 +1094,10 @@ class _Checker:
                     "reach no topic and notify no one",
                 )
             group = self.group_of(node, memo)
-            if group is None:
-                continue
             for prop, text, pos in node.templates:
-                for match in _TAG_IN_TEMPLATE.finditer(text):
-                    tag = match.group(1) or match.group(2)
-                    if tag not in group:
-                        self.warning(
-                            pos,
-                            f'.{prop}() reads tag "{tag}", but the pipeline does '
-                            "not group by it, so the alert may not see it",
-                        )
+                for tag in self.flag(_tags_not_grouped, text, group) or ():
+                    self.warning(
+                        pos,
+                        f'.{prop}() reads tag "{tag}", but the pipeline does '
+                        "not group by it, so the alert may not see it",
+                    )

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from .dag import PipelineNode
 
-__all__ = ["binary_error", "binary_result", "node_errors"]
+__all__ = ["binary_error", "binary_result", "has_node_rules", "node_errors"]
 
 _MATH = {"+", "-", "*", "/", "%"}
 _COMPARISON = {"<", "<=", ">", ">="}
@@ -81,6 +81,11 @@ def node_errors(node: PipelineNode) -> list[str]:
     """What the node's ``validate()`` says; nothing when a value is not known."""
     check = _NODE_RULES.get(node.kind)
     return check(node) if check is not None else []
+
+
+def has_node_rules(kind: str) -> bool:
+    """Whether :func:`node_errors` looks at a node of ``kind`` at all."""
+    return kind in _NODE_RULES
 
 
 def _set(node: PipelineNode, prop: str) -> bool:

@@ -17,7 +17,14 @@ from collections.abc import Callable
 from .dag import TIME_DIMENSION, HandlerCall, PipelineNode
 from .influxql import read_query
 
-__all__ = ["CONFIG", "config_notes", "start_errors"]
+__all__ = [
+    "CONFIG",
+    "config_notes",
+    "has_start_rules",
+    "node_config_notes",
+    "node_start_errors",
+    "start_errors",
+]
 
 CONFIG = "server configuration"
 _QUERY_FILLS = frozenset(["null", "none", "previous", "linear"])
@@ -31,22 +38,30 @@ def start_errors(
 ) -> list[tuple[PipelineNode, str]]:
     """The node constructors' refusals; ``dbrps`` are the script's dbrp statements
     (None when it has none: the task's dbrps then come with the request)."""
-    found: list[tuple[PipelineNode, str]] = []
-    for node in nodes:
-        check = _START_RULES.get(node.kind)
-        if check is not None:
-            found.extend((node, message) for message in check(node, dbrps))
-    return found
+    return [(node, message) for node in nodes for message in node_start_errors(node, dbrps)]
+
+
+def has_start_rules(kind: str) -> bool:
+    """Whether :func:`node_start_errors` or :func:`node_config_notes` looks at a
+    node of ``kind`` at all."""
+    return kind in _START_RULES or kind in _CONFIG_NOTES
+
+
+def node_start_errors(node: PipelineNode, dbrps: list[DBRP] | None) -> list[str]:
+    """:func:`start_errors` of one node."""
+    check = _START_RULES.get(node.kind)
+    return check(node, dbrps) if check is not None else []
 
 
 def config_notes(nodes: list[PipelineNode]) -> list[tuple[PipelineNode, str]]:
     """What the nodes need from the server's configuration, as warnings."""
-    found: list[tuple[PipelineNode, str]] = []
-    for node in nodes:
-        note = _CONFIG_NOTES.get(node.kind)
-        if note is not None:
-            found.extend((node, message) for message in note(node))
-    return found
+    return [(node, message) for node in nodes for message in node_config_notes(node)]
+
+
+def node_config_notes(node: PipelineNode) -> list[str]:
+    """:func:`config_notes` of one node."""
+    note = _CONFIG_NOTES.get(node.kind)
+    return note(node) if note is not None else []
 
 
 def _first(node: PipelineNode, prop: str) -> object:
