@@ -125,7 +125,7 @@ class Run:
         return figures
 
     def startup(self) -> dict[str, Any]:
-        repeats = 3 if self.quick else 10
+        repeats = 3 if self.quick else 15
         _say(f"start-up: tickgen --version, render, validate, fmt, lint; {repeats} runs each")
         figures = measure_startup(repeats)
         self.note_load()

@@ -1,9 +1,10 @@
 """Start-up: the CPU of one whole short command, each run in a child process of its own.
 
-Each command runs ``repeats`` times; the figure is the least CPU (user + system,
-from the child's rusage) of those runs, because the machine is shared and
-other processes only ever add to a run's time (cache misses, frequency), never
-take from it.  The median is given too.
+Each command runs ``repeats`` times, the commands taking turns run by run; the
+figure is the least CPU (user + system, from the child's rusage) of those runs,
+because the machine is shared and other processes only ever add to a run's
+time (cache misses, frequency, the hypervisor's steal), never take from it.
+The median is given too.
 
 Runs use the compiled bytecode (``.pyc``) of every module, as an installed
 wheel does: one run before the measured ones writes whatever is missing (with
@@ -90,17 +91,23 @@ def measure_startup(repeats: int = 10) -> dict[str, Any]:
     }
     commands.update({label: [*tickgen, *args] for label, args in COMMANDS.items()})
     figures: dict[str, Any] = {"repeats": repeats, "command": " ".join(tickgen), "with_pyc": {}}
-    for label, argv in commands.items():
+    for argv in commands.values():
         _cpu_seconds(argv, compiled)  # writes the .pyc files (and the template cache) if missing
-        times = [_cpu_seconds(argv, compiled) for _ in range(repeats)]
-        figures["with_pyc"][label] = _figures(times)
+    # round by round, each command once per round: a slow minute slows them all alike
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(repeats):
+        for label, argv in commands.items():
+            times[label].append(_cpu_seconds(argv, compiled))
+    figures["with_pyc"] = {label: _figures(runs) for label, runs in times.items()}
     render_label = f"tickgen render {SEED}"
     with tempfile.TemporaryDirectory(prefix="tickgen-nopyc-") as scratch:
         copy = _source_copy(Path(scratch))
         source_only = {**compiled, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(copy)}
         argv = [*tickgen, *COMMANDS[render_label]]
-        times = [_cpu_seconds(argv, source_only, cwd=copy) for _ in range(max(3, repeats // 2))]
-    figures["without_pyc"] = {render_label: _figures(times)}
+        source_runs = [
+            _cpu_seconds(argv, source_only, cwd=copy) for _ in range(max(3, repeats // 2))
+        ]
+    figures["without_pyc"] = {render_label: _figures(source_runs)}
     figures["render_label"] = render_label
     figures["target_render_cpu_s"] = TARGET_RENDER_CPU_S
     figures["load_average"] = round(os.getloadavg()[0], 2)
