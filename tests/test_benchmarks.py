@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.startup_bench import COMMANDS as STARTUP_COMMANDS
+
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = {
     "load",
@@ -70,6 +72,12 @@ def test_quick_run_reports_every_section() -> None:
             assert results["tick"][section][op]["scripts_per_s"] > 0
     assert results["profile"]["alerts"] == 300
     assert results["profile"]["top_own"]
+    startup = results["startup"]
+    assert set(startup["with_pyc"]) == {"python -c pass (a bare Python start)"} | set(
+        STARTUP_COMMANDS
+    )
+    assert all(f["min_s"] > 0 for f in startup["with_pyc"].values())
+    assert startup["without_pyc"][startup["render_label"]]["min_s"] > 0
 
     deploy = results["deploy"]
     assert "skipped" not in deploy, deploy.get("skipped")
@@ -113,3 +121,33 @@ def test_report_says_when_deploy_was_measured_apart() -> None:
     }
     text = markdown(stored)
     assert "--deploy-only`, on 2026-11-28 17:40 UTC at commit abc1234 (load average 1.2" in text
+
+
+def test_report_shows_the_start_up_of_short_commands() -> None:
+    """The start-up table and its targets, from figures of the shape startup_bench writes."""
+    from benchmarks.report import markdown
+    from benchmarks.startup_bench import SEED, TARGET_RENDER_CPU_S
+    from benchmarks.targets import evaluate_targets
+
+    stored = json.loads((ROOT / "benchmarks" / "results.json").read_text())
+    render = f"tickgen render {SEED}"
+    figures = {"python -c pass (a bare Python start)": 0.011, "tickgen --version": 0.04}
+    figures.update({label: 0.2 for label in STARTUP_COMMANDS if label not in figures})
+    stored["startup"] = {
+        "repeats": 10,
+        "with_pyc": {k: {"min_s": v, "median_s": v + 0.01} for k, v in figures.items()},
+        "without_pyc": {render: {"min_s": 0.31, "median_s": 0.33}},
+        "render_label": render,
+        "target_render_cpu_s": TARGET_RENDER_CPU_S,
+        "load_average": 2.5,
+    }
+    stored["targets"] = evaluate_targets(stored)
+    text = markdown(stored)
+    assert "## Start-up" in text
+    assert f"| `{render}` | 0.200 s | 0.210 s | 18.2 |" in text
+    assert "compiled from source every run | 0.310 s | 0.330 s | 28.2 |" in text
+    rows = {row["target"]: row for row in stored["targets"]}
+    assert rows[f"`{render}` in at most 0.3 s of CPU"]["met"] is True
+    stored["startup"]["with_pyc"][render]["min_s"] = 0.35
+    rows = {row["target"]: row for row in evaluate_targets(stored)}
+    assert rows[f"`{render}` in at most 0.3 s of CPU"]["met"] is False

@@ -14,14 +14,16 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .errors import ParameterError, Problem, TemplateBug, TemplateError, TickgenError
 
+# typing.TYPE_CHECKING's stand-in (type checkers treat it the same): `tickgen
+# --version` imports this package and loads neither typing nor dataclasses.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
     from pathlib import Path
+    from typing import Any
 
     from . import tick
     from .client import (
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
         NotFound,
     )
     from .dbrp import DBRP
+    from .errors import ParameterError, Problem, TemplateBug, TemplateError, TickgenError
     from .models import (
         Aggregate,
         Alert,
@@ -54,7 +57,7 @@ if TYPE_CHECKING:
 # Each name is imported from its module when first used, so that ``import
 # tickgen`` (and so ``tickgen --version``, and every command, which import
 # tickgen.cli) costs nothing: the models pull in pydantic, the renderer Jinja,
-# the client httpx.  name -> module under tickgen that defines it
+# the client httpx, the errors dataclasses.  name -> module under tickgen that defines it
 _LAZY = {
     **dict.fromkeys(
         (
@@ -70,6 +73,9 @@ _LAZY = {
         "client",
     ),
     "DBRP": "dbrp",
+    **dict.fromkeys(
+        ("ParameterError", "Problem", "TemplateBug", "TemplateError", "TickgenError"), "errors"
+    ),
     **dict.fromkeys(
         (
             "Aggregate",

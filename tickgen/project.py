@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, DeployError, ParameterError, Problem
 from .textfile import read_text
-from .tick.nodes import parse_version
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -124,6 +123,9 @@ def _read(config: Path) -> tuple[str, dict[str, Any]]:
 
 def check_version(text: str, where: str) -> str:
     """``text`` if it is a Kapacitor version tickgen can compare; DeployError naming ``where``."""
+    # the checker's version parser; its module (Kapacitor's node tables) loads when needed
+    from .tick.nodes import parse_version
+
     try:
         parse_version(text)
     except ValueError as exc:

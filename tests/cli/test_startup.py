@@ -53,8 +53,22 @@ DEPLOY = (
 UNUSED = ("tickgen._build", "pygments", "tickgen.cli.graph", "tickgen.cli.templates")
 # the alert side: models, templates, parameter files, schemas
 RENDERING = ("pydantic", "jinja2", "yaml", "jsonschema", "jsonschema_rs", "tickgen.models")
+# what only rendering parameter files needs (PyYAML aside: tickgen.params reads YAML)
+RENDERING_CODE = (
+    *(m for m in RENDERING if m != "yaml"),
+    "tickgen.render",
+    "tickgen.pipeline",
+)
+# what checking a script needs beyond parsing it: fmt only parses and formats
+CHECKING = ("tickgen.tick.checker", "tickgen.tick.nodes", "tickgen.gotemplate")
 # jsonschema only words the errors of an invalid alert, when jsonschema-rs is there
 WORDING = ("jsonschema",) if importlib.util.find_spec("jsonschema_rs") else ()
+# the handler models: the seed alert sends to no handler, so it loads none of them
+HANDLER_MODULES = (
+    "tickgen.handlers._chat",
+    "tickgen.handlers._incident",
+    "tickgen.handlers._transport",
+)
 
 
 def _loaded(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, set[str]]:
@@ -77,10 +91,10 @@ def _found(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
 @pytest.mark.parametrize(
     ("argv", "also_unused"),
     [
-        (["render", SEED], WORDING),
-        (["validate", SEED], WORDING),
-        (["lint", SCRIPT], ()),
-        (["fmt", "--check", SCRIPT], RENDERING),
+        (["render", SEED], WORDING + HANDLER_MODULES),
+        (["validate", SEED], WORDING + HANDLER_MODULES),
+        (["lint", SCRIPT], RENDERING_CODE),
+        (["fmt", "--check", SCRIPT], RENDERING + CHECKING),
     ],
     ids=["render", "validate", "lint", "fmt"],
 )
@@ -103,9 +117,10 @@ def test_version_loads_no_part_of_tickgen_that_does_work() -> None:
     assert {m for m in modules if m.startswith("tickgen")} <= {
         "tickgen",
         "tickgen._version",
-        "tickgen.errors",
         "tickgen.cli",
     }
+    # nor the standard library's heavier modules that a bare start does not load
+    assert {"typing", "dataclasses", "inspect"} & modules == set()
 
 
 def test_help_still_lists_every_command() -> None:
@@ -172,3 +187,35 @@ def test_a_project_file_loads_no_deploy_side_for_offline_commands() -> None:
         code, _, modules = _loaded(command, "--config", config, SEED)
         assert code == 0
         assert _found(modules, DEPLOY + UNUSED) == []
+
+
+def test_an_alert_loads_the_handler_modules_it_uses(tmp_path: Path) -> None:
+    """One Slack handler: the chat handlers' module, not the other two."""
+    alert = Path(SEED).read_text() + "handlers:\n  - kind: slack\n    channel: '#ops'\n"
+    (tmp_path / "slack.yaml").write_text(alert)
+    code, out, modules = _loaded("render", str(tmp_path / "slack.yaml"))
+    assert code == 0
+    assert ".slack()" in out
+    assert _found(modules, HANDLER_MODULES) == ["tickgen.handlers._chat"]
+
+
+def test_the_command_freezes_what_it_loaded_and_collects_during_the_run() -> None:
+    """console_main loads the command with the collector off, freezes it, then runs
+    with the collector on (the measured reason is at tickgen.cli._load_command)."""
+    code = (
+        "import gc, sys\n"
+        "import tickgen.cli as cli\n"
+        "real_main = cli.main\n"
+        "def main():\n"
+        "    print(gc.isenabled(), gc.get_freeze_count() > 10_000, 'tickgen.cli.render' in sys.modules,\n"
+        "          file=sys.stderr)\n"
+        "    return real_main()\n"
+        "cli.main = main\n"
+        f"sys.argv = ['tickgen', 'render', {SEED!r}]\n"
+        "cli.console_main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == "True True True"

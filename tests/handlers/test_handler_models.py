@@ -17,6 +17,7 @@ from tickgen.handlers import (
     Handler,
     HandlerModel,
     SlackHandler,
+    handler_models,
     handlers_json_schema,
     if_then,
 )
@@ -28,8 +29,7 @@ _RAW = Draft202012Validator(_RAW_SCHEMA)
 
 
 def _models() -> list[type[HandlerModel]]:
-    (union, _field) = typing.get_args(Handler)
-    return list(typing.get_args(union))
+    return handler_models()
 
 
 def pydantic_errors(items: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], str]]:
@@ -45,6 +45,10 @@ def schema_errors(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
 def test_union_lists_every_kind_once_in_builder_order() -> None:
     kinds = [m.model_fields["kind"].annotation for m in _models()]
     assert [typing.get_args(k)[0] for k in kinds] == list(HANDLER_ORDER)
+    # the schema's union has the same models (pydantic sorts the mapping)
+    mapping = _RAW_SCHEMA["items"]["discriminator"]["mapping"]
+    named = {kind: m.__name__ for kind, m in zip(HANDLER_ORDER, _models(), strict=True)}
+    assert {kind: ref.rpartition("/")[2] for kind, ref in mapping.items()} == named
 
 
 def test_public_names() -> None:
@@ -82,7 +86,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     (
         "missing required",
         [{"kind": "tcp"}],
-        (0, "tcp", "address"),
+        (0, "address"),
         "Field required",
         "$[0]",
         "'address' is a required property",
@@ -90,7 +94,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     (
         "wrong type",
         [{"kind": "slack", "channel": 5}],
-        (0, "slack", "channel"),
+        (0, "channel"),
         "valid string",
         "$[0].channel",
         "5 is not of type 'string'",
@@ -98,7 +102,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     (
         "extra key",
         [{"kind": "slack", "chanel": "#a"}],
-        (0, "slack", "chanel"),
+        (0, "chanel"),
         "Extra inputs",
         "$[0]",
         "'chanel' was unexpected",
@@ -106,7 +110,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     (
         "relative log path",
         [{"kind": "log", "path": "alerts.log"}],
-        (0, "log", "path"),
+        (0, "path"),
         "must be absolute",
         "$[0].path",
         "does not match '^/'",
@@ -114,7 +118,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     (
         "bad snmp type",
         [{"kind": "snmpTrap", "trap_oid": "1.2", "data": [{"oid": "1", "type": "x", "value": ""}]}],
-        (0, "snmpTrap", "data", 0, "type"),
+        (0, "data", 0, "type"),
         "'c', 'i', 'n', 's' or 't'",
         "$[0].data[0].type",
         "'x' is not one of ['c', 'i', 'n', 's', 't']",
@@ -122,7 +126,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     (
         "bad duration",
         [{"kind": "alerta", "timeout": "10"}],
-        (0, "alerta", "timeout"),
+        (0, "timeout"),
         "should match pattern",
         "$[0].timeout",
         "'10' does not match",
@@ -130,7 +134,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     (
         "qos out of range",
         [{"kind": "mqtt", "topic": "t", "qos": 3}],
-        (0, "mqtt", "qos"),
+        (0, "qos"),
         "less than or equal to 2",
         "$[0].qos",
         "3 is greater than the maximum of 2",
@@ -138,7 +142,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     (
         "empty list entry",
         [{"kind": "email", "to": [""]}],
-        (0, "email", "to", 0),
+        (0, "to", 0),
         "at least 1 character",
         "$[0].to[0]",
         "should be non-empty",
@@ -146,7 +150,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     (
         "string for a boolean",
         [{"kind": "telegram", "disable_notification": "yes"}],
-        (0, "telegram", "disable_notification"),
+        (0, "disable_notification"),
         "valid boolean",
         "$[0].disable_notification",
         "is not of type 'boolean'",
@@ -154,7 +158,7 @@ BAD: list[tuple[str, list[dict[str, Any]], tuple[Any, ...], str, str, str]] = [
     (
         "unknown hash algorithm",
         [{"kind": "kafka", "cluster": "c", "partition_hash_algorithm": "md5"}],
-        (0, "kafka", "partition_hash_algorithm"),
+        (0, "partition_hash_algorithm"),
         "'crc32', 'murmur2' or 'fnv-1a'",
         "$[0].partition_hash_algorithm",
         "'md5'",
@@ -214,7 +218,7 @@ def test_raw_pydantic_schema_buries_the_property_in_the_context() -> None:
 
 def test_post_needs_url_or_endpoint() -> None:
     ((where, message),) = pydantic_errors([{"kind": "post"}])
-    assert where == (0, "post")
+    assert where == (0,)
     assert message.startswith("Value error, a post handler needs url (e.g. url: https://")
     (error,) = _CLEAN.iter_errors([{"kind": "post", "url": ""}])
     assert error.json_path == "$[0]"
@@ -227,20 +231,20 @@ def test_post_needs_url_or_endpoint() -> None:
 @pytest.mark.parametrize("name", ["Authenticate", "AUTHENTICATE", "authenticate"])
 def test_post_refuses_the_authenticate_header(name: str) -> None:
     errors = pydantic_errors([{"kind": "post", "url": "http://x", "headers": {name: "x"}}])
-    assert errors[0][0] == (0, "post", "headers")
+    assert errors[0][0] == (0, "headers")
     assert "Authenticate" in errors[0][1]
 
 
 @pytest.mark.parametrize("mode", ["644", "0888", "0o644x", 0, 0o10000, "0000", True])
 def test_bad_log_modes(mode: object) -> None:
     errors = pydantic_errors([{"kind": "log", "path": "/a", "mode": mode}])
-    assert all(loc[:3] == (0, "log", "mode") for loc, _ in errors)
+    assert all(loc[:2] == (0, "mode") for loc, _ in errors)
 
 
 @pytest.mark.parametrize("value", [[1], {"a": 1}, None, float("inf"), 2**63])
 def test_map_values_must_be_writable_scalars(value: object) -> None:
     errors = pydantic_errors([{"kind": "sensu", "metadata": {"k": value}}])
-    assert all(loc[:4] == (0, "sensu", "metadata", "k") for loc, _ in errors)
+    assert all(loc[:3] == (0, "metadata", "k") for loc, _ in errors)
 
 
 def test_parse_mode_is_case_insensitive_like_kapacitor() -> None:

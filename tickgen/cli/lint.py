@@ -7,17 +7,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tickgen.errors import ConfigError, ParameterError, TickgenError
-from tickgen.params import (
-    TASK_PAYLOAD_SUFFIX,
-    AlertSource,
-    is_parameter_file,
-    is_task_payload,
-)
-from tickgen.pipeline import run_located
+from tickgen.params import TASK_PAYLOAD_SUFFIX, is_parameter_file, is_task_payload
 from tickgen.project import CONFIG_NAME, load_project
-from tickgen.render import RenderedTask, shared_renderer
 from tickgen.textfile import read_text
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
@@ -32,6 +26,10 @@ from ._common import (
     use_project,
 )
 from .output import Finding
+
+if TYPE_CHECKING:
+    from tickgen.params import AlertSource
+    from tickgen.render import RenderedTask
 
 TICK_SUFFIXES = frozenset({".tick"})
 
@@ -124,6 +122,11 @@ def _lint_params(params: list[str], args: argparse.Namespace) -> list[Finding]:
     With text output a parameter file that does not validate stops lint as it
     stops render (main prints the problems); the other formats report them as findings.
     """
+    # Only parameter files need the models and templates (pydantic, Jinja, the schemas):
+    # `tickgen lint x.tick` loads none of them (tests/cli/test_startup.py).
+    from tickgen.pipeline import run_located
+    from tickgen.render import shared_renderer
+
     findings: list[Finding] = []
     renderer = shared_renderer(args.templates, args.kapacitor_version)
 

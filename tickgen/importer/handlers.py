@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, get_args
+from typing import Any
 
-from tickgen.handlers import HANDLER_ORDER, Handler, HandlerModel
+from tickgen.handlers import HANDLER_ORDER, HandlerModel, handler_model
 
 PROBE = "tickgenprobe"
 # Lists of parts written one call each: .link(href, text), .data(oid, type, value).
@@ -61,19 +61,12 @@ class Property:
     shape: str  # text, flag, boolean, int, strings, each
 
 
-def handler_models() -> dict[str, type[HandlerModel]]:
-    union = get_args(get_args(Handler)[0])
-    models: dict[str, type[HandlerModel]] = {}
-    for model in union:
-        kind = get_args(model.model_fields["kind"].annotation)[0]
-        models[kind] = model
-    return models
-
-
 @cache
 def property_table(kind: str) -> dict[str, Property]:
     """TICKscript method -> the field it sets, for one handler kind."""
-    model = handler_models()[kind]
+    model = handler_model(kind)
+    if model is None:
+        raise HandlerReadError(f"{kind!r} is not a Kapacitor alert handler")
     base = _REQUIRED.get(kind, {})
     baseline = set(_lines(model, kind, base))
     table: dict[str, Property] = {}

@@ -7,13 +7,31 @@ print.  ``check`` reports what Kapacitor would refuse when the task is created.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from . import ast
-from .checker import Diagnostic, analyse, check
 from .errors import TickSyntaxError
 from .formatter import format_program
 from .graph import graph
 from .lexer import Token, TokenKind, tokenize
 from .parser import parse, parse_canonical
+
+if TYPE_CHECKING:
+    from .checker import Diagnostic, analyse, check
+
+# The checker, with Kapacitor's node tables and the Go template checker it uses,
+# loads on first use: `tickgen fmt` only parses and formats.
+_FROM_CHECKER = frozenset({"Diagnostic", "analyse", "check"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _FROM_CHECKER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(".checker", __name__), name)
+    globals()[name] = value  # the next lookup finds it directly
+    return value
+
 
 __all__ = [
     "Diagnostic",

@@ -13,9 +13,13 @@ newline after the closing brace, and neither does :func:`graph`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import ast
-from .checker import TaskKind, analyse
-from .dag import Pipeline
+
+if TYPE_CHECKING:
+    from .checker import TaskKind
+    from .dag import Pipeline
 
 __all__ = ["dot", "graph"]
 
@@ -41,4 +45,6 @@ def graph(
     """The DOT graph of a script; ``name`` is the task id that Kapacitor would
     print after ``digraph``.  Raises ``TickSyntaxError`` if the text does not
     parse; a script with semantic errors graphs what could be built of it."""
+    from .checker import analyse  # loaded when a graph is asked for (tickgen.tick's import)
+
     return dot(analyse(text_or_program, kind).pipeline, name)
