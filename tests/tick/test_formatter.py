@@ -165,3 +165,25 @@ def test_formatting_matches_the_real_kapacitor(kapacitor: Any, number: int) -> N
         assert not error.startswith("invalid TICKscript: parser: "), error
         assert number >= len(REAL_SCRIPTS), error
         parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # tickfmt writes "// c\n/0/\n\na\n" here, which Kapacitor reads as one comment and `a`
+        ("// c\n\n/0/ a\n", "// c\n\n/0/\n\na\n"),
+        ("f(1,\n// c\n\n/a/)\n", "f(\n    1,\n    // c\n\n    /a/\n)\n"),
+        ("var x = 1 + // c\n\n/a/\n", "var x = 1 +\n// c\n\n/a/\n"),
+        # a comment before anything else, or a regex after code, keeps tickfmt's layout
+        ("// c\n\nvar x = /a/\n", "// c\nvar x = /a/\n"),
+    ],
+)
+def test_a_comment_never_swallows_the_regex_after_it(text: str, expected: str) -> None:
+    """The one place tickgen's layout differs from tickfmt's: tickfmt would change the program."""
+    formatted = tick.format(text)
+    assert formatted == expected
+    assert tick.format(formatted) == formatted
+    code = [s for s in tick.parse(formatted).statements if not isinstance(s, ast.Comment)]
+    assert len(code) == len(
+        [s for s in tick.parse(text).statements if not isinstance(s, ast.Comment)]
+    )

@@ -251,7 +251,24 @@ class _Formatter:
 
     def _regex(self, node: ast.Regex, indent: str, on_new_line: bool) -> None:
         self._start(node.comment, indent, on_new_line)
+        self._end_comment_before_slash()
         self.write("/" + node.literal + "/")
+
+    def _end_comment_before_slash(self) -> None:
+        """A blank line between a comment and a regex starting the next line.
+
+        Kapacitor's lexer reads a line whose first non-blank is ``/`` as more of
+        the comment on the line before (lexComment), so tickfmt's ``// c`` then
+        ``/x/`` on the next line turns the regex into comment text and changes
+        the program.  tickgen leaves a blank line there, which ends the comment;
+        this is the one place its output differs from tickfmt's.
+        """
+        out = self.out
+        at = len(out)
+        while at and not out[at - 1].strip(" "):
+            at -= 1  # the indent written after the comment
+        if at and out[at - 1].endswith("\n") and out[at - 1].lstrip(" ").startswith("//"):
+            out.insert(at, "\n")
 
     def _star(self, node: ast.Star, indent: str, on_new_line: bool) -> None:
         self._start(node.comment, indent, on_new_line)
