@@ -25,6 +25,7 @@ import httpx
 import pytest
 
 from tests import servers
+from tests.packaging_util import REPO, fill_wheelhouse
 from tickgen.client import KapacitorClient
 
 SERVER_FIXTURES = {
@@ -193,6 +194,20 @@ def unique_id(request: pytest.FixtureRequest) -> Callable[..., str]:
 _ids = itertools.count()
 
 
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels of tickgen's dependencies and build backend, fetched from PyPI once per session.
+
+    tests/test_packaging.py and tests/integrations/test_pre_commit.py install
+    offline from it (tests/packaging_util.py).  Both are in the xdist group
+    ``builds``, so with ``--dist loadgroup`` one worker fills it once.
+    """
+    path = tmp_path_factory.mktemp("wheelhouse")
+    fill_wheelhouse(REPO, path)  # REPO's pyproject.toml: the tracked file's working-tree content
+    return path
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Anything that uses a server fixture, even through another fixture, carries
     # the ``servers`` mark: ``-m "not servers"`` runs the offline part alone, and
@@ -200,6 +215,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.servers)
+    # The xdist groups (tests that share expensive module or session fixtures, which
+    # xdist would otherwise build once per worker) run first: with ``--dist loadgroup``
+    # (scripts/test) a group is one unit of work, and started last it would keep one
+    # worker busy long after the other ran out of tests.  A stable sort keeps the
+    # order within each part (module fixtures stay together).
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -32,14 +32,15 @@ from tests.packaging_util import (
     Venv,
     build,
     copy_tracked_files,
-    fill_wheelhouse,
     offline_env,
     sdist_names,
     wheel_names,
 )
 from tests.terminal import run_on_a_terminal
 
-pytestmark = pytest.mark.slow
+# one worker runs the builds of this module and of the pre-commit test, which share
+# a wheelhouse (the session fixture ``wheelhouse``) and module fixtures (see conftest.py)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("builds")]
 
 EXAMPLE = Path("examples/account_login_relative.yaml")
 # The seed document's create request, verbatim (shared/seed/kapacitor-task-api.md).
@@ -59,10 +60,8 @@ def tree(workspace: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def offline(workspace: Path, tree: Path) -> dict[str, str]:
+def offline(wheelhouse: Path) -> dict[str, str]:
     """The environment every build and install runs with: pip offline, on one shared wheelhouse."""
-    wheelhouse = workspace / "wheelhouse"
-    fill_wheelhouse(tree, wheelhouse)
     return offline_env(wheelhouse)
 
 
