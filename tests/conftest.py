@@ -199,28 +199,55 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Wheels of tickgen's dependencies and build backend, fetched from PyPI once per session.
 
     tests/test_packaging.py and tests/integrations/test_pre_commit.py install
-    offline from it (tests/packaging_util.py).  Both are in the xdist group
-    ``builds``, so with ``--dist loadgroup`` one worker fills it once.
+    offline from it (tests/packaging_util.py): one fill per worker that runs either.
     """
     path = tmp_path_factory.mktemp("wheelhouse")
     fill_wheelhouse(REPO, path)  # REPO's pyproject.toml: the tracked file's working-tree content
     return path
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# The test files that take longest, most CPU first (one offline run on the 2-core
+# machine, December 2026: packaging ~50 s with its waits, pre-commit ~20, the shape
+# cache 14, the parser corpus 10, the client's bounds 5 of CPU and ~30 of waiting,
+# the rest 5-8).  scripts/test runs the offline tests with ``--dist loadfile
+# --no-loadscope-reorder``: a file is one unit of work, handed out in this order, so
+# the long ones start first and the many short files fill in at the end, instead of
+# one worker still running a long file when the other has run out of tests.  Only
+# the speed depends on this list.
+SLOWEST_FIRST = (
+    "tests/test_packaging.py",
+    "tests/integrations/test_pre_commit.py",
+    "tests/test_shape_cache.py",
+    "tests/tick/test_parser_corpus.py",
+    "tests/client/test_client_bounds.py",
+    "tests/cli/test_startup.py",
+    "tests/hostile/test_hostile.py",
+    "tests/cli/test_completion.py",
+    "tests/differential/test_generator.py",
+    "tests/test_schema.py",
+    "tests/tick/test_canonical.py",
+    "tests/tick/test_quote.py",
+    "tests/client/test_client_settings.py",
+    "tests/client/test_client_faults.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Anything that uses a server fixture, even through another fixture, carries
     # the ``servers`` mark: ``-m "not servers"`` runs the offline part alone, and
     # only these tests get the servers' logs in their failure reports.
     for item in items:
         if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.servers)
-    # The xdist groups (tests that share expensive module or session fixtures, which
-    # xdist would otherwise build once per worker) run first: with ``--dist loadgroup``
-    # (scripts/test) a group is one unit of work, and started last it would keep one
-    # worker busy long after the other ran out of tests.  A stable sort keeps the
-    # order within each part (module fixtures stay together).
-    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+    # The slowest files first (see SLOWEST_FIRST); a stable sort keeps the order
+    # within a file (module fixtures stay together) and of all other files.
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    root = config.rootpath
+
+    def position(item: pytest.Item) -> int:
+        return rank.get(item.path.relative_to(root).as_posix(), len(rank))
+
+    items.sort(key=position)
 
 
 @pytest.hookimpl(wrapper=True)

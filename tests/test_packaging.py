@@ -38,9 +38,7 @@ from tests.packaging_util import (
 )
 from tests.terminal import run_on_a_terminal
 
-# one worker runs the builds of this module and of the pre-commit test, which share
-# a wheelhouse (the session fixture ``wheelhouse``) and module fixtures (see conftest.py)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("builds")]
+pytestmark = pytest.mark.slow
 
 EXAMPLE = Path("examples/account_login_relative.yaml")
 # The seed document's create request, verbatim (shared/seed/kapacitor-task-api.md).

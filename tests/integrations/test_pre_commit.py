@@ -20,7 +20,7 @@ import pytest
 
 from tests.packaging_util import REPO, copy_tracked_files, offline_env
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("builds")]  # see tests/test_packaging.py
+pytestmark = pytest.mark.slow
 
 GOOD = (REPO / "examples" / "cpu_mean_threshold.yaml").read_text(encoding="utf-8")
 # the same alert with a duration that is not one

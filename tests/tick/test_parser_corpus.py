@@ -16,14 +16,12 @@ import pytest
 
 from tests.tick.parser_corpus import MUTATIONS, load, outcome
 
-# both tests read the 12 MB record: loaded once, on one worker
-pytestmark = pytest.mark.xdist_group("parser-corpus")
-
 Cases = list[tuple[str, dict[str, Any]]]
 
 
 @pytest.fixture(scope="module")
 def cases() -> Cases:
+    """The 12 MB record, read once for both tests (--dist loadfile keeps a file on one worker)."""
     return load()
 
 
