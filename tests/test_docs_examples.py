@@ -426,8 +426,10 @@ def run_other(block: Block, command: Command, project: Project) -> None:
                 if word == "-m":
                     assert set(re.findall(r"\w+", next(words))) - {"not", "and", "or"} <= markers, where
                 elif word.startswith("--"):
-                    config.getoption(word)  # ValueError when no plugin registered it
-                    next(words)
+                    name, equals, _ = word.partition("=")
+                    value = config.getoption(name)  # ValueError when no plugin registered it
+                    if not equals and not isinstance(value, bool):  # a flag takes no value
+                        next(words)
                 elif word == "-n":  # pytest-xdist's workers (a dev dependency)
                     assert config.pluginmanager.hasplugin("xdist"), f"{where}: no xdist"
                     workers = next(words)
