@@ -14,9 +14,12 @@ the tests that need it; elsewhere they are skipped with the reason
 
 from __future__ import annotations
 
+import fcntl
 import itertools
+import os
 import re
 import secrets
+import shutil
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -196,13 +199,24 @@ _ids = itertools.count()
 
 @pytest.fixture(scope="session")
 def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Wheels of tickgen's dependencies and build backend, fetched from PyPI once per session.
+    """Wheels of tickgen's dependencies and build backend, fetched from PyPI once per run.
 
     tests/test_packaging.py and tests/integrations/test_pre_commit.py install
-    offline from it (tests/packaging_util.py): one fill per worker that runs either.
+    offline from it (tests/packaging_util.py).  They may run on different xdist
+    workers: the workers' temporary directories share this run's base directory,
+    where the first worker to need the wheelhouse fills it under a lock and the
+    other finds it filled (5 CPU s and PyPI's answers once instead of twice).
     """
-    path = tmp_path_factory.mktemp("wheelhouse")
-    fill_wheelhouse(REPO, path)  # REPO's pyproject.toml: the tracked file's working-tree content
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the controller's base directory, this run's alone
+    path, filled = root / "wheelhouse", root / "wheelhouse.filled"
+    with (root / "wheelhouse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not filled.exists():
+            shutil.rmtree(path, ignore_errors=True)  # a fill that failed half-way
+            fill_wheelhouse(REPO, path)  # REPO's pyproject.toml: the working-tree content
+            filled.touch()
     return path
 
 
