@@ -626,6 +626,9 @@ def check_output_shown(block: Block, project: Project) -> None:
     code, out, err = project.tickgen(argv[1:])
     printed = (err + out).strip()
     assert printed == block.text.strip(), f"{block.where}: `{command}` prints:\n{printed}"
+    # an error is printed on stderr, whole lines of it
+    errors = [line for line in block.text.splitlines() if line.startswith("tickgen: error:")]
+    assert all(line in err.splitlines() for line in errors), f"{block.where}: stderr: {err}"
     assert code == (1 if "error" in block.text else 0), f"{block.where}: exit {code}"
 
 
