@@ -246,7 +246,7 @@ SLOWEST_FIRST = (
 )
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Anything that uses a server fixture, even through another fixture, carries
     # the ``servers`` mark: ``-m "not servers"`` runs the offline part alone, and
     # only these tests get the servers' logs in their failure reports.
@@ -256,12 +256,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # The slowest files first (see SLOWEST_FIRST); a stable sort keeps the order
     # within a file (module fixtures stay together) and of all other files.
     rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
-    root = config.rootpath
-
-    def position(item: pytest.Item) -> int:
-        return rank.get(item.path.relative_to(root).as_posix(), len(rank))
-
-    items.sort(key=position)
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 
 
 @pytest.hookimpl(wrapper=True)
