@@ -14,9 +14,12 @@ the tests that need it; elsewhere they are skipped with the reason
 
 from __future__ import annotations
 
+import fcntl
 import itertools
+import os
 import re
 import secrets
+import shutil
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ import httpx
 import pytest
 
 from tests import servers
+from tests.packaging_util import REPO, fill_wheelhouse
 from tickgen.client import KapacitorClient
 
 SERVER_FIXTURES = {
@@ -193,6 +197,55 @@ def unique_id(request: pytest.FixtureRequest) -> Callable[..., str]:
 _ids = itertools.count()
 
 
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels of tickgen's dependencies and build backend, fetched from PyPI once per run.
+
+    tests/test_packaging.py and tests/integrations/test_pre_commit.py install
+    offline from it (tests/packaging_util.py).  They may run on different xdist
+    workers: the workers' temporary directories share this run's base directory,
+    where the first worker to need the wheelhouse fills it under a lock and the
+    other finds it filled (5 CPU s and PyPI's answers once instead of twice).
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the controller's base directory, this run's alone
+    path, filled = root / "wheelhouse", root / "wheelhouse.filled"
+    with (root / "wheelhouse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not filled.exists():
+            shutil.rmtree(path, ignore_errors=True)  # a fill that failed half-way
+            fill_wheelhouse(REPO, path)  # REPO's pyproject.toml: the working-tree content
+            filled.touch()
+    return path
+
+
+# The test files that take longest, most CPU first (one offline run on the 2-core
+# machine, December 2026: packaging ~50 s with its waits, pre-commit ~20, the shape
+# cache 14, the parser corpus 10, the client's bounds 5 of CPU and ~30 of waiting,
+# the rest 5-8).  scripts/test runs the offline tests with ``--dist loadfile
+# --no-loadscope-reorder``: a file is one unit of work, handed out in this order, so
+# the long ones start first and the many short files fill in at the end, instead of
+# one worker still running a long file when the other has run out of tests.  Only
+# the speed depends on this list.
+SLOWEST_FIRST = (
+    "tests/test_packaging.py",
+    "tests/integrations/test_pre_commit.py",
+    "tests/test_shape_cache.py",
+    "tests/tick/test_parser_corpus.py",
+    "tests/client/test_client_bounds.py",
+    "tests/cli/test_startup.py",
+    "tests/hostile/test_hostile.py",
+    "tests/cli/test_completion.py",
+    "tests/differential/test_generator.py",
+    "tests/test_schema.py",
+    "tests/tick/test_canonical.py",
+    "tests/tick/test_quote.py",
+    "tests/client/test_client_settings.py",
+    "tests/client/test_client_faults.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Anything that uses a server fixture, even through another fixture, carries
     # the ``servers`` mark: ``-m "not servers"`` runs the offline part alone, and
@@ -200,6 +253,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.servers)
+    # The slowest files first (see SLOWEST_FIRST); a stable sort keeps the order
+    # within a file (module fixtures stay together) and of all other files.
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 
 
 @pytest.hookimpl(wrapper=True)

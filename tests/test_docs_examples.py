@@ -426,8 +426,10 @@ def run_other(block: Block, command: Command, project: Project) -> None:
                 if word == "-m":
                     assert set(re.findall(r"\w+", next(words))) - {"not", "and", "or"} <= markers, where
                 elif word.startswith("--"):
-                    config.getoption(word)  # ValueError when no plugin registered it
-                    next(words)
+                    name, equals, _ = word.partition("=")
+                    value = config.getoption(name)  # ValueError when no plugin registered it
+                    if not equals and not isinstance(value, bool):  # a flag takes no value
+                        next(words)
                 elif word == "-n":  # pytest-xdist's workers (a dev dependency)
                     assert config.pluginmanager.hasplugin("xdist"), f"{where}: no xdist"
                     workers = next(words)
@@ -624,6 +626,9 @@ def check_output_shown(block: Block, project: Project) -> None:
     code, out, err = project.tickgen(argv[1:])
     printed = (err + out).strip()
     assert printed == block.text.strip(), f"{block.where}: `{command}` prints:\n{printed}"
+    # an error is printed on stderr, whole lines of it
+    errors = [line for line in block.text.splitlines() if line.startswith("tickgen: error:")]
+    assert all(line in err.splitlines() for line in errors), f"{block.where}: stderr: {err}"
     assert code == (1 if "error" in block.text else 0), f"{block.where}: exit {code}"
 
 

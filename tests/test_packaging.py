@@ -32,7 +32,6 @@ from tests.packaging_util import (
     Venv,
     build,
     copy_tracked_files,
-    fill_wheelhouse,
     offline_env,
     sdist_names,
     wheel_names,
@@ -59,10 +58,8 @@ def tree(workspace: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def offline(workspace: Path, tree: Path) -> dict[str, str]:
+def offline(wheelhouse: Path) -> dict[str, str]:
     """The environment every build and install runs with: pip offline, on one shared wheelhouse."""
-    wheelhouse = workspace / "wheelhouse"
-    fill_wheelhouse(tree, wheelhouse)
     return offline_env(wheelhouse)
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import resource
 import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.forkserver import ForkServer
 from tickgen.client import AsyncKapacitorClient, KapacitorClient
 from tickgen.client.errors import APIError, InvalidResponse, RequestTimeout, redact, shown
 
@@ -89,28 +89,22 @@ def test_redact_catches_the_usual_shapes() -> None:
     assert shown("x" * 600).endswith("... (100 more characters)")
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+@pytest.fixture(scope="module")
+def tickgen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ForkServer]:
+    """``python -m tickgen`` under a memory limit, each run its own process (tests/forkserver.py)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAPACITOR_", "TICKGEN_"))}
+    server = ForkServer(tmp_path_factory.mktemp("tickgen-output"), env,
+                        memory_limit=1 << 30, hang=HANG)  # fmt: skip
+    yield server
+    server.close()
 
 
 def _tickgen(
-    args: list[str], tmp_path: Path, *, alert: bool = True, **env: str
+    tickgen: ForkServer, args: list[str], tmp_path: Path, *, alert: bool = True, **env: str
 ) -> subprocess.CompletedProcess[str]:
     (tmp_path / "a.yaml").write_text(ALERT, encoding="utf-8")
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("KAPACITOR_", "TICKGEN_"))
-    }
     files = [str(tmp_path / "a.yaml")] if alert else []
-    return subprocess.run(
-        [sys.executable, "-m", "tickgen", *args, *files],
-        cwd=tmp_path,
-        env={**environment, **env},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        preexec_fn=_limit_memory,
-    )
+    return tickgen.run([*args, *files], tmp_path, env)
 
 
 @pytest.mark.parametrize("command", ["plan", "apply"])
@@ -123,10 +117,11 @@ def _tickgen(
     ],
 )
 def test_plan_and_apply_fail_clearly_against_a_hostile_server(
-    command: str, mode: str, expected: str, tmp_path: Path
+    command: str, mode: str, expected: str, tmp_path: Path, tickgen: ForkServer
 ) -> None:
     with hostile_server(mode) as url:
         result = _tickgen(
+            tickgen,
             [command, "--url", url],
             tmp_path,
             TICKGEN_REQUEST_DEADLINE="1",
@@ -137,9 +132,9 @@ def test_plan_and_apply_fail_clearly_against_a_hostile_server(
     assert expected in result.stderr
 
 
-def test_a_bad_deadline_setting_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_bad_deadline_setting_is_a_clear_error(tmp_path: Path, tickgen: ForkServer) -> None:
     result = _tickgen(
-        ["plan", "--url", "http://127.0.0.1:9"], tmp_path, TICKGEN_REQUEST_DEADLINE="soon"
+        tickgen, ["plan", "--url", "http://127.0.0.1:9"], tmp_path, TICKGEN_REQUEST_DEADLINE="soon"
     )
     assert result.returncode == 1
     assert "TICKGEN_REQUEST_DEADLINE='soon' is not a number" in result.stderr
@@ -167,7 +162,7 @@ DEADLINE_COMMANDS = {
 @pytest.mark.parametrize("command", DEADLINE_COMMANDS)
 @pytest.mark.parametrize("how", ["option", "variable"])
 def test_a_server_slow_on_every_request_ends_at_the_command_deadline(
-    command: str, how: str, tmp_path: Path
+    command: str, how: str, tmp_path: Path, tickgen: ForkServer
 ) -> None:
     # every answer comes well inside the per-request deadline (60 s), and the task
     # list never runs out of full pages: only the command deadline ends the run
@@ -175,7 +170,7 @@ def test_a_server_slow_on_every_request_ends_at_the_command_deadline(
     option = ["--deadline", "1"] if how == "option" else []
     env = {"TICKGEN_COMMAND_DEADLINE": "1"} if how == "variable" else {}
     with hostile_server("slow-pages") as url:
-        result = _tickgen([*args, "--url", url, *option], tmp_path,
+        result = _tickgen(tickgen, [*args, "--url", url, *option], tmp_path,
                           alert=command != "import", **env)  # fmt: skip
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert result.returncode == 1, result.stderr[-3000:]
@@ -194,15 +189,15 @@ def test_a_server_slow_on_every_request_ends_at_the_command_deadline(
      ("apply", "15m", "variable"), ("import", "0", "option"), ("apply", "never", "option")],
 )  # fmt: skip
 def test_a_bad_command_deadline_is_a_clear_error(
-    command: str, value: str, how: str, tmp_path: Path
+    command: str, value: str, how: str, tmp_path: Path, tickgen: ForkServer
 ) -> None:
     args = DEADLINE_COMMANDS[command][0]
     if how == "option":
-        result = _tickgen([*args, "--url", "http://127.0.0.1:9", f"--deadline={value}"],
+        result = _tickgen(tickgen, [*args, "--url", "http://127.0.0.1:9", f"--deadline={value}"],
                           tmp_path, alert=command != "import")  # fmt: skip
         origin = "--deadline"
     else:
-        result = _tickgen([*args, "--url", "http://127.0.0.1:9"], tmp_path,
+        result = _tickgen(tickgen, [*args, "--url", "http://127.0.0.1:9"], tmp_path,
                           alert=command != "import", TICKGEN_COMMAND_DEADLINE=value)  # fmt: skip
         origin = "$TICKGEN_COMMAND_DEADLINE"
     assert result.returncode == 1

@@ -4,7 +4,8 @@ pre-commit clones the hook repository at a rev, builds a virtualenv and pip-inst
 tickgen into it, exactly as for a user; the hook repository here is a git repo made
 from the tracked files of this checkout (their working-tree content), so the hooks
 under test are the ones in the tree.  pip runs offline from a wheelhouse that is
-filled from PyPI once (tests/packaging_util.py).  Marked slow: the hook environment
+filled from PyPI once per session (the ``wheelhouse`` fixture of tests/conftest.py,
+shared with tests/test_packaging.py).  Marked slow: the hook environment
 takes ~20 s to build on the 2-core development machine.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging_util import REPO, copy_tracked_files, fill_wheelhouse, offline_env
+from tests.packaging_util import REPO, copy_tracked_files, offline_env
 
 pytestmark = pytest.mark.slow
 
@@ -38,11 +39,9 @@ def committed(proc: subprocess.CompletedProcess[str]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def env(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> dict[str, str]:
     work = tmp_path_factory.mktemp("pre-commit")
     tree = copy_tracked_files(REPO, work / "hooks-repo")
-    wheelhouse = work / "wheelhouse"
-    fill_wheelhouse(tree, wheelhouse)
     environ = offline_env(wheelhouse)
     environ.update(
         PRE_COMMIT_HOME=str(work / "cache"),  # the hook venvs, not the user's ~/.cache

@@ -10,20 +10,30 @@ thousands of seeded mutations of them.
 from __future__ import annotations
 
 import json
+from typing import Any
+
+import pytest
 
 from tests.tick.parser_corpus import MUTATIONS, load, outcome
 
+Cases = list[tuple[str, dict[str, Any]]]
 
-def test_the_corpus_is_large() -> None:
-    cases = load()
+
+@pytest.fixture(scope="module")
+def cases() -> Cases:
+    """The 12 MB record, read once for both tests (--dist loadfile keeps a file on one worker)."""
+    return load()
+
+
+def test_the_corpus_is_large(cases: Cases) -> None:
     assert len(cases) > MUTATIONS
     assert sum("error" in expected for _, expected in cases) > 1_000
     assert sum("ast" in expected for _, expected in cases) > 1_000
 
 
-def test_tokens_trees_and_errors_are_unchanged() -> None:
+def test_tokens_trees_and_errors_are_unchanged(cases: Cases) -> None:
     differences = []
-    for text, expected in load():
+    for text, expected in cases:
         got = json.loads(json.dumps(outcome(text)))  # as stored: tuples become lists
         if got != expected:
             differences.append((text, expected, got))
