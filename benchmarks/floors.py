@@ -9,7 +9,13 @@ tickgen's around them, on the same files the render benchmark uses:
 
 * ``yaml_load``: ``yaml.load(text, Loader=yaml.CSafeLoader)``, PyYAML's C
   parser with its own constructors (no line tracking, no duplicate-key or
-  alias checks); CPU per alert of the file.
+  alias checks); CPU per alert of the file, with the cyclic collector off
+  during the call (with Python's default threshold, collections over the
+  growing document add more than the load itself on a 10,000-alert file; the
+  command raises the threshold, tickgen.cli.tune_collector).
+* ``schema``: jsonschema-rs's ``is_valid`` of each alert (its file's defaults
+  merged) against its template's schema: the least a valid alert's schema
+  check costs.
 * ``json_load``: ``json.loads`` of the same data written as JSON, for scale: the
   same parameters in a format whose parser is C all the way.
 * ``parse``: ``tickgen.tick.parse`` of every script of the distinct-shape
@@ -22,6 +28,7 @@ run is the one least disturbed).
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -31,17 +38,39 @@ from typing import Any
 import yaml
 
 from tickgen import tick
+from tickgen.render import shared_renderer
 
 __all__ = ["measure_floors"]
 
 
 def _best_cpu(call: Callable[[], object], repeats: int) -> float:
+    """The least CPU time of ``repeats`` calls, each with the cyclic collector off."""
     best = float("inf")
     for _ in range(repeats):
-        began = time.process_time()
-        call()
-        best = min(best, time.process_time() - began)
+        gc.collect()
+        gc.disable()
+        try:
+            began = time.process_time()
+            call()
+            best = min(best, time.process_time() - began)
+        finally:
+            gc.enable()
     return best
+
+
+def _schema_predicates(alerts: list[dict[str, Any]]) -> list[tuple[Callable[[Any], bool], Any]]:
+    """(jsonschema-rs is_valid of the alert's template schema, the alert) for each alert."""
+    import jsonschema_rs
+
+    catalog = shared_renderer().catalog
+    validators: dict[str, Callable[[Any], bool]] = {}
+    pairs = []
+    for alert in alerts:
+        name = str(alert["template"])
+        if name not in validators:
+            validators[name] = jsonschema_rs.validator_for(dict(catalog.get(name).schema)).is_valid
+        pairs.append((validators[name], alert))
+    return pairs
 
 
 def measure_floors(
@@ -53,6 +82,10 @@ def measure_floors(
     as_json = json.dumps(data)
     yaml_s = _best_cpu(lambda: yaml.load(text, Loader=yaml.CSafeLoader), repeats)
     json_s = _best_cpu(lambda: json.loads(as_json), repeats)
+    defaults = data.get("defaults", {})
+    merged = [{**defaults, **alert} for alert in data["alerts"]]
+    checks = _schema_predicates(merged)
+    schema_s = _best_cpu(lambda: [valid(alert) for valid, alert in checks], repeats)
 
     def parse_all() -> None:
         for script in scripts:
@@ -64,6 +97,7 @@ def measure_floors(
         "bytes_per_alert": len(text.encode()) / alerts,
         "yaml_load_us": yaml_s / alerts * 1e6,
         "json_load_us": json_s / alerts * 1e6,
+        "schema_us": schema_s / alerts * 1e6,
         "scripts": len(scripts),
         "parse_us": parse_s / max(len(scripts), 1) * 1e6,
         "repeats": repeats,

@@ -65,7 +65,7 @@ def test_quick_run_reports_every_section() -> None:
     floors = results["render"]["floors"]
     assert floors["alerts"] == 300
     assert floors["scripts"] == 300  # the distinct corpus: each script a shape of its own
-    for figure in ("yaml_load_us", "json_load_us", "parse_us"):
+    for figure in ("yaml_load_us", "json_load_us", "schema_us", "parse_us"):
         assert floors[figure] > 0
     for section in ("two_kb", "corpus"):
         for op in ("parse", "format", "format_ast", "check"):
