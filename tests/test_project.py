@@ -180,3 +180,27 @@ def test_defaults_keys_are_checked_against_the_templates(tmp_path: Path) -> None
         f"{config}:4: defaults.databse: unknown parameter 'databse': no template takes it "
         "(did you mean 'database'?); templates: threshold, relative, deadman"
     )
+
+
+def test_the_python_api_takes_the_project_defaults(tmp_path: Path) -> None:
+    """``tickgen.load`` and ``render_paths`` merge a project's defaults as the commands do."""
+    import tickgen
+
+    (tmp_path / "tickgen.toml").write_text(
+        '[defaults]\ndatabase = "metrics"\nretention_policy = "weekly"\n', encoding="utf-8"
+    )
+    alert = tmp_path / "cpu.yaml"
+    alert.write_text(
+        "template: threshold\nid: cpu\nmeasurement: cpu\nfield: usage_user\n"
+        "crit: {op: '>', value: 90}\n",
+        encoding="utf-8",
+    )
+    project = load_project(tmp_path / "tickgen.toml").defaults_source()
+    assert project is not None
+    (loaded,) = tickgen.load(alert, project=project)
+    assert (loaded.database, loaded.retention_policy) == ("metrics", "weekly")  # type: ignore[union-attr]
+    (task,) = tickgen.render_paths(alert, project=project)
+    assert "var db = 'metrics'" in task.script
+    # without the project, the file alone lacks its database
+    with pytest.raises(ParameterError, match="database"):
+        tickgen.load(alert)

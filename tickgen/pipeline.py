@@ -256,18 +256,19 @@ def load(
     *,
     template_dirs: Sequence[str | Path] = (),
     kapacitor_version: str | None = None,
+    project: ProjectDefaults | None = None,
 ) -> list[Alert]:
     """Read and validate parameter files and directories.
 
-    Raises ParameterError with every problem found.
+    ``project``: the defaults of a project file, merged into every alert (as
+    :func:`render_paths` takes them).  Raises ParameterError with every problem found.
     """
     renderer = shared_renderer(template_dirs, kapacitor_version)
     problems: list[Problem] = []
     path_list = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    alerts = [
-        loaded.alert
-        for loaded in iter_loaded(path_list, renderer.catalog, renderer.kapacitor_version, problems)
-    ]
+    version = renderer.kapacitor_version
+    loading = iter_loaded(path_list, renderer.catalog, version, problems, project)
+    alerts = [loaded.alert for loaded in loading]
     if problems:
         raise ParameterError(problems)
     return alerts
