@@ -43,7 +43,18 @@ def cache_root() -> Path | None:
 
 
 class _QuietCache(FileSystemBytecodeCache):
-    """A bytecode cache whose disk troubles (full, removed, read-only) cost only speed."""
+    """A bytecode cache whose disk troubles (full, removed, read-only) cost only speed.
+
+    One file per template name: Jinja keys a file by name *and* path, so every
+    install of tickgen (each virtualenv, each checkout) would add a set of
+    files that nothing ever removes.  By name alone the directory stays as
+    large as the template set; Jinja still compares the checksum of the source
+    it loads with the one stored, so another install's different template is
+    compiled again (and replaces the entry), never run from the wrong bytecode.
+    """
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha1(name.encode("utf-8")).hexdigest()
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
