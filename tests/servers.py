@@ -249,6 +249,33 @@ def start_kapacitor(
     return server
 
 
+def delete_started_task(client: httpx.Client, path: str, *, timeout: float = 5.0) -> None:
+    """DELETE ``path`` (a task's URL on ``client``) once the task's alert nodes run.
+
+    Kapacitor (1.5.9 and 1.8.3 alike) deadlocks when a task is deleted before an
+    alert node without a ``.topic()`` has taken its first step: DeleteTask holds
+    the task master's lock while it waits for the node to end, and the node's
+    first step (runAlert -> registerDeleteHookForTask, alert.go / task_master.go)
+    waits for that same lock; every later task request then hangs.  A test that
+    creates an enabled task and deletes it at once can hit that on a loaded
+    machine (it did, in CI).  The node's counters (``alerts_triggered``) appear
+    right after that step, so wait for them, then delete.
+    """
+    give_up = time.monotonic() + timeout
+    while time.monotonic() < give_up:
+        response = client.get(path)
+        if response.status_code != 200:
+            break
+        task = response.json()
+        if not task.get("executing"):
+            break
+        nodes = task.get("stats", {}).get("node-stats", {})
+        if all("alerts_triggered" in stats for name, stats in nodes.items() if name.startswith("alert")):
+            break
+        time.sleep(0.005)
+    client.delete(path)
+
+
 def wait_for(check: Callable[[], Any], *, timeout: float = 10.0, what: str = "condition") -> Any:
     """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds.
 

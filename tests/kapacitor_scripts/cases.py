@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 import httpx
 
+from tests.servers import delete_started_task
 from tickgen.tick import TickSyntaxError, ast, parse
 from tickgen.tick.influxql import read_query
 
@@ -117,7 +118,7 @@ def define(client: httpx.Client, task_id: str, script: str) -> dict[str, Any]:
             return sent | {"verdict": "define", "error": _error(response)}
         return sent | {"verdict": "enable", "error": _error(response)}
     finally:
-        client.delete(f"/kapacitor/v1/tasks/{task_id}")
+        delete_started_task(client, f"/kapacitor/v1/tasks/{task_id}")
 
 
 # kapacitord's refusals that come from its configuration (pipeline-validation §5),

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests import seed
+from tests.servers import delete_started_task
 from tickgen.tick import TickSyntaxError, parse
 from tickgen.tick.checker import Diagnostic, analyse, check
 from tickgen.tick.nodes import CHAIN_METHODS, HANDLERS, PROPERTIES
@@ -748,7 +749,7 @@ def test_lambda_vars_agree_with_the_real_kapacitor(
         body = {"id": task_id, "script": script, "status": "enabled",
                 "dbrps": [{"db": "d", "rp": "r"}]}  # fmt: skip
         response = client.post("/tasks", json=body)
-        client.delete(f"/tasks/{task_id}")
+        delete_started_task(client, f"/tasks/{task_id}")
     assert response.status_code == status and words in response.json()["error"]
 
 
@@ -800,7 +801,7 @@ def test_what_starts_does_start_on_the_real_kapacitor(kapacitor: Any, unique_id:
             body = {"id": task_id, "script": script, "status": "enabled",
                     "dbrps": [{"db": "d", "rp": "r"}]}  # fmt: skip
             response = client.post("/tasks", json=body)
-            client.delete(f"/tasks/{task_id}")
+            delete_started_task(client, f"/tasks/{task_id}")
             if response.status_code != 200:
                 refused.append(f"{script!r}: {response.text}")
     assert refused == []
@@ -834,7 +835,7 @@ def test_start_rules_agree_with_the_real_kapacitor(
         body = {"id": task_id, "script": script, "status": "enabled",
                 "dbrps": [{"db": "d", "rp": "r"}]}  # fmt: skip
         response = client.post("/tasks", json=body)
-        client.delete(f"/tasks/{task_id}")
+        delete_started_task(client, f"/tasks/{task_id}")
     assert response.status_code == 500, response.text
     assert response.json()["error"].startswith(message)
 
@@ -994,7 +995,7 @@ def test_the_checker_agrees_with_the_real_kapacitor(kapacitor: Any) -> None:
                     "status": "disabled" if needs_config else "enabled",
                 },
             )
-            client.delete(f"/tasks/{task_id}")
+            delete_started_task(client, f"/tasks/{task_id}")
             theirs = response.json().get("error", "") if response.status_code != 200 else ""
             theirs = re.sub(r"^invalid TICKscript: (line \d+ char \d+: )?", "", theirs).rstrip()
             ours = [d.message for d in errors(script, version=kapacitor.version)]
