@@ -272,24 +272,32 @@ def _stamp() -> dict[str, Any]:
     }
 
 
+def _put_apart(
+    args: argparse.Namespace, results_path: Path, section: str, figures: dict[str, Any]
+) -> int:
+    """Print ``figures`` (--no-write), or put them in place of the stored run's ``section``
+    and write BENCHMARKS.md again; a section measured apart says when it was measured."""
+    figures["measured_apart"] = _stamp()
+    if args.no_write:
+        json.dump(figures, sys.stdout, indent=2)
+        print()
+        return 0
+    stored: dict[str, Any] = json.loads(results_path.read_text())
+    stored[section] = figures
+    stored.pop(f"{section}_check", None)  # an older deploy figure checked apart
+    stored["targets"] = evaluate_targets(stored)
+    results_path.write_text(json.dumps(stored, indent=2) + "\n")
+    (ROOT / "BENCHMARKS.md").write_text(markdown(stored))
+    return 0
+
+
 def _deploy_only(args: argparse.Namespace, results_path: Path) -> int:
     """The deploy section alone, in place of the stored run's (it says when it was measured)."""
     count = args.deploy_tasks or (20 if args.quick else 1_000)
     with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:
         run = Run(args, Path(tmp))
         deploy = run.deploy(run.rendered(count))
-    deploy["measured_apart"] = _stamp()
-    if args.no_write:
-        json.dump(deploy, sys.stdout, indent=2)
-        print()
-        return 0
-    stored: dict[str, Any] = json.loads(results_path.read_text())
-    stored["deploy"] = deploy
-    stored.pop("deploy_check", None)
-    stored["targets"] = evaluate_targets(stored)
-    results_path.write_text(json.dumps(stored, indent=2) + "\n")
-    (ROOT / "BENCHMARKS.md").write_text(markdown(stored))
-    return 0
+    return _put_apart(args, results_path, "deploy", deploy)
 
 
 def _testing_only(args: argparse.Namespace, results_path: Path) -> int:
@@ -297,34 +305,14 @@ def _testing_only(args: argparse.Namespace, results_path: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:
         _say("tickgen test: the examples' suite and 100 generated tests, best of 3 each")
         testing = measure_alert_tests(Path(tmp), repeats=1 if args.quick else 3)
-    testing["measured_apart"] = _stamp()
-    if args.no_write:
-        json.dump(testing, sys.stdout, indent=2)
-        print()
-        return 0
-    stored: dict[str, Any] = json.loads(results_path.read_text())
-    stored["testing"] = testing
-    stored["targets"] = evaluate_targets(stored)
-    results_path.write_text(json.dumps(stored, indent=2) + "\n")
-    (ROOT / "BENCHMARKS.md").write_text(markdown(stored))
-    return 0
+    return _put_apart(args, results_path, "testing", testing)
 
 
 def _startup_only(args: argparse.Namespace, results_path: Path) -> int:
     """The start-up section alone, in place of the stored run's (stamped with its own date)."""
     with tempfile.TemporaryDirectory(prefix="tickgen-bench-") as tmp:
         startup = Run(args, Path(tmp)).startup()
-    startup["measured_apart"] = _stamp()
-    if args.no_write:
-        json.dump(startup, sys.stdout, indent=2)
-        print()
-        return 0
-    stored: dict[str, Any] = json.loads(results_path.read_text())
-    stored["startup"] = startup
-    stored["targets"] = evaluate_targets(stored)
-    results_path.write_text(json.dumps(stored, indent=2) + "\n")
-    (ROOT / "BENCHMARKS.md").write_text(markdown(stored))
-    return 0
+    return _put_apart(args, results_path, "startup", startup)
 
 
 def _stored_deploy(results_path: Path, args: argparse.Namespace) -> dict[str, Any]:
