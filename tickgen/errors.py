@@ -87,3 +87,8 @@ class DeployError(TickgenError):
 class ConfigError(ParameterError, DeployError):
     """A project file (tickgen.toml) that cannot be used; ``problems`` lists all of it,
     each at its line of the file with its key path."""
+
+
+def in_seconds(seconds: float) -> str:
+    """``1 second``, ``1.5 seconds``, ``900 seconds``: a time limit as messages word it."""
+    return f"{seconds:g} second" if seconds == 1 else f"{seconds:g} seconds"

@@ -33,7 +33,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import TemplateError
+from .errors import TemplateError, in_seconds
 
 __all__ = [
     "MAX_OUTPUT",
@@ -79,7 +79,7 @@ def time_limit() -> float:
 
 def _too_long() -> TemplateError:
     return TemplateError(
-        f"the template ran longer than {_deadline.seconds:g} seconds for one alert "
+        f"the template ran longer than {in_seconds(_deadline.seconds)} for one alert "
         "($TICKGEN_TEMPLATE_TIME_LIMIT sets the limit)"
     )
 

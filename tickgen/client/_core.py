@@ -23,7 +23,6 @@ import httpx
 import pydantic
 
 from tickgen.client import errors
-from tickgen.client.deadline import in_seconds
 from tickgen.client.models import (
     Event,
     Handler,
@@ -39,6 +38,7 @@ from tickgen.client.models import (
 from tickgen.client.models import Task as TaskModel
 from tickgen.client.settings import API_PREFIX, Settings
 from tickgen.dbrp import DBRP
+from tickgen.errors import in_seconds
 
 T = TypeVar("T")
 M = TypeVar("M", bound=pydantic.BaseModel)

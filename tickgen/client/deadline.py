@@ -18,10 +18,7 @@ import math
 import time
 from collections.abc import Callable
 
-
-def in_seconds(seconds: float) -> str:
-    """``1 second``, ``1.5 seconds``, ``900 seconds``: a limit as messages word it."""
-    return f"{seconds:g} second" if seconds == 1 else f"{seconds:g} seconds"
+from tickgen.errors import in_seconds
 
 
 class Deadline:
