@@ -106,6 +106,7 @@ class Interrupts:
         self._main: asyncio.Task[None] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._watch: asyncio.TimerHandle | None = None
+        self._again: asyncio.TimerHandle | None = None
 
     def install(self) -> bool:
         loop = asyncio.get_running_loop()
@@ -174,9 +175,10 @@ class Interrupts:
             self._wind_down(f"{self.deadline} was reached", "Ctrl-C aborts at once")
 
     def _unwatch(self) -> None:
-        if self._watch is not None:
-            self._watch.cancel()
-            self._watch = None
+        for handle in (self._watch, self._again):
+            if handle is not None:
+                handle.cancel()
+        self._watch = self._again = None
 
     def settled(self) -> None:
         """The changes are over (finished or cut off): no abort is pending any more."""
@@ -192,6 +194,9 @@ class Interrupts:
     def _abort(self) -> None:
         if self._main is not None and not self._main.done():
             self._main.cancel()
+            # A cancel some library swallows is sent again until the run ends: one lost
+            # to asyncio.wait_for left apply paging a slow server past its deadline.
+            self._again = asyncio.get_running_loop().call_later(1.0, self._abort)
 
 
 def _progress(run: TargetRun, several: bool, bars: list[Progress]) -> Callable[[Outcome], None]:

@@ -7,8 +7,13 @@ each other: ``async_sleep`` → ``sleep``, ``async_receive`` → ``receive``.
 
 Both receives read the whole answer as a stream, at most ``max_response_bytes`` of
 body, within ``limit`` seconds (the request's deadline, capped by the time left on
-the overall one: ``ClientCore.request_limit``); they differ in how it is kept.  asyncio
-cancels the read when it passes.  A blocking read cannot be interrupted, and a
+the overall one: ``ClientCore.request_limit``); they differ in how it is kept.  The
+async read is cancelled when it passes, by anyio's ``fail_after`` rather than
+``asyncio.wait_for``: on Python 3.10 and 3.11 ``wait_for`` swallows a cancellation of
+its caller that lands in the loop turn its answer completes in, and ``apply`` stops at
+its command deadline by cancelling (a lost cancel left it paging a slow server
+forever).  anyio comes with httpx; ``asyncio.timeout`` would do only from 3.11.
+A blocking read cannot be interrupted, and a
 server may trickle its headers a byte at a time, each within the read timeout:
 the headers are awaited in a helper thread that is abandoned at the deadline
 (closing the client closes its connection); the body is read in the caller's
@@ -22,6 +27,7 @@ import threading
 import time
 from typing import Any
 
+import anyio
 import httpx
 
 from tickgen.client._core import Call, ClientCore, with_body
@@ -44,8 +50,9 @@ async def async_receive(
 ) -> httpx.Response:
     """The whole answer, or RequestTimeout (DeadlineExceeded) after ``limit`` seconds."""
     try:
-        return await asyncio.wait_for(_async_read(http, core, call, request), limit)
-    except asyncio.TimeoutError:
+        with anyio.fail_after(limit):
+            return await _async_read(http, core, call, request)
+    except TimeoutError:
         raise core.too_slow(call, limit) from None
 
 

@@ -15,8 +15,10 @@ from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
+import anyio
+
 from tickgen.client import AsyncKapacitorClient, Deadline, KapacitorError, NotFound
-from tickgen.errors import ParameterError
+from tickgen.errors import ParameterError, in_seconds
 from tickgen.render import RenderedTask
 from tickgen.tick import check
 
@@ -171,11 +173,14 @@ async def left_states(run: TargetRun, timeout: float = 5.0) -> dict[str, str]:
 
     async def one(task_id: str) -> tuple[str, str]:
         try:
-            task = await asyncio.wait_for(client.get_task(task_id), timeout)
+            with anyio.fail_after(timeout):  # not wait_for: see tickgen/client/_io.py
+                task = await client.get_task(task_id)
         except NotFound:
             return task_id, "absent"
-        except (KapacitorError, asyncio.TimeoutError) as exc:
-            return task_id, f"unknown (cannot read it: {exc or type(exc).__name__})"
+        except TimeoutError:
+            return task_id, f"unknown (cannot read it: no answer within {in_seconds(timeout)})"
+        except KapacitorError as exc:
+            return task_id, f"unknown (cannot read it: {str(exc) or type(exc).__name__})"
         return task_id, task.status or "unknown"
 
     ids = sorted({o.action.task_id for o in run.result.interrupted})
