@@ -7,10 +7,15 @@ import json
 
 import pytest
 
+from tickgen import render_task
 from tickgen.dbrp import DBRP
 from tickgen.deploy import DeployError, DesiredTask, LiveTask, compute_plan, desired_task, mark
+from tickgen.deploy.desired import desired_for
 from tickgen.deploy.ownership import Marker, read_marker, strip_marker
 from tickgen.deploy.report import plan_text
+from tickgen.deploy.targets import Target
+from tickgen.models import Threshold
+from tickgen.render import RenderedTask
 
 SCRIPT = "var x = 1\n\nstream\n    |from()\n        .measurement('cpu')\n"
 DBRPS = [DBRP("telegraf", "autogen")]
@@ -118,7 +123,10 @@ def test_owners_scope_prune_and_legacy_marks_are_the_default_owner() -> None:
     assert mine.script.startswith("// managed-by: tickgen owner=team-a template=threshold ")
     assert read_marker(mine.script) == Marker("threshold", "abc123", "team-a")
     # the default owner's mark is the mark written before owners existed, byte for byte
-    assert want("a").script.splitlines()[0] == "// managed-by: tickgen template=threshold params=abc123"
+    assert (
+        want("a").script.splitlines()[0]
+        == "// managed-by: tickgen template=threshold params=abc123"
+    )
     live = [
         live_of(mine),
         live_of(want("gone-a", owner="team-a")),
@@ -205,3 +213,50 @@ def test_empty_plan_text() -> None:
         "Target default\nNo changes: the server matches the parameter files.\n"
         "Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.\n"
     )
+
+
+# The params hash in the mark, when parameters written differently give the same script.
+_LOG = {"kind": "log", "path": "/tmp/alerts.log"}
+_SLACK = {"kind": "slack", "channel": "#ops"}
+
+
+def _threshold(percentile: float, *handlers: dict[str, str]) -> RenderedTask:
+    return render_task(
+        Threshold.model_validate(
+            {"template": "threshold", "id": "cpu", "database": "telegraf", "measurement": "cpu",
+             "field": "usage", "crit": {"op": ">", "value": 90}, "handlers": list(handlers),
+             "aggregate": {"function": "percentile", "percentile": percentile, "period": "5m",
+                           "every": "1m"}}
+        )
+    )  # fmt: skip
+
+
+def _desired(task: RenderedTask) -> DesiredTask:
+    (desired,) = desired_for([task], Target(name="t", url="http://127.0.0.1:9"))
+    return desired
+
+
+def test_parameters_written_otherwise_for_the_same_script_are_no_change() -> None:
+    # tickgen import writes handlers in the script's order and 95.0 for 95: a new
+    # hash alone would restart the task (an update), which forgets its alert states
+    deployed = _desired(_threshold(95, _SLACK, _LOG))
+    imported = _desired(_threshold(95.0, _LOG, _SLACK))
+    assert read_marker(deployed.script) != read_marker(imported.script)
+    assert strip_marker(deployed.script) == strip_marker(imported.script)
+    live = live_of(deployed)
+    assert [a.kind for a in compute_plan([imported], [live]).actions] == ["unchanged"]
+    # a change of the script is an update, and the new mark comes with it
+    changed = _desired(_threshold(90, _LOG, _SLACK))
+    (action,) = compute_plan([changed], [live]).actions
+    assert action.kind == "update"
+    assert f"+{changed.script.splitlines()[0]}" in action.script_diff
+
+
+def test_the_owner_and_template_in_the_mark_still_count() -> None:
+    desired = want("t1")
+    for marker in (Marker("threshold", "abc123", owner="payments"), Marker("relative", "abc123")):
+        live = LiveTask("t1", mark(SCRIPT, marker), tuple(DBRPS), "enabled")
+        (action,) = compute_plan([desired], [live], adopt=True).actions
+        assert action.kind == "update", marker
+    # a hand-made task with the same body is not tickgen's: still a conflict
+    assert [a.kind for a in compute_plan([desired], [hand_made("t1")]).actions] == ["conflict"]

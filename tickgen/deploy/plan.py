@@ -29,10 +29,10 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from .ownership import DEFAULT_OWNER
+from .ownership import DEFAULT_OWNER, read_marker
 from .state import DeployError, DesiredTask, LiveTask, format_dbrps
 
 Kind = Literal["create", "update", "unchanged", "conflict", "delete"]
@@ -227,7 +227,7 @@ def _unique(desired: Sequence[DesiredTask]) -> dict[str, DesiredTask]:
 def _compare(want: DesiredTask, current: LiveTask) -> Action:
     changes: list[FieldChange] = []
     diff: tuple[str, ...] = ()
-    if want.script != current.script:
+    if not _same_script(want.script, current.script):
         changes.append(FieldChange("script", "(see the diff)", "(see the diff)"))
         diff = script_diff(current.script, want.script, want.id)
     if want.effective_dbrps != current.dbrps:
@@ -250,6 +250,24 @@ def _compare(want: DesiredTask, current: LiveTask) -> Action:
         "update", want.id, desired=want, live=current, changes=tuple(changes), script_diff=diff,
         reason=reason,
     )
+
+
+def _same_script(desired: str, live: str) -> bool:
+    """Whether the live script is the desired one, its mark's params hash aside.
+
+    The hash records the parameters a script was deployed from.  Parameters
+    written differently can render the same script (handlers listed in another
+    order, ``95`` for ``95.0``: what ``tickgen import`` writes back), and a new
+    hash alone would make an update: Kapacitor restarts a task whose script
+    changes, which forgets its alert states.  So the hash stays as deployed until
+    the script itself changes; the owner and the template in the mark still count.
+    """
+    if desired == live:
+        return True
+    want, have = read_marker(desired), read_marker(live)
+    if want is None or have is None or replace(have, params_hash=want.params_hash) != want:
+        return False
+    return desired.partition("\n")[2] == live.partition("\n")[2]
 
 
 def script_diff(live: str, desired: str, task_id: str) -> tuple[str, ...]:
