@@ -13,11 +13,14 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from benchmarks.corpus import write_corpus
+from tickgen.cli import collector_paused, main
+from tickgen.params import Document, expand_paths
 from tickgen.pipeline import run
 from tickgen.render import RenderedTask, shared_renderer
 
@@ -76,7 +79,9 @@ def test_rendering_makes_no_cyclic_garbage(
 
 def _described(objects: list[object]) -> str:
     kinds = ", ".join(f"{count} {kind}" for kind, count in _kinds(objects).most_common(8))
-    named = sorted({f"{getattr(o, '__module__', '')}.{o.__qualname__}" for o in objects if callable(o)})
+    named = sorted(
+        {f"{getattr(o, '__module__', '')}.{o.__qualname__}" for o in objects if callable(o)}
+    )
     return f"{kinds}; callables: {', '.join(named[:12])}"
 
 
@@ -102,3 +107,51 @@ def test_the_command_runs_the_collector_less_often() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
     )
     assert done.stdout.splitlines()[-1] == "10000", done.stderr
+
+
+def test_the_collector_is_paused_while_a_command_reads_each_file_only() -> None:
+    """``render``, ``validate`` and ``lint`` pause the collector around each file's
+    read (tickgen.cli.collector_paused: the measured reason is there), never longer."""
+    states: list[tuple[str, bool]] = []
+
+    @contextmanager
+    def reading() -> Iterator[None]:
+        with collector_paused():
+            states.append(("read", gc.isenabled()))
+            yield
+
+    renderer = shared_renderer([ROOT / "examples" / "templates"])
+    assert not run(EXAMPLES, renderer, lambda task: states.append(("task", gc.isenabled())),
+                   reading=reading)  # fmt: skip
+    reads = [enabled for what, enabled in states if what == "read"]
+    assert len(reads) == len(expand_paths(EXAMPLES)) and not any(reads)
+    assert all(enabled for what, enabled in states if what == "task")
+    assert gc.isenabled()
+    # a collector the user turned off stays off
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("command", ["render", "validate", "lint"])
+def test_each_command_that_reads_files_pauses_the_collector_there(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tickgen.params
+
+    during: list[bool] = []
+    read = tickgen.params.read_document
+
+    def watched(path: Path, text: str | None = None) -> Document:
+        during.append(gc.isenabled())
+        return read(path, text)
+
+    monkeypatch.setattr("tickgen.pipeline.read_document", watched)
+    main([command, str(ROOT / "examples" / "account_login_relative.yaml")])
+    capsys.readouterr()
+    assert during == [False]
+    assert gc.isenabled()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,6 +25,9 @@ from .handlers import parse_version, version_problems
 from .models import Alert, CustomAlert, parameter_findings
 from .params import AlertSource, ProjectDefaults, document_alerts, expand_paths, read_document
 from .render import RenderedTask, Renderer, shared_renderer
+
+Reading = Callable[[], AbstractContextManager[object]]
+"""What a caller wraps around the reading of each parameter file."""
 
 __all__ = ["LoadedAlert", "iter_loaded", "load", "render_paths", "run"]
 
@@ -138,10 +142,13 @@ def iter_loaded(
     kapacitor_version: str,
     problems: list[Problem],
     project: ProjectDefaults | None = None,
+    reading: Reading = nullcontext,
 ) -> Iterator[LoadedAlert]:
     """Valid alerts in order; problems (also duplicate ids) are appended to ``problems``.
 
-    ``project``: the project file's defaults, merged into every alert.
+    ``project``: the project file's defaults, merged into every alert.  ``reading``:
+    entered around the reading of each file (the command pauses the cyclic
+    collector there: tickgen.cli.collector_paused).
     """
     seen: dict[str, str] = {}
     in_project = _ProjectProblems(project)
@@ -152,7 +159,8 @@ def iter_loaded(
         return
     for path in files:
         try:
-            sources = list(document_alerts(read_document(path), project))
+            with reading():
+                sources = list(document_alerts(read_document(path), project))
         except ParameterError as exc:
             problems.extend(exc.problems)
             continue
@@ -210,9 +218,12 @@ def run(
     on_task: Callable[[RenderedTask], None],
     *,
     project: ProjectDefaults | None = None,
+    reading: Reading = nullcontext,
 ) -> list[Problem]:
-    """Validate everything; render (and hand to ``on_task``) while no problem is found."""
-    return _run(paths, renderer, lambda task, _source: on_task(task), project)
+    """Validate everything; render (and hand to ``on_task``) while no problem is found.
+
+    ``reading`` is entered around the reading of each file (see :func:`iter_loaded`)."""
+    return _run(paths, renderer, lambda task, _source: on_task(task), project, reading)
 
 
 def run_located(
@@ -221,9 +232,10 @@ def run_located(
     on_task: Callable[[RenderedTask, AlertSource], None],
     *,
     project: ProjectDefaults | None = None,
+    reading: Reading = nullcontext,
 ) -> list[Problem]:
     """:func:`run`, handing each task with the parameters it came from (for findings)."""
-    return _run(paths, renderer, on_task, project)
+    return _run(paths, renderer, on_task, project, reading)
 
 
 def _run(
@@ -231,9 +243,11 @@ def _run(
     renderer: Renderer,
     on_task: Callable[[RenderedTask, AlertSource], None],
     project: ProjectDefaults | None,
+    reading: Reading,
 ) -> list[Problem]:
     problems: list[Problem] = []
-    loading = iter_loaded(paths, renderer.catalog, renderer.kapacitor_version, problems, project)
+    version = renderer.kapacitor_version
+    loading = iter_loaded(paths, renderer.catalog, version, problems, project, reading)
     for loaded in loading:
         if problems:
             continue

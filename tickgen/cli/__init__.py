@@ -13,7 +13,8 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from .._version import __version__
 
@@ -139,6 +140,29 @@ def tune_collector() -> None:
     calls it for its own process, and so does the benchmark that stands in for it."""
     young, *older = gc.get_threshold()
     gc.set_threshold(max(young, _YOUNG_OBJECTS), *older)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic collector off while one parameter file is read.
+
+    Reading a file builds PyYAML's node tree and then the values, all alive until
+    the read ends, so a collection meanwhile frees nothing; yet the live heap
+    grows all the while, and each full collection walks all of it: 0.96 s of the
+    collector in a 9.7 s render of one 10,000-alert file, 0.10 s with it paused
+    for the read (gc.callbacks clock).  What the read leaves behind is walked
+    by the collections after it, as anything else.  Only the command does this:
+    the library leaves a user's collector alone (``pipeline.run`` takes it as
+    ``reading``).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _load_command(argv: Sequence[str]) -> None:

@@ -16,7 +16,7 @@ from tickgen.textfile import read_text
 from tickgen.tick import TickSyntaxError
 from tickgen.tick.checker import Diagnostic, TaskKind, check
 
-from . import output
+from . import collector_paused, output
 from ._common import (
     add_template_options,
     command_parser,
@@ -138,7 +138,8 @@ def _lint_params(params: list[str], args: argparse.Namespace) -> list[Finding]:
             # the position is in the rendered script (tickgen render shows it)
             findings.append(output.rendered_finding(task, source, d))
 
-    problems = run_located(params, renderer, check_task, project=project_defaults(args))
+    problems = run_located(params, renderer, check_task, project=project_defaults(args),
+                           reading=collector_paused)  # fmt: skip
     if problems and args.output == "text":
         raise ParameterError(problems)
     return [*map(output.from_problem, problems), *findings]

@@ -16,6 +16,7 @@ from ..errors import Problem
 from ..params import TASK_PAYLOAD_SUFFIX
 from ..pipeline import run
 from ..render import RenderedTask, Renderer
+from . import collector_paused
 from ._common import (
     add_template_options,
     command_parser,
@@ -103,7 +104,8 @@ def run_render(args: argparse.Namespace) -> int:
                 spool.write(task.script)
             _warn(task)
 
-        problems = run(args.paths, renderer, collect, project=project_defaults(args))
+        problems = run(args.paths, renderer, collect, project=project_defaults(args),
+                       reading=collector_paused)  # fmt: skip
         if problems:
             fail_with(problems)
         _print(spool, count, first_body, args)
@@ -171,7 +173,8 @@ def _render_to_dir(args: argparse.Namespace, renderer: Renderer) -> int:
             written += 1
             _warn(task)
 
-        problems = run(args.paths, renderer, write, project=project_defaults(args))
+        problems = run(args.paths, renderer, write, project=project_defaults(args),
+                       reading=collector_paused)  # fmt: skip
         if problems or cannot_write:
             fail_with([*problems, *cannot_write])
         names = sorted(entry.name for entry in staging.iterdir())

@@ -11,7 +11,7 @@ from ..params import AlertSource, only_rendered_tasks
 from ..pipeline import run_located
 from ..project import CONFIG_NAME, Project, load_project
 from ..render import RenderedTask
-from . import output
+from . import collector_paused, output
 from ._common import (
     add_template_options,
     command_parser,
@@ -107,7 +107,11 @@ def run_validate(args: argparse.Namespace) -> int:
     # a misspelt default is said once, by the project file's own check
     in_defaults = {(p.file, p.line, p.path) for p in problems}
     paths = _without_rendered_dirs(list(args.paths))
-    located = run_located(paths, renderer, seen, project=project_defaults(args)) if paths else []
+    located = (
+        run_located(paths, renderer, seen, project=project_defaults(args), reading=collector_paused)
+        if paths
+        else []
+    )
     problems.extend(p for p in located if (p.file, p.line, p.path) not in in_defaults)
     return _report(args, problems, count, project, findings, warned)
 
