@@ -51,6 +51,7 @@ from tickgen.pipeline import run
 from tickgen.render import _SLOT, RenderedTask, Renderer, params_hash, shared_renderer
 from tickgen.shapes import joined
 from tickgen.tick import checker
+from tickgen.tick.parser import parse_layout
 
 __all__ = ["STAGES", "measure_size", "percentile", "stage_times"]
 
@@ -253,14 +254,16 @@ def stage_times(files: Sequence[Path]) -> dict[str, Any]:
     }
 
 
-def _uncached(text: str, version: str, laps: _Laps) -> None:
+def _uncached(text: str, version: str, laps: _Laps) -> tuple[tick.ast.Program, str, bool]:
+    """Parse, check, format; the tree, its formatting and whether that is canonical."""
     laps.lap("render")
-    program = tick.parse(text)
+    program, settled = parse_layout(text)
     laps.lap("parse")
     tick.check(program, "stream", version=version)
     laps.lap("check")
-    tick.format_program(program)
+    script = tick.format_program(program)
     laps.lap("format")
+    return program, script, settled
 
 
 def _cached(renderer: Renderer, alert: AlertBase, laps: _Laps) -> None:
@@ -282,7 +285,12 @@ def _cached(renderer: Renderer, alert: AlertBase, laps: _Laps) -> None:
     laps.lap("shape")
     laps.move(spent[0], "shape", "check")
     if cached is None:  # a shape's first sightings: the uncached path
-        _uncached(joined(segments, fragments), renderer.kapacitor_version, laps)
+        program, script, settled = _uncached(
+            joined(segments, fragments), renderer.kapacitor_version, laps
+        )
+        if settled:  # as Renderer.render: the shape is built from this tree
+            renderer.shapes.adopt(alert.template, segments, fragments, program, script)
+        laps.lap("shape")
 
 
 @contextmanager
