@@ -98,10 +98,10 @@ kind, node type, value fields (compared also by ``repr``: ``0.0`` is not
 ``-0.0``, ``1`` not ``1.0``) and printed text, or both say "no slot".  So the
 key and the slots' literals are exactly what lexing and parsing each fragment
 would give, and the argument above holds as it stands.  (The test found two
-texts that are no literal token on their own, which quote.py now writes
-without provenance or refuses: ``//``, an empty regex, which starts a comment;
-and a regex whose first character is not ASCII, which Kapacitor's lexer can
-misread.)  A fragment without provenance (``where_filter``, a handler's line,
+texts that are no literal token on their own, which quote.py now refuses or
+writes without provenance: ``//``, an empty regex, which starts a comment
+where a token starts (so it changed the structure of ``f(//)``), and a regex
+whose first character is not ASCII, which Kapacitor's lexer can misread.)  A fragment without provenance (``where_filter``, a handler's line,
 an identifier, an operator, a negative number, a concatenation, a user's
 template) is lexed and parsed on its own, as before.  Provenance cannot be
 forged by a template: only quote.py makes a ``LiteralTick``, its text is

@@ -125,6 +125,14 @@ def test_reference_reads_back(value: str) -> None:
     assert decl.value.expr.name == value
 
 
+def test_an_empty_regex_is_refused() -> None:
+    """As a call's argument ``//`` starts a comment: the rest of the line is gone."""
+    tokens = [(t.kind, t.text) for t in tokenize("x.where(//)\n")]
+    assert tokens[-2:] == [(TokenKind.COMMENT, "//)"), (TokenKind.EOF, "")]
+    with pytest.raises(QuoteError, match="starts a comment"):
+        quote.regex("")
+
+
 # -- what an escaping function says it wrote (the shape cache relies on it) ----------
 
 NUMBERS = st.one_of(

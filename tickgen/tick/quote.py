@@ -25,7 +25,8 @@ The rules follow Kapacitor's lexer (``tick/ast/lex.go``):
 * ``"references"``: only ``\\"`` is an escape; a name cannot end in a backslash,
   and no other syntax names a field or tag, so such a name cannot be written.
 * ``/regex/``: only ``\\/`` is an escape; a pattern cannot end in a backslash,
-  and cannot be empty (``//`` starts a comment).
+  and cannot be empty (``//`` starts a comment where a token starts: ``f(//)``
+  is ``f(`` and a comment; after ``=`` or ``=~`` it would be a regex).
 * durations: an integer and one unit of ``u µ ms s m h d w``.
 * numbers: printed as Kapacitor's formatter prints them.
 
@@ -210,8 +211,9 @@ def regex(pattern: str) -> Tick:
         raise QuoteError(f"expected a string, got {type(pattern).__name__}")
     if not pattern:
         raise QuoteError(
-            "an empty regex cannot be written in TICKscript: // starts a comment; "
-            "to match everything write (?:)"
+            "an empty regex cannot be written in TICKscript: where a token starts (a "
+            "call's argument, a list item) // starts a comment; to match everything "
+            "write (?:)"
         )
     if pattern.endswith("\\"):
         raise QuoteError("a regex cannot end in a backslash in TICKscript")
