@@ -23,9 +23,11 @@ A fragment is a *slot* (left out of the key) only when all of these hold:
 
 * on its own it lexes as exactly one STRING, NUMBER, DURATION, REGEX or
   REFERENCE token spanning the whole fragment, and parses to that one literal
-  node (:func:`_literal`; a value the parser refuses, such as an invalid regex
-  or a number beyond int64, is no slot, so it is in the key and the alert takes
-  the uncached path, which reports the error exactly as before);
+  node (:func:`_literal`, or :func:`_derived` for a fragment that says which
+  escaping function wrote it, see below; a value the parser refuses, such as
+  an invalid regex or a number beyond int64, is no slot, so it is in the key
+  and the alert takes the uncached path, which reports the error exactly as
+  before);
 * it contains no line break, and neither does its printed form: so every
   token of every alert of a shape is on the same line, the parser's
   ``multiline`` flags (a line break between operands, tickgen/tick/parser.py)
