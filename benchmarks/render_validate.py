@@ -51,7 +51,6 @@ from tickgen.pipeline import run
 from tickgen.render import _SLOT, RenderedTask, Renderer, params_hash, shared_renderer
 from tickgen.shapes import joined
 from tickgen.tick import checker
-from tickgen.tick.parser import parse_layout
 
 __all__ = ["STAGES", "measure_size", "percentile", "stage_times"]
 
@@ -254,16 +253,14 @@ def stage_times(files: Sequence[Path]) -> dict[str, Any]:
     }
 
 
-def _uncached(text: str, version: str, laps: _Laps) -> tuple[tick.ast.Program, str, bool]:
-    """Parse, check, format; the tree, its formatting and whether that is canonical."""
+def _uncached(text: str, version: str, laps: _Laps) -> None:
     laps.lap("render")
-    program, settled = parse_layout(text)
+    program = tick.parse(text)
     laps.lap("parse")
     tick.check(program, "stream", version=version)
     laps.lap("check")
-    script = tick.format_program(program)
+    tick.format_program(program)
     laps.lap("format")
-    return program, script, settled
 
 
 def _cached(renderer: Renderer, alert: AlertBase, laps: _Laps) -> None:
@@ -285,12 +282,7 @@ def _cached(renderer: Renderer, alert: AlertBase, laps: _Laps) -> None:
     laps.lap("shape")
     laps.move(spent[0], "shape", "check")
     if cached is None:  # a shape's first sightings: the uncached path
-        program, script, settled = _uncached(
-            joined(segments, fragments), renderer.kapacitor_version, laps
-        )
-        if settled:  # as Renderer.render: the shape is built from this tree
-            renderer.shapes.adopt(alert.template, segments, fragments, program, script)
-        laps.lap("shape")
+        _uncached(joined(segments, fragments), renderer.kapacitor_version, laps)
 
 
 @contextmanager

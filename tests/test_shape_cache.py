@@ -35,12 +35,11 @@ from hypothesis import strategies as st
 
 from benchmarks.corpus import alert_params
 from tests.differential.generator import USER_TEMPLATES, draw
-from tickgen import shapes as shapes_module
 from tickgen import tick
 from tickgen.errors import ParameterError, TickgenError
 from tickgen.models import Alert
 from tickgen.pipeline import iter_loaded
-from tickgen.render import _SLOT, Renderer
+from tickgen.render import Renderer
 from tickgen.shapes import ShapeCache, joined
 from tickgen.tick import checker, quote
 
@@ -119,40 +118,6 @@ def test_the_benchmark_corpus_is_mostly_cached(tmp_path: Path) -> None:
     shapes = _compare(alerts)
     # 300 alerts, a few dozen shapes: each built on its second sighting
     assert shapes.hits > 400
-
-
-def test_a_shape_is_built_from_the_tree_its_first_sighting_parsed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The uncached path hands its tree to the cache (ShapeCache.adopt), so building
-    a shape at its second sighting parses nothing; the scripts are the same."""
-    from benchmarks.corpus import write_corpus
-
-    alerts = _loaded(write_corpus(tmp_path, 300))
-    parses = []
-    real = shapes_module.parse_layout
-    monkeypatch.setattr(
-        shapes_module, "parse_layout", lambda text: parses.append(text) or real(text)
-    )
-    cache = _compare(alerts)
-    assert cache.hits > 400
-    assert parses == []
-    # without the uncached path's tree, the build parses the render itself
-    cache = ShapeCache()
-    renderer = Renderer(shape_cache=False)
-    for alert in alerts[:20]:
-        fragments: list[str] = []
-        segments = renderer._render_text(alert, fragments).split(_SLOT)
-        for _ in range(2):
-            cache.canonical(
-                alert.template,
-                segments,
-                fragments,
-                kind="stream",
-                version=renderer.kapacitor_version,
-                inspect=lambda p: None,
-            )
-    assert cache.hits >= 20 and parses  # the second sightings built, by parsing
 
 
 def _differential_alerts(count: int) -> tuple[list[Alert], list[dict[str, Any]]]:

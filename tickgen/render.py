@@ -43,7 +43,6 @@ from .project import DEFAULT_KAPACITOR_VERSION
 from .sandbox import BoundedLoader, BoundedSandbox, render_bounded
 from .shapes import ShapeCache, enabled_by_default, joined
 from .tick import quote
-from .tick.parser import parse_canonical_settled
 from .tick.quote import QuoteError, Tick
 
 __all__ = [
@@ -393,12 +392,10 @@ class Renderer:
             None if isinstance(alert, CustomAlert) else "stream"
         )
         text: str | None = None
-        recorded: tuple[list[str], list[str]] | None = None
         if self.shapes is not None and not isinstance(alert, CustomAlert):
             fragments: list[str] = []
             segments = self._render_text(alert, fragments).split(_SLOT)
             if len(segments) == len(fragments) + 1:
-                recorded = segments, fragments
                 cached = self.shapes.canonical(
                     alert.template,
                     segments,
@@ -414,7 +411,7 @@ class Renderer:
             text = self.render_text(alert)
         task_id = alert.id
         try:
-            program, script, settled = parse_canonical_settled(text)
+            program, script = tick.parse_canonical(text)
             analysis = tick.analyse(program, expected, version=self.kapacitor_version)
         except tick.TickSyntaxError as exc:
             raise TemplateBug(
@@ -445,11 +442,7 @@ class Renderer:
                 f"the script for task {task_id!r} ({source}) fails the check: {found}",
                 template=alert.template,
             )
-        task = self._task(alert, source, param_warnings, script, analysis, program)
-        if self.shapes is not None and recorded is not None and settled:
-            # done with the tree: the cache builds the shape from it when it sees it again
-            self.shapes.adopt(alert.template, *recorded, program, script)
-        return task
+        return self._task(alert, source, param_warnings, script, analysis, program)
 
     def _task(
         self,

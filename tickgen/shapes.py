@@ -53,19 +53,11 @@ alone (``_primary``, ``_number``, ``_duration``, ``_string``, ``_reference``,
 ``_regex``), so the trees are equal but for the slots' literal nodes, which are
 the nodes :func:`_literal` builds from the fragments alone.  When a shape is
 built (the second time its key is seen, so that a run of scripts that never
-repeat pays no more than before), this is also verified on the text of the
-alert whose tree it is: each slot must be a literal node of its kind at its
-fragment's offset, the formatted marked tree must hold each marker once and in
-order, and the splice of this alert's literals must equal
-``tick.parse_canonical``'s text; a shape that fails any of these is remembered
-as not cacheable.  The tree is the one the uncached path parsed at the key's
-first sighting, which the renderer hands over when it is done with it
-(:meth:`ShapeCache.adopt`) if it is the text's own tree (the layout settled
-at once, ``parse_canonical_settled``: else it is the canonical text's, whose
-offsets are not the fragments'); the last ``_MAX_ADOPTED`` such trees are
-kept, and without one the build parses the second sighting's text.  Which
-alert of the shape the tree is of does not matter: the argument above holds
-for any.
+repeat pays no more than before), this is also verified on that alert's text:
+each slot must be a literal node of its kind at its fragment's offset, the
+formatted marked tree must hold each marker once and in order, and the splice
+of this alert's literals must equal ``tick.parse_canonical``'s text; a shape
+that fails any of these is remembered as not cacheable.
 
 Literals from the function that wrote them
 ------------------------------------------
@@ -255,7 +247,7 @@ from .tick import ast, checker, quote
 from .tick.checker import Analysis, Structure, TaskKind
 from .tick.deferred import Slot
 from .tick.formatter import format_program
-from .tick.parser import parse_layout
+from .tick.parser import parse_formatted
 from .tick.quote import LiteralTick
 from .tick.re2 import check_regex
 
@@ -289,8 +281,6 @@ _BEFORE_SLOT = frozenset(" \t\n([,")
 _AFTER_SLOT = frozenset(" \t\n)],")
 _MAX_SHAPES = 256  # a cached tree is some tens of kB
 _MAX_SEEN = 1024  # keys seen once, waiting for a second sighting (a few kB each)
-# of those, the trees the uncached path parsed (see ShapeCache.adopt; about 40 kB each)
-_MAX_ADOPTED = 128
 # most values are one alert's own (a name, a message): a small memo holds those that repeat
 _MAX_LITERALS = 4096
 
@@ -324,17 +314,6 @@ class _Shape:
     structures: dict[tuple[TaskKind | None, str], Structure | None] = field(
         default_factory=dict
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    """A render the uncached path parsed: its recording, tree and canonical text."""
-
-    segments: list[str]
-    fragments: list[str]
-    literals: list[_Literal | None]
-    program: ast.Program
-    canonical: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,7 +512,6 @@ class ShapeCache:
         self._literals: dict[str, _Literal | None] = {}
         self._shapes: dict[tuple[object, ...], _Shape | None] = {}
         self._seen: set[tuple[object, ...]] = set()
-        self._adopted: dict[tuple[object, ...], _Parsed] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -639,30 +617,6 @@ class ShapeCache:
         self.hits += 1
         return Cached("".join(out), analysis, inspected)
 
-    def adopt(
-        self,
-        template: str,
-        segments: list[str],
-        fragments: list[str],
-        program: ast.Program,
-        canonical: str,
-    ) -> None:
-        """Keep the tree that the uncached path parsed for a render that
-        :meth:`canonical` declined, so that the shape is built from it at its
-        second sighting instead of parsing again.
-
-        ``program`` must be the tree of ``joined(segments, fragments)`` itself and
-        ``canonical`` its canonical text (``parse_canonical_settled`` says settled),
-        and the caller must be done with it: the cache changes its literals.
-        """
-        key, literals = self.key(template, segments, fragments)
-        with self._lock:
-            if key not in self._seen:
-                return  # built (or refused) already, or forgotten
-            if len(self._adopted) >= _MAX_ADOPTED:
-                del self._adopted[next(iter(self._adopted))]
-            self._adopted[key] = _Parsed(segments, fragments, literals, program, canonical)
-
     def _build_now(self, key: tuple[object, ...]) -> bool:
         """Build a shape the second time its key is seen (scripts that never repeat
         cost nothing more than before)."""
@@ -682,17 +636,7 @@ class ShapeCache:
         fragments: list[str],
         literals: list[_Literal | None],
     ) -> _Shape | None:
-        with self._lock:
-            adopted = self._adopted.pop(key, None)
-        if adopted is None:
-            shape = _make_shape(segments, fragments, literals)
-        else:  # verified on the render that the tree is of
-            shape = _make_shape(
-                adopted.segments,
-                adopted.fragments,
-                adopted.literals,
-                (adopted.program, adopted.canonical),
-            )
+        shape = _make_shape(segments, fragments, literals)
         with self._lock:
             if len(self._shapes) >= _MAX_SHAPES:
                 del self._shapes[next(iter(self._shapes))]
@@ -719,14 +663,9 @@ def _structure(shape: _Shape, kind: TaskKind | None, version: str) -> Structure 
 
 
 def _make_shape(
-    segments: list[str],
-    fragments: list[str],
-    literals: list[_Literal | None],
-    parsed: tuple[ast.Program, str] | None = None,
+    segments: list[str], fragments: list[str], literals: list[_Literal | None]
 ) -> _Shape | None:
-    """The cached tree and layout of one shape, verified on this render; None if not
-    cacheable.  ``parsed``: the render's tree and canonical text, if already parsed
-    (:meth:`ShapeCache.adopt`)."""
+    """The cached tree and layout of one shape, verified on this render; None if not cacheable."""
     offsets: list[int] = []
     at = 0
     for segment, fragment, literal in zip(segments, fragments, literals, strict=False):
@@ -734,17 +673,13 @@ def _make_shape(
         if literal is not None:
             offsets.append(at)
         at += len(fragment)
-    if parsed is not None:
-        program, canonical = parsed
-    else:
-        text = joined(segments, fragments)
-        try:
-            program, settled = parse_layout(text)
-            canonical = format_program(program)
-            if not settled and tick.parse_canonical(text)[1] != canonical:
-                return None  # the layout moves: parse_canonical formats again
-        except tick.TickSyntaxError:
-            return None
+    text = joined(segments, fragments)
+    try:
+        program, canonical, settled = parse_formatted(text)
+        if not settled and tick.parse_canonical(text)[1] != canonical:
+            return None  # the layout moves: parse_canonical formats again
+    except tick.TickSyntaxError:
+        return None
     by_offset = _literal_nodes(program)
     if by_offset is None:
         return None

@@ -46,7 +46,7 @@ from .formatter import format_program
 from .lexer import Token, TokenKind, go_quote, lex
 from .re2 import check_regex
 
-__all__ = ["MAX_NESTING", "parse", "parse_canonical", "parse_canonical_settled", "parse_layout"]
+__all__ = ["MAX_NESTING", "parse", "parse_canonical", "parse_formatted"]
 
 MAX_NESTING = 100
 
@@ -137,36 +137,27 @@ def parse_canonical(text: str) -> tuple[ast.Program, str]:
     (Any comment counts, to be safe: a comment inside an expression ends a
     line, which mostly makes a node multi-line anyway.)
     """
-    program, canonical, _ = parse_canonical_settled(text)
-    return program, canonical
-
-
-def parse_canonical_settled(text: str) -> tuple[ast.Program, str, bool]:
-    """:func:`parse_canonical`, and whether the layout was settled at once: then
-    the tree is ``text``'s own (its positions are in ``text``); else it is the
-    tree of the canonical text."""
-    program, settled = parse_layout(text)
-    canonical = format_program(program)
+    program, canonical, settled = parse_formatted(text)
     if settled:
-        return program, canonical, True
+        return program, canonical
     # Each round switches on at least one flag or stops, and a tree has fewer
     # flags than its text has characters.
     for _ in range(len(canonical)):
         again_program = parse(canonical)
         again = format_program(again_program)
         if again == canonical:
-            return again_program, canonical, False
+            return again_program, canonical
         canonical = again
     raise AssertionError("the formatter's layout did not settle")  # pragma: no cover
 
 
-def parse_layout(text: str) -> tuple[ast.Program, bool]:
-    """The syntax tree of ``text``, and whether its formatting is sure to be the
-    canonical text (see :func:`parse_canonical`: it is unless the layout may
-    move; then it may still be, formatting again tells)."""
+def parse_formatted(text: str) -> tuple[ast.Program, str, bool]:
+    """The syntax tree of ``text``, its formatting, and whether that formatting is
+    sure to be the canonical text (see :func:`parse_canonical`: it is unless the
+    layout may move; then it may still be, formatting again tells)."""
     parser = _Parser(text)
     program = parser.program()
-    return program, not parser.layout_may_move
+    return program, format_program(program), not parser.layout_may_move
 
 
 class _Parser:
