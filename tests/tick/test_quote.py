@@ -140,7 +140,11 @@ NUMBERS = st.one_of(
     st.floats(),
     st.sampled_from([0, 0.0, -0.0, 2**63 - 1, 2**63, 1e300, 5e-324, 0.1, 1e22, 100]),
 )
-DURATIONS = st.one_of(st.from_regex(r"[0-9]{1,21}(ms|u|µ|s|m|h|d|w)", fullmatch=True), STRINGS)
+DURATIONS = st.one_of(
+    st.from_regex(r"[0-9]{1,21}(ms|u|µ|s|m|h|d|w)", fullmatch=True).map(quote.Tick),
+    st.from_regex(r"[0-9]{1,21}(ms|u|µ|s|m|h|d|w)", fullmatch=True),
+    STRINGS,
+)
 REGEXES = st.one_of(
     STRINGS,
     st.lists(
@@ -148,10 +152,12 @@ REGEXES = st.one_of(
         max_size=8,
     ).map("".join),
 )
+# a str subclass too (a Tick given back to a filter): the node holds a plain str
+TEXTS = st.one_of(STRINGS, STRINGS.map(quote.Tick))
 ESCAPES: dict[str, tuple[Any, st.SearchStrategy[Any]]] = {
-    "string": (quote.string, STRINGS),
-    "go_template_text": (quote.go_template_text, STRINGS),
-    "reference": (quote.reference, STRINGS),
+    "string": (quote.string, TEXTS),
+    "go_template_text": (quote.go_template_text, TEXTS),
+    "reference": (quote.reference, TEXTS),
     "regex": (quote.regex, REGEXES),
     "duration": (quote.duration, DURATIONS),
     "number": (quote.number, NUMBERS),

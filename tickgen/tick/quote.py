@@ -90,6 +90,8 @@ class LiteralTick(Tick):
 
 
 def _literal(escape: Callable[..., Tick], value: object, text: str) -> LiteralTick:
+    if type(value) is not str and isinstance(value, str):
+        value = str.__str__(value)  # the node holds a plain str, as the parser makes
     written = LiteralTick(text)
     written.escape = escape
     written.value = value
