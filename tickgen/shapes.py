@@ -91,17 +91,19 @@ and :func:`_derived` of it equals :func:`_literal` of its text -- the same slot
 kind, node type, value fields (compared also by ``repr``: ``0.0`` is not
 ``-0.0``, ``1`` not ``1.0``) and printed text, or both say "no slot".  So the
 key and the slots' literals are exactly what lexing and parsing each fragment
-would give, and the argument above holds as it stands.  (The test found two
-texts that are no literal token on their own, which quote.py now refuses or
-writes without provenance: ``//``, an empty regex, which starts a comment
-where a token starts (so it changed the structure of ``f(//)``), and a regex
-whose first character is not ASCII, which Kapacitor's lexer can misread.)  A fragment without provenance (``where_filter``, a handler's line,
-an identifier, an operator, a negative number, a concatenation, a user's
-template) is lexed and parsed on its own, as before.  Provenance cannot be
-forged by a template: only quote.py makes a ``LiteralTick``, its text is
-immutable, and any operation on it yields a plain ``str`` (which ``finalize``
-refuses) or a ``Tick`` without provenance.  The memo is keyed by text: the
-same text gives the same literal whichever way it is found.
+would give, and the argument above holds as it stands.  (The test found three
+things, now fixed in quote.py: ``//``, an empty regex, starts a comment where
+a token starts, so it changed the structure of ``f(//)``, and is refused; a
+regex whose first character is not ASCII, which Kapacitor's lexer can misread,
+carries no provenance; a ``Tick`` given back to a filter was held as a ``str``
+subclass, and ``value`` is now a plain ``str``.)  A fragment without
+provenance (``where_filter``, a handler's line, an identifier, an operator, a
+negative number, a concatenation, a user's template) is lexed and parsed on
+its own, as before.  Provenance cannot be forged by a template: only quote.py
+makes a ``LiteralTick``, its text is immutable, and any operation on it yields
+a plain ``str`` (which ``finalize`` refuses) or a ``Tick`` without provenance.
+The memo is keyed by text: the same text gives the same literal whichever way
+it is found.
 
 Formatting without parsing
 --------------------------
