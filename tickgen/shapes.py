@@ -235,14 +235,17 @@ phases above), per cache hit over one 10,000-alert file: the full checker took
 alert's own Go templates (its ``.id()``), which the full check does too; with
 the templates already parsed, 234-338 us against 62-65 us.  Taking each
 slot's literal from its escaping function (and building a shape with one parse
-instead of two, walking its tree without ``dataclasses.fields`` per node), on
-the 1,000-alert sample, base and change alternated on a loaded machine: the
-cache's own work went from 483-554 to 181-240 us per alert (and from 344-425
-to 86-99 us in quieter rounds), about 60 % less.  Of what is left, one parse per
-shape built is most; keeping the tree the first sighting's uncached path
-parsed would avoid it, but a tree kept alive outlasts young collections: on a
-corpus whose scripts never repeat, the collector's time grew sevenfold (0.03
-to 0.24-0.37 s per 2,000 alerts), more than the parse it saves.
+instead of two, walking its tree without ``dataclasses.fields`` per node; base
+and change alternated, minutes apart): on the 1,000-alert sample the cache's
+own work went from 334-380 to 155-164 us per alert, about 55 % less, most of
+what is left being the one parse of each of its 84 shapes; on one
+10,000-alert file, from 154-181 to 65-68 us; ``tickgen render`` of that file,
+start-up included, 8.2 -> 7.3 s of CPU.  Keeping the tree that a shape's first
+sighting parsed on the uncached path would save that parse (86-99 us on the
+sample), but a tree kept alive outlasts young collections: on a corpus whose
+scripts never repeat the collector's time grew sevenfold (0.03 to 0.24-0.37 s
+per 2,000 alerts), more than the parse saves on a realistic file (~6 us per
+alert).
 """
 
 from __future__ import annotations
@@ -396,8 +399,8 @@ _FLOAT_KIND = (tick.TokenKind.NUMBER, ast.Number, "digit", None, False)
 
 def _derived(fragment: LiteralTick) -> _Literal | None:
     """What :func:`_literal` gives for ``fragment``, from the function that wrote it
-    and the value it wrote, without lexing or parsing (see "Literals from their
-    escaping function" in the module docstring)."""
+    and the value it wrote, without lexing or parsing (see "Literals from the
+    function that wrote them" in the module docstring)."""
     escape, value = fragment.escape, fragment.value
     if escape is quote.string:
         assert isinstance(value, str)
