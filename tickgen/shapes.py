@@ -23,9 +23,11 @@ A fragment is a *slot* (left out of the key) only when all of these hold:
 
 * on its own it lexes as exactly one STRING, NUMBER, DURATION, REGEX or
   REFERENCE token spanning the whole fragment, and parses to that one literal
-  node (:func:`_literal`; a value the parser refuses, such as an invalid regex
-  or a number beyond int64, is no slot, so it is in the key and the alert takes
-  the uncached path, which reports the error exactly as before);
+  node (:func:`_literal`, or :func:`_derived` for a fragment that says which
+  escaping function wrote it, see below; a value the parser refuses, such as
+  an invalid regex or a number beyond int64, is no slot, so it is in the key
+  and the alert takes the uncached path, which reports the error exactly as
+  before);
 * it contains no line break, and neither does its printed form: so every
   token of every alert of a shape is on the same line, the parser's
   ``multiline`` flags (a line break between operands, tickgen/tick/parser.py)
@@ -56,6 +58,52 @@ each slot must be a literal node of its kind at its fragment's offset, the
 formatted marked tree must hold each marker once and in order, and the splice
 of this alert's literals must equal ``tick.parse_canonical``'s text; a shape
 that fails any of these is remembered as not cacheable.
+
+Literals from the function that wrote them
+------------------------------------------
+Lexing and parsing each fragment on its own (:func:`_literal`) was most of the
+cache's work per alert: an alert's id and message are its own, so the memo of
+fragments (keyed by their text) rarely holds them.  But every value reaches a
+built-in template's output through an escaping function of
+tickgen/tick/quote.py, and each of them that writes one literal token (a
+string that is not a concatenation, a reference, a regex, a duration, a number
+that is not negative) returns a ``LiteralTick``: the text, the function that
+wrote it (``escape``) and the value the literal node holds (``value``).  For
+such a fragment :func:`_derived` gives the slot kind, node type, value fields
+and printed text from those two alone, as the parser and formatter would make
+them: a string's value, triple-quoted exactly when it ends in a backslash
+(``quote.string`` writes no other value so); a reference's name; a regex's
+text between the slashes, no slot unless the parser's own RE2 check
+(``check_regex``, on the text with ``\\/`` unescaped, as ``_Parser.regex``)
+passes; a duration's text and its nanoseconds (``quote.duration_nanoseconds``;
+quote.duration refuses a duration beyond int64); an int (never octal: ``str``
+writes no leading 0) or a float (``-0.0`` is written, and held, as ``0.0``);
+no slot if the value holds a line break.  The printed text is the fragment
+itself: the formatter escapes each literal exactly as quote.py does.
+
+What makes this sound is one property of each escaping function, which
+tests/tick/test_quote.py (``test_a_literal_tick_is_what_lexing_and_parsing_its_text_gives``)
+checks with hypothesis for every function of quote.py and random values
+(quotes, backslashes, line breaks, non-ASCII, ``-0.0``, the int64 bounds...):
+whenever it returns a ``LiteralTick``, its text on its own lexes as exactly
+one literal token spanning the whole text, parses to a node holding ``value``,
+and :func:`_derived` of it equals :func:`_literal` of its text -- the same slot
+kind, node type, value fields (compared also by ``repr``: ``0.0`` is not
+``-0.0``, ``1`` not ``1.0``) and printed text, or both say "no slot".  So the
+key and the slots' literals are exactly what lexing and parsing each fragment
+would give, and the argument above holds as it stands.  (The test found three
+things, now fixed in quote.py: ``//``, an empty regex, starts a comment where
+a token starts, so it changed the structure of ``f(//)``, and is refused; a
+regex whose first character is not ASCII, which Kapacitor's lexer can misread,
+carries no provenance; a ``Tick`` given back to a filter was held as a ``str``
+subclass, and ``value`` is now a plain ``str``.)  A fragment without
+provenance (``where_filter``, a handler's line, an identifier, an operator, a
+negative number, a concatenation, a user's template) is lexed and parsed on
+its own, as before.  Provenance cannot be forged by a template: only quote.py
+makes a ``LiteralTick``, its text is immutable, and any operation on it yields
+a plain ``str`` (which ``finalize`` refuses) or a ``Tick`` without provenance.
+The memo is keyed by text: the same text gives the same literal whichever way
+it is found.
 
 Formatting without parsing
 --------------------------
@@ -185,7 +233,19 @@ included: 536 -> 620.  Checking each shape once (the structure and value
 phases above), per cache hit over one 10,000-alert file: the full checker took
 439 us, the value phase takes 157-165 us, of which about 95 us is parsing the
 alert's own Go templates (its ``.id()``), which the full check does too; with
-the templates already parsed, 234-338 us against 62-65 us.
+the templates already parsed, 234-338 us against 62-65 us.  Taking each
+slot's literal from its escaping function (and building a shape with one parse
+instead of two, walking its tree without ``dataclasses.fields`` per node; base
+and change alternated, minutes apart): on the 1,000-alert sample the cache's
+own work went from 334-380 to 155-164 us per alert, about 55 % less, most of
+what is left being the one parse of each of its 84 shapes; on one
+10,000-alert file, from 154-181 to 65-68 us; ``tickgen render`` of that file,
+start-up included, 8.2 -> 7.3 s of CPU.  Keeping the tree that a shape's first
+sighting parsed on the uncached path would save that parse (86-99 us on the
+sample), but a tree kept alive outlasts young collections: on a corpus whose
+scripts never repeat the collector's time grew sevenfold (0.03 to 0.24-0.37 s
+per 2,000 alerts), more than the parse saves on a realistic file (~6 us per
+alert).
 """
 
 from __future__ import annotations
@@ -194,13 +254,16 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from . import tick
-from .tick import ast, checker
+from .tick import ast, checker, quote
 from .tick.checker import Analysis, Structure, TaskKind
 from .tick.deferred import Slot
 from .tick.formatter import format_program
+from .tick.parser import parse_formatted
+from .tick.quote import LiteralTick
+from .tick.re2 import check_regex
 
 __all__ = ["Cached", "ShapeCache", "enabled_by_default", "joined"]
 
@@ -240,9 +303,12 @@ def enabled_by_default() -> bool:
     return os.environ.get("TICKGEN_SHAPE_CACHE", "1") != "0"
 
 
-@dataclass(frozen=True, slots=True)
-class _Literal:
-    """A fragment that is one literal token: its slot kind, value fields, printed text."""
+class _Literal(NamedTuple):
+    """A fragment that is one literal token: its slot kind, value fields, printed text.
+
+    (A named tuple: one is made per slot of every alert, and a frozen dataclass
+    takes three times as long to make.)
+    """
 
     kind: tuple[object, ...]
     node_type: type
@@ -254,6 +320,7 @@ class _Literal:
 class _Shape:
     program: ast.Program
     slots: list[Any]  # the program's literal nodes, in slot order
+    setters: list[Callable[[Any, Sequence[object]], None]]  # _SETTERS of each slot's type
     pieces: list[str]  # the canonical text around the slots
     lock: threading.Lock
     # per (task kind, Kapacitor version): the structure phase's check, or None when
@@ -321,6 +388,50 @@ def _literal(fragment: str) -> _Literal | None:
     return _Literal(kind, node_type, tuple(getattr(node, f) for f in fields_), printed)
 
 
+_STRING_KIND = (tick.TokenKind.STRING, ast.String, "'", False, None)
+_TRIPLE_KIND = (tick.TokenKind.STRING, ast.String, "'", True, None)
+_REFERENCE_KIND = (tick.TokenKind.REFERENCE, ast.Reference, '"', None, None)
+_REGEX_KIND = (tick.TokenKind.REGEX, ast.Regex, "/", None, None)
+_DURATION_KIND = (tick.TokenKind.DURATION, ast.Duration, "digit", None, None)
+_INT_KIND = (tick.TokenKind.NUMBER, ast.Number, "digit", None, True)
+_FLOAT_KIND = (tick.TokenKind.NUMBER, ast.Number, "digit", None, False)
+
+
+def _derived(fragment: LiteralTick) -> _Literal | None:
+    """What :func:`_literal` gives for ``fragment``, from the function that wrote it
+    and the value it wrote, without lexing or parsing (see "Literals from the
+    function that wrote them" in the module docstring)."""
+    escape, value = fragment.escape, fragment.value
+    if escape is quote.string:
+        assert isinstance(value, str)
+        if not _LINE_BREAKS.isdisjoint(value):
+            return None
+        triple = value.endswith("\\")  # string() writes only such a value triple-quoted
+        kind = _TRIPLE_KIND if triple else _STRING_KIND
+        return _Literal(kind, ast.String, (value, triple), fragment)
+    if escape is quote.reference:
+        assert isinstance(value, str)
+        if not _LINE_BREAKS.isdisjoint(value):
+            return None
+        return _Literal(_REFERENCE_KIND, ast.Reference, (value,), fragment)
+    if escape is quote.duration:
+        assert isinstance(value, str)
+        return _Literal(
+            _DURATION_KIND, ast.Duration, (value, quote.duration_nanoseconds(value)), fragment
+        )
+    if escape is quote.number:
+        return _Literal(_INT_KIND, ast.Number, (value, True, False), fragment)
+    if escape is quote.float_number:
+        return _Literal(_FLOAT_KIND, ast.Number, (value, False, False), fragment)
+    if escape is quote.regex:
+        assert isinstance(value, str)
+        # the parser refuses a regex Go's RE2 does not compile: no slot, as in _literal
+        if not _LINE_BREAKS.isdisjoint(value) or check_regex(value.replace("\\/", "/")):
+            return None
+        return _Literal(_REGEX_KIND, ast.Regex, (value,), fragment)
+    return None
+
+
 def _marker(node_type: type, index: int) -> tuple[object, ...]:
     """Value fields that print as a text found nowhere else in a script (checked)."""
     text = f"\x00{index}\x00"
@@ -331,6 +442,19 @@ def _marker(node_type: type, index: int) -> tuple[object, ...]:
     if node_type is ast.Duration:
         return (text, 0)
     return (text,)  # Regex.literal, Reference.name
+
+
+_NODE_TYPES = frozenset(t for t in vars(ast).values() if isinstance(t, type) and is_dataclass(t))
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    """The fields of a node type that may hold nodes (all but position and comment)."""
+    names = _CHILD_FIELDS.get(node_type)
+    if names is None:
+        names = tuple(f.name for f in fields(node_type) if f.name not in ("pos", "comment"))
+        _CHILD_FIELDS[node_type] = names
+    return names
 
 
 def _literal_nodes(program: ast.Program) -> dict[int, Any] | None:
@@ -344,13 +468,11 @@ def _literal_nodes(program: ast.Program) -> dict[int, Any] | None:
                 return None
             found[node.pos.offset] = node
             continue
-        for f in fields(node):
-            if f.name in ("pos", "comment"):
-                continue
-            child = getattr(node, f.name)
-            if isinstance(child, list):
-                stack.extend(c for c in child if is_dataclass(c))
-            elif is_dataclass(child):
+        for name in _child_fields(type(node)):
+            child = getattr(node, name)
+            if type(child) is list:
+                stack.extend(c for c in child if type(c) in _NODE_TYPES)
+            elif type(child) in _NODE_TYPES:
                 stack.append(child)
     return found
 
@@ -363,9 +485,38 @@ def joined(segments: list[str], fragments: list[str]) -> str:
     return "".join(parts)
 
 
+def _set_string(node: ast.String, values: Sequence[object]) -> None:
+    node.value, node.triple = values  # type: ignore[assignment]
+
+
+def _set_number(node: ast.Number, values: Sequence[object]) -> None:
+    node.value, node.is_int, node.octal = values  # type: ignore[assignment]
+
+
+def _set_duration(node: ast.Duration, values: Sequence[object]) -> None:
+    node.literal, node.nanoseconds = values  # type: ignore[assignment]
+
+
+def _set_regex(node: ast.Regex, values: Sequence[object]) -> None:
+    (node.literal,) = values  # type: ignore[assignment]
+
+
+def _set_reference(node: ast.Reference, values: Sequence[object]) -> None:
+    (node.name,) = values  # type: ignore[assignment]
+
+
+# per literal node type: set its _VALUE_FIELDS, in order, from a sequence of values
+_SETTERS: dict[type, Callable[[Any, Sequence[object]], None]] = {
+    ast.String: _set_string,
+    ast.Number: _set_number,
+    ast.Duration: _set_duration,
+    ast.Regex: _set_regex,
+    ast.Reference: _set_reference,
+}
+
+
 def _set(node: Any, values: Sequence[object]) -> None:
-    for name, value in zip(_VALUE_FIELDS[type(node)], values, strict=True):
-        setattr(node, name, value)
+    _SETTERS[type(node)](node, values)
 
 
 class ShapeCache:
@@ -381,14 +532,18 @@ class ShapeCache:
         self.full_checks = 0  # hits whose shape the checker cannot split (see _structure)
 
     def literal(self, fragment: str) -> _Literal | None:
-        try:
-            return self._literals[fragment]
-        except KeyError:
-            pass
+        """The literal ``fragment`` is on its own, or None if it is no slot: from the
+        escaping function that wrote it if it says (:func:`_derived`), else from
+        lexing and parsing it (:func:`_literal`); both give the same for the same
+        text, which is what the memo is keyed by."""
+        found = self._literals.get(fragment, _UNBUILT)
+        if found is not _UNBUILT:
+            return found  # type: ignore[return-value]
         if len(self._literals) >= _MAX_LITERALS:
             self._literals.clear()
-        found = self._literals[fragment] = _literal(fragment)
-        return found
+        made = _derived(fragment) if type(fragment) is LiteralTick else _literal(fragment)
+        self._literals[fragment] = made
+        return made
 
     def key(
         self, template: str, segments: list[str], fragments: list[str]
@@ -397,12 +552,17 @@ class ShapeCache:
         parts: list[object] = [template]
         slots: list[_Literal | None] = []
         last = len(fragments) - 1
+        memo: dict[str, Any] = self._literals
         for index, fragment in enumerate(fragments):
-            before, after = segments[index], segments[index + 1]
+            before = segments[index]
             parts.append(before)
-            starts_clear = (not before and index == 0) or (before and before[-1] in _BEFORE_SLOT)
-            ends_clear = (not after and index == last) or (after and after[0] in _AFTER_SLOT)
-            literal = self.literal(fragment) if starts_clear and ends_clear else None
+            literal = None
+            if before[-1] in _BEFORE_SLOT if before else index == 0:
+                after = segments[index + 1]
+                if after[0] in _AFTER_SLOT if after else index == last:
+                    literal = memo.get(fragment, _UNBUILT)
+                    if literal is _UNBUILT:
+                        literal = self.literal(fragment)
             slots.append(literal)
             parts.append(fragment if literal is None else literal.kind)
         parts.append(segments[-1])
@@ -443,8 +603,10 @@ class ShapeCache:
             if structure is _UNBUILT:
                 structure = _structure(shape, kind, version)
                 shape.structures[(kind, version)] = structure
-            for node, literal in zip(shape.slots, slot_literals, strict=True):
-                _set(node, literal.values)
+            for setter, node, literal in zip(
+                shape.setters, shape.slots, slot_literals, strict=True
+            ):
+                setter(node, literal.values)
             if structure is None:
                 self.full_checks += 1
                 analysis = checker.analyse(shape.program, kind, version=version)
@@ -527,9 +689,8 @@ def _make_shape(
         at += len(fragment)
     text = joined(segments, fragments)
     try:
-        program = tick.parse(text)
-        canonical = format_program(program)
-        if tick.parse_canonical(text)[1] != canonical:
+        program, canonical, settled = parse_formatted(text)
+        if not settled and tick.parse_canonical(text)[1] != canonical:
             return None  # the layout moves: parse_canonical formats again
     except tick.TickSyntaxError:
         return None
@@ -565,4 +726,5 @@ def _make_shape(
         spliced += (literal.printed, piece)
     if "".join(spliced) != canonical:
         return None
-    return _Shape(program, slots, pieces, threading.Lock())
+    setters = [_SETTERS[type(node)] for node in slots]
+    return _Shape(program, slots, setters, pieces, threading.Lock())

@@ -23,8 +23,9 @@ from tickgen.gotemplate import model_problems
 from tickgen.handlers import parse_version
 from tickgen.models import HTTP_OUT_PATTERN
 from tickgen.render import Renderer, list_declaration
-from tickgen.tick import ast, parse, quote
-from tickgen.tick.quote import QuoteError
+from tickgen.shapes import _VALUE_FIELDS, _derived, _literal
+from tickgen.tick import TickSyntaxError, TokenKind, ast, parse, quote, tokenize
+from tickgen.tick.quote import LiteralTick, QuoteError
 
 # Every character but surrogates (not encodable) and NUL-free enough for YAML/JSON alike.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
@@ -122,6 +123,96 @@ def test_reference_reads_back(value: str) -> None:
     assert isinstance(decl, ast.Declaration) and isinstance(decl.value, ast.Lambda)
     assert isinstance(decl.value.expr, ast.Reference)
     assert decl.value.expr.name == value
+
+
+def test_an_empty_regex_is_refused() -> None:
+    """As a call's argument ``//`` starts a comment: the rest of the line is gone."""
+    tokens = [(t.kind, t.text) for t in tokenize("x.where(//)\n")]
+    assert tokens[-2:] == [(TokenKind.COMMENT, "//)"), (TokenKind.EOF, "")]
+    with pytest.raises(QuoteError, match="starts a comment"):
+        quote.regex("")
+
+
+# -- what an escaping function says it wrote (the shape cache relies on it) ----------
+
+NUMBERS = st.one_of(
+    st.integers(min_value=-(2**64), max_value=2**64),
+    st.floats(),
+    st.sampled_from([0, 0.0, -0.0, 2**63 - 1, 2**63, 1e300, 5e-324, 0.1, 1e22, 100]),
+)
+DURATIONS = st.one_of(
+    st.from_regex(r"[0-9]{1,21}(ms|u|µ|s|m|h|d|w)", fullmatch=True).map(quote.Tick),
+    st.from_regex(r"[0-9]{1,21}(ms|u|µ|s|m|h|d|w)", fullmatch=True),
+    STRINGS,
+)
+REGEXES = st.one_of(
+    STRINGS,
+    st.lists(
+        st.sampled_from(["a", "(", ")", "/", "\\/", "\\", "[a-z]", "*", "\r", "{2,1}", ".", "é"]),
+        max_size=8,
+    ).map("".join),
+)
+# a str subclass too (a Tick given back to a filter): the node holds a plain str
+TEXTS = st.one_of(STRINGS, STRINGS.map(quote.Tick))
+ESCAPES: dict[str, tuple[Any, st.SearchStrategy[Any]]] = {
+    "string": (quote.string, TEXTS),
+    "go_template_text": (quote.go_template_text, TEXTS),
+    "reference": (quote.reference, TEXTS),
+    "regex": (quote.regex, REGEXES),
+    "duration": (quote.duration, DURATIONS),
+    "number": (quote.number, NUMBERS),
+    "float_number": (quote.float_number, NUMBERS),
+    "value": (quote.value, st.one_of(STRINGS, NUMBERS, st.booleans())),
+    "boolean": (quote.boolean, st.booleans()),
+    "identifier": (quote.identifier, STRINGS),
+    "string_list": (quote.string_list, st.lists(STRINGS, max_size=3)),
+}
+LITERAL_TOKENS = {
+    TokenKind.STRING,
+    TokenKind.NUMBER,
+    TokenKind.DURATION,
+    TokenKind.REGEX,
+    TokenKind.REFERENCE,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ESCAPES))
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_literal_tick_is_what_lexing_and_parsing_its_text_gives(
+    name: str, data: st.DataObject
+) -> None:
+    """The shape cache takes a fragment's literal from the function that wrote it
+    (``_derived``) instead of lexing, parsing and formatting the fragment on its
+    own (``_literal``): for every escaping function and any value, both agree --
+    the same slot kind, node type, values (``repr``: ``0.0`` is not ``-0.0``,
+    ``1`` not ``1.0``) and printed text, or both say "no slot"."""
+    escape, values = ESCAPES[name]
+    value = data.draw(values)
+    try:
+        written = escape(value)
+    except QuoteError:
+        return
+    text = str(written)
+    from_text = _literal(text)
+    if isinstance(written, LiteralTick):
+        # one literal token, spanning the whole text, whose node holds ``value``
+        tokens = tokenize(text)
+        assert [t.kind in LITERAL_TOKENS for t in tokens] == [True, False]
+        assert tokens[0].text == text and tokens[1].kind is TokenKind.EOF
+        try:
+            (node,) = parse(text).statements
+        except TickSyntaxError:
+            assert written.escape is quote.regex  # an invalid regex (Go's RE2 refuses it)
+        else:
+            held = getattr(node, _VALUE_FIELDS[type(node)][0])
+            assert (type(held), held) == (type(written.value), written.value)
+        from_escape = _derived(written)
+    else:
+        from_escape = None
+    assert from_escape == from_text
+    if from_escape is not None and from_text is not None:
+        assert repr(from_escape.values) == repr(from_text.values)
 
 
 def _shape(node: Any) -> Any:

@@ -46,7 +46,7 @@ from .formatter import format_program
 from .lexer import Token, TokenKind, go_quote, lex
 from .re2 import check_regex
 
-__all__ = ["MAX_NESTING", "parse", "parse_canonical"]
+__all__ = ["MAX_NESTING", "parse", "parse_canonical", "parse_formatted"]
 
 MAX_NESTING = 100
 
@@ -137,10 +137,8 @@ def parse_canonical(text: str) -> tuple[ast.Program, str]:
     (Any comment counts, to be safe: a comment inside an expression ends a
     line, which mostly makes a node multi-line anyway.)
     """
-    parser = _Parser(text)
-    program = parser.program()
-    canonical = format_program(program)
-    if not parser.layout_may_move:
+    program, canonical, settled = parse_formatted(text)
+    if settled:
         return program, canonical
     # Each round switches on at least one flag or stops, and a tree has fewer
     # flags than its text has characters.
@@ -151,6 +149,15 @@ def parse_canonical(text: str) -> tuple[ast.Program, str]:
             return again_program, canonical
         canonical = again
     raise AssertionError("the formatter's layout did not settle")  # pragma: no cover
+
+
+def parse_formatted(text: str) -> tuple[ast.Program, str, bool]:
+    """The syntax tree of ``text``, its formatting, and whether that formatting is
+    sure to be the canonical text (see :func:`parse_canonical`: it is unless the
+    layout may move; then it may still be, formatting again tells)."""
+    parser = _Parser(text)
+    program = parser.program()
+    return program, format_program(program), not parser.layout_may_move
 
 
 class _Parser:

@@ -24,16 +24,24 @@ The rules follow Kapacitor's lexer (``tick/ast/lex.go``):
   cannot be an expression (:func:`string_list` says so).
 * ``"references"``: only ``\\"`` is an escape; a name cannot end in a backslash,
   and no other syntax names a field or tag, so such a name cannot be written.
-* ``/regex/``: only ``\\/`` is an escape; a pattern cannot end in a backslash.
+* ``/regex/``: only ``\\/`` is an escape; a pattern cannot end in a backslash,
+  and cannot be empty (``//`` starts a comment where a token starts: ``f(//)``
+  is ``f(`` and a comment; after ``=`` or ``=~`` it would be a regex).
 * durations: an integer and one unit of ``u µ ms s m h d w``.
 * numbers: printed as Kapacitor's formatter prints them.
+
+What is written as one literal token (a single- or triple-quoted string, a
+reference, a regex, a duration, a number that is not negative) is a
+:class:`LiteralTick`, which also says which function wrote it and the value
+the literal holds: the shape cache (tickgen/shapes.py) takes the literal from
+there instead of lexing and parsing the text again.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from .lexer import TokenKind, tokenize
@@ -41,6 +49,7 @@ from .lexer import TokenKind, tokenize
 __all__ = [
     "DURATION_RE",
     "IDENTIFIER_RE",
+    "LiteralTick",
     "QuoteError",
     "Tick",
     "boolean",
@@ -63,6 +72,30 @@ class Tick(str):
     """Text that is already valid TICKscript for the place it is written to."""
 
     __slots__ = ()
+
+
+class LiteralTick(Tick):
+    """A :class:`Tick` that is one literal token, which ``escape`` wrote for ``value``.
+
+    ``value`` is what the literal node holds once parsed (the string after
+    unescaping, the name of a reference, the text between a regex's slashes,
+    the duration's text, the number), so a reader can have the literal without
+    lexing and parsing its text.  tests/tick/test_quote.py checks for random
+    values of every function here that this holds (``_derived`` in
+    tickgen/shapes.py against lexing, parsing and formatting the text).
+    """
+
+    escape: Callable[..., Tick]
+    value: object
+
+
+def _literal(escape: Callable[..., Tick], value: object, text: str) -> LiteralTick:
+    if type(value) is not str and isinstance(value, str):
+        value = str.__str__(value)  # the node holds a plain str, as the parser makes
+    written = LiteralTick(text)
+    written.escape = escape
+    written.value = value
+    return written
 
 
 class QuoteError(ValueError):
@@ -95,9 +128,9 @@ def string(value: str) -> Tick:
     if not isinstance(value, str):
         raise QuoteError(f"expected a string, got {type(value).__name__}")
     if not value.endswith("\\"):
-        return Tick(_single(value))
+        return _literal(string, value, _single(value))
     if _triple_holds(value):
-        return Tick("'''" + value + "'''")
+        return _literal(string, value, "'''" + value + "'''")
     head = value.rstrip("\\")
     # ``head`` does not end in a backslash, so it single-quotes; the tail is
     # only backslashes, which a triple quote always holds.
@@ -171,18 +204,29 @@ def reference(name: str) -> Tick:
             "would escape the closing quote, and no other syntax names a field or tag; "
             "rename the field or tag"
         )
-    return Tick('"' + name.replace('"', '\\"') + '"')
+    return _literal(reference, name, '"' + name.replace('"', '\\"') + '"')
 
 
 def regex(pattern: str) -> Tick:
     """A regex literal: ``/pattern/`` (Go RE2 syntax)."""
     if not isinstance(pattern, str):
         raise QuoteError(f"expected a string, got {type(pattern).__name__}")
+    if not pattern:
+        raise QuoteError(
+            "an empty regex cannot be written in TICKscript: where a token starts (a "
+            "call's argument, a list item) // starts a comment; to match everything "
+            "write (?:)"
+        )
     if pattern.endswith("\\"):
         raise QuoteError("a regex cannot end in a backslash in TICKscript")
     if "\n" in pattern:
         raise QuoteError("a regex cannot contain a newline")
-    return Tick("/" + pattern.replace("/", "\\/") + "/")
+    literal = pattern.replace("/", "\\/")
+    if not pattern[0].isascii():
+        # Kapacitor's lexer may misread it where a token starts (tickgen/tick/lexer.py,
+        # _misread_regex), so it is not one regex token wherever it stands
+        return Tick("/" + literal + "/")
+    return _literal(regex, literal, "/" + literal + "/")
 
 
 def duration(value: str) -> Tick:
@@ -194,7 +238,7 @@ def duration(value: str) -> Tick:
         )
     if duration_nanoseconds(value) > _INT64_MAX:
         raise QuoteError(f"duration {value!r} is too long")
-    return Tick(value)
+    return _literal(duration, value, value)
 
 
 def duration_nanoseconds(value: str) -> int:
@@ -215,7 +259,9 @@ def number(value: int | float) -> Tick:
     if isinstance(value, int):
         if abs(value) > _INT64_MAX:
             raise QuoteError(f"{value} does not fit in a 64-bit integer")
-        return Tick(str(value))
+        text = str(int(value))
+        # a negative number is "-" and a literal
+        return _literal(number, int(value), text) if value >= 0 else Tick(text)
     return float_number(value)
 
 
@@ -229,7 +275,9 @@ def float_number(value: float) -> Tick:
     text = format(Decimal(repr(abs(value))), "f")
     if "." not in text:
         text += ".0"
-    return Tick(("-" if math.copysign(1.0, value) < 0 and value != 0 else "") + text)
+    if math.copysign(1.0, value) < 0 and value != 0:
+        return Tick("-" + text)  # "-" and a literal
+    return _literal(float_number, abs(value), text)  # abs: -0.0 is written 0.0
 
 
 def boolean(value: bool) -> Tick:
