@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from tickgen import render_task
 from tickgen.dbrp import DBRP
 from tickgen.deploy import DeployError, DesiredTask, LiveTask, compute_plan, desired_task, mark
 from tickgen.deploy.desired import desired_for
-from tickgen.deploy.ownership import Marker, read_marker, strip_marker
+from tickgen.deploy.ownership import DEFAULT_OWNER, Marker, read_marker, strip_marker
 from tickgen.deploy.report import plan_text
 from tickgen.deploy.targets import Target
 from tickgen.models import Threshold
@@ -21,11 +22,16 @@ SCRIPT = "var x = 1\n\nstream\n    |from()\n        .measurement('cpu')\n"
 DBRPS = [DBRP("telegraf", "autogen")]
 
 
-def want(task_id: str, script: str = SCRIPT, **kw: str) -> DesiredTask:
-    return desired_task(task_id, script, DBRPS, template="threshold", params_hash="abc123", **kw)
+def want(
+    task_id: str, script: str = SCRIPT, *, owner: str = DEFAULT_OWNER, status: str = "enabled"
+) -> DesiredTask:
+    return desired_task(
+        task_id, script, DBRPS, template="threshold", params_hash="abc123", owner=owner,
+        status=status,
+    )  # fmt: skip
 
 
-def live_of(desired: DesiredTask, **changes: object) -> LiveTask:
+def live_of(desired: DesiredTask, **changes: Any) -> LiveTask:
     """The live task apply would have made from ``desired``, with ``changes``."""
     live = LiveTask(desired.id, desired.script, desired.dbrps, desired.status, desired.type)
     return dataclasses.replace(live, **changes)
