@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from .ownership import DEFAULT_OWNER, read_marker
+from .ownership import DEFAULT_OWNER, read_marker, strip_marker
 from .state import DeployError, DesiredTask, LiveTask, format_dbrps
 
 Kind = Literal["create", "update", "unchanged", "conflict", "delete"]
@@ -267,7 +267,7 @@ def _same_script(desired: str, live: str) -> bool:
     want, have = read_marker(desired), read_marker(live)
     if want is None or have is None or replace(have, params_hash=want.params_hash) != want:
         return False
-    return desired.partition("\n")[2] == live.partition("\n")[2]
+    return strip_marker(desired) == strip_marker(live)
 
 
 def script_diff(live: str, desired: str, task_id: str) -> tuple[str, ...]:
